@@ -1,0 +1,47 @@
+"""What every action needs: the verified identity, the store, and a way to run blocking work."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import Any, Callable, Dict, Optional, TypeVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.auth import Identity, verify_identity
+from bot.settings import get_settings
+from bot.wording.reply import Reply
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def latest_user_metadata(tracker: Tracker) -> Dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
+
+
+def identity(tracker: Tracker) -> Optional[Identity]:
+    """The policyholder this conversation is verified for, from the channel's signed metadata.
+
+    Never from sender_id, slots or message text.
+    """
+    return verify_identity(get_settings(), latest_user_metadata(tracker), tracker.sender_id)
+
+
+def auth_status(tracker: Tracker) -> str:
+    status = latest_user_metadata(tracker).get("auth_status")
+    return status if status in {"none", "verified", "expired", "invalid"} else "none"
+
+
+async def off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking work (database, HTTP) in a worker thread, never on the event loop."""
+    return await asyncio.to_thread(functools.partial(func, *args, **kwargs))
+
+
+def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(**reply.as_message())

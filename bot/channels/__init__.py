@@ -1,0 +1,1 @@
+"""Rasa extensions (input channels). The only part of ``bot/`` allowed to import Rasa."""

@@ -1,0 +1,59 @@
+"""Write the effective Rasa endpoints file from the environment.
+
+Embedded default: SQLite tracker store under var/, in-memory lock store.
+Production: TRACKER_STORE_URL=postgresql://user:pass@host:5432/db -> SQL tracker store on
+PostgreSQL; REDIS_URL=redis://host:6379/0 -> Redis lock store (required with several Rasa
+replicas). ACTION_SERVER_URL overrides the action server address.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bot.settings import load_settings  # noqa: E402
+
+
+def render(env=os.environ) -> dict:
+    settings = load_settings(env)
+    endpoints: dict = {
+        "action_endpoint": {"url": env.get("ACTION_SERVER_URL") or f"http://localhost:{settings.action_port}/webhook"},
+    }
+    if env.get("ACTION_SERVER_TOKEN"):
+        endpoints["action_endpoint"]["token"] = env["ACTION_SERVER_TOKEN"]
+    tracker_url = env.get("TRACKER_STORE_URL")
+    if tracker_url:
+        url = urlparse(tracker_url)
+        endpoints["tracker_store"] = {
+            "type": "SQL", "dialect": "postgresql", "url": url.hostname or "localhost",
+            "port": url.port or 5432, "db": (url.path or "/rasa").lstrip("/"),
+            "username": url.username or "postgres", "password": url.password or "",
+        }
+    else:
+        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
+                                      "db": str(settings.var_dir / "tracker.db")}
+    redis_url = env.get("REDIS_URL")
+    if redis_url:
+        url = urlparse(redis_url)
+        endpoints["lock_store"] = {"type": "redis", "url": url.hostname or "localhost",
+                                   "port": url.port or 6379, "db": int((url.path or "/0").lstrip("/") or 0)}
+        if url.password:
+            endpoints["lock_store"]["password"] = url.password
+    else:
+        endpoints["lock_store"] = {"type": "in_memory"}
+    return endpoints
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else load_settings().var_dir / "endpoints.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump(render(), sort_keys=False), encoding="utf-8")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start the action server, the Rasa server and the web page; print the URL; Ctrl-C stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+RASA_PORT="${RASA_PORT:-5005}"; ACTION_PORT="${ACTION_PORT:-5055}"; WEB_PORT="${WEB_PORT:-8080}"
+BIND="${BIND_HOST:-127.0.0.1}"; PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
+export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
+mkdir -p var/logs
+ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
+CORS="${CORS_ORIGINS:-http://$PUBLIC_HOST:$WEB_PORT http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo ">> stopping…"
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo ">> stopped"
+}
+trap stop INT TERM EXIT
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+pids+=($!)
+# shellcheck disable=SC2086
+.venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \
+  --port "$RASA_PORT" --interface "$BIND" --cors $CORS >var/logs/rasa.log 2>&1 &
+pids+=($!)
+.venv/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &
+pids+=($!)
+
+echo ">> starting (logs in var/logs/)…"
+for i in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1 \
+     && curl -fsS "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1; then
+    echo
+    echo "   Assistant indemnisation is ready: open http://$PUBLIC_HOST:$WEB_PORT"
+    echo "   (Ctrl-C to stop)"
+    break
+  fi
+  for p in "${pids[@]}"; do
+    kill -0 "$p" 2>/dev/null || { echo "ERROR: a server stopped; see var/logs/*.log" >&2; tail -20 var/logs/*.log >&2; exit 1; }
+  done
+  sleep 1
+done
+wait -n "${pids[@]}" || true
+echo "ERROR: a server stopped; see var/logs/*.log" >&2

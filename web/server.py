@@ -1,0 +1,134 @@
+"""The web page: static files, the rasa-webchat widget, and the demo sign-in.
+
+GET  /                     the French chat page
+GET  /static/...           page assets; /static/webchat.js is rasa-webchat's bundle from npm
+GET  /api/config           where the widget connects (the Rasa socket.io endpoint)
+GET  /api/demo-accounts    the seeded demo companies a visitor may sign in as
+POST /api/demo-login       {"policyholder_id": 1} -> {"token": "...", "expires_in": 1800, "name": "..."}
+
+Blocking store access runs in a thread. Malformed requests get a 4xx with a French message.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.auth import issue_policyholder_token  # noqa: E402
+from bot.settings import get_settings  # noqa: E402
+from bot.store import queries  # noqa: E402
+from bot.store.db import get_engine, session_scope  # noqa: E402
+
+logger = logging.getLogger("web")
+WEB = Path(__file__).resolve().parent
+WEBCHAT_JS = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _demo_accounts() -> list:
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        return [
+            {"policyholder_id": a.policyholder_id, "name": a.name, "description": a.description}
+            for a in queries.demo_accounts(session)
+        ]
+
+
+def _login(policyholder_id: int):
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        account = next((a for a in queries.demo_accounts(session) if a.policyholder_id == policyholder_id), None)
+    if account is None:
+        return None
+    token = issue_policyholder_token(settings, account.policyholder_id, user_id=account.user_id, name=account.name)
+    return {"token": token, "expires_in": settings.token_ttl_seconds, "name": account.name,
+            "policyholder_id": account.policyholder_id}
+
+
+async def index(_: web.Request) -> web.StreamResponse:
+    return web.FileResponse(WEB / "index.html", headers=SECURITY_HEADERS)
+
+
+async def webchat_js(_: web.Request) -> web.StreamResponse:
+    if not WEBCHAT_JS.exists():
+        return _error(503, "Le composant de discussion n'est pas installé : lancez « make run ».")
+    return web.FileResponse(WEBCHAT_JS, headers={"Cache-Control": "max-age=3600"})
+
+
+async def config(request: web.Request) -> web.Response:
+    settings = get_settings()
+    rasa_url = os.environ.get("RASA_PUBLIC_URL") or f"http://{request.url.host}:{settings.rasa_port}"
+    return web.json_response({"socket_url": rasa_url, "token_ttl_seconds": settings.token_ttl_seconds})
+
+
+async def demo_accounts(_: web.Request) -> web.Response:
+    try:
+        accounts = await asyncio.to_thread(_demo_accounts)
+    except Exception:  # noqa: BLE001 - the page must say something useful
+        logger.exception("demo accounts unavailable")
+        return _error(503, "Les comptes de démonstration sont indisponibles pour le moment.")
+    return web.json_response({"accounts": accounts})
+
+
+async def demo_login(request: web.Request) -> web.Response:
+    if request.content_type != "application/json":
+        return _error(415, "Envoyez un corps JSON (Content-Type: application/json).")
+    if request.content_length is not None and request.content_length > 4096:
+        return _error(413, "Requête trop volumineuse.")
+    try:
+        payload = json.loads(await request.text())
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "Le corps de la requête n'est pas du JSON valide.")
+    ph = payload.get("policyholder_id") if isinstance(payload, dict) else None
+    if isinstance(ph, bool) or not isinstance(ph, int):
+        return _error(400, "Indiquez « policyholder_id », un nombre entier.")
+    try:
+        result = await asyncio.to_thread(_login, ph)
+    except Exception:  # noqa: BLE001
+        logger.exception("demo login failed")
+        return _error(503, "La connexion est indisponible pour le moment.")
+    if result is None:
+        return _error(404, "Ce compte de démonstration n'existe pas.")
+    return web.json_response(result, headers={"Cache-Control": "no-store"})
+
+
+def make_app() -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+    app.router.add_get("/", index)
+    app.router.add_get("/static/webchat.js", webchat_js)
+    app.router.add_static("/static/", WEB / "static")
+    app.router.add_get("/api/config", config)
+    app.router.add_get("/api/demo-accounts", demo_accounts)
+    app.router.add_post("/api/demo-login", demo_login)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the chat page.")
+    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=get_settings().web_port)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
+    web.run_app(make_app(), host=args.host, port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+// Chat page: demo sign-in, then the rasa-webchat widget with the signed token.
+// The token goes in the socket URL (checked on connect) and in customData (checked on every message).
+(function () {
+  "use strict";
+  var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
+  var $ = function (id) { return document.getElementById(id); };
+
+  function showError(text) {
+    var el = $("signin-error");
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  function currentToken() {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    var exp = parseInt(sessionStorage.getItem(EXP_KEY) || "0", 10);
+    if (token && exp > Date.now()) return token;
+    sessionStorage.removeItem(TOKEN_KEY);
+    return null;
+  }
+
+  function loadAccounts() {
+    fetch("/api/demo-accounts").then(function (r) { return r.json().then(function (b) { return [r, b]; }); })
+      .then(function (rb) {
+        if (!rb[0].ok) throw new Error(rb[1].error || "Erreur");
+        var select = $("account");
+        rb[1].accounts.forEach(function (a) {
+          var opt = document.createElement("option");
+          opt.value = String(a.policyholder_id);
+          opt.textContent = a.name;
+          opt.dataset.description = a.description || "";
+          select.appendChild(opt);
+        });
+        var describe = function () {
+          var o = select.options[select.selectedIndex];
+          $("account-help").textContent = o ? o.dataset.description : "";
+        };
+        select.addEventListener("change", describe);
+        describe();
+      })
+      .catch(function (e) { showError("Les comptes de démonstration sont indisponibles : " + e.message); });
+  }
+
+  function login() {
+    showError("");
+    var id = parseInt($("account").value, 10);
+    fetch("/api/demo-login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ policyholder_id: id })
+    }).then(function (r) { return r.json().then(function (b) { return [r, b]; }); })
+      .then(function (rb) {
+        if (!rb[0].ok) throw new Error(rb[1].error || "Erreur");
+        sessionStorage.setItem(TOKEN_KEY, rb[1].token);
+        sessionStorage.setItem(NAME_KEY, rb[1].name);
+        sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (rb[1].expires_in - 30)));
+        // a new conversation for the signed-in company
+        sessionStorage.removeItem("chat_session");
+        location.reload();
+      })
+      .catch(function (e) { showError("Connexion impossible : " + e.message); });
+  }
+
+  function logout() {
+    sessionStorage.clear();
+    location.reload();
+  }
+
+  function startChat(config) {
+    var token = currentToken();
+    var socketUrl = config.socket_url + (token ? "?token=" + encodeURIComponent(token) : "");
+    window.WebChat.default({
+      socketUrl: socketUrl,
+      socketPath: "/socket.io/",
+      customData: { language: "fr", token: token || "" },
+      initPayload: "/greet",
+      title: "Assistant indemnisation",
+      subtitle: token ? sessionStorage.getItem(NAME_KEY) : "Questions générales",
+      inputTextFieldHint: "Écrivez votre message…",
+      embedded: true,
+      showFullScreenButton: false,
+      params: { storage: "session" }
+    }, $("chat"));
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var token = currentToken();
+    if (token) {
+      $("signin").hidden = true;
+      $("signed-in").hidden = false;
+      $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
+    } else {
+      loadAccounts();
+    }
+    $("login").addEventListener("click", login);
+    $("logout").addEventListener("click", logout);
+    fetch("/api/config").then(function (r) { return r.json(); }).then(startChat)
+      .catch(function () { showError("Le service de discussion est indisponible."); });
+  });
+})();
