@@ -1,0 +1,443 @@
+"""CAP rules engine: a pure function of (request, as_of date, rule set).
+
+``evaluate(request, as_of)`` picks the scheme from what the insurer decided and where the buyer is:
+
+============================  ===================  =====================
+insurer decision              buyer in France      buyer abroad
+============================  ===================  =====================
+partial limit                 CAP                  CAP Francexport
+refused or cancelled          CAP+                 CAP+ Francexport
+full limit                    no scheme needed     no scheme needed
+============================  ===================  =====================
+
+It then applies the rule entry in force at the **transaction date** (``request.transaction_date``,
+default ``as_of``) and says separately whether the scheme still takes **new requests** at ``as_of``
+(the domestic schemes closed at the end of 2021). Nothing here formats text: every reason is a code
+with data, worded by :mod:`bot.wording.cap`.
+
+Reason codes (``Reason.met``: True = met, False = not met (blocks), None = to check / information):
+``insurer_grants_full``, ``insurer_decision``, ``buyer_location``, ``in_force_at_transaction_date``,
+``existing_policy``, ``company_turnover``, ``currency``, ``credit_term``, ``french_content``,
+``country_not_closed``, ``country_not_marketable``, ``country_category``, ``topup_ratio``,
+``ceiling_per_buyer``, ``ceiling_currency``, ``insurer_retained_share``, ``quotite_max``,
+``buyer_risk_acceptable``, ``refusal_notice_held``, ``open_to_new_requests``, ``cap_relais_in_force``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+from bot.cap.rules import RuleEntry, RuleSet, Scheme, Source, get_rules
+
+Amount = Union[Decimal, int, float, str]
+
+COMPANY_SIZES = ("TPE", "PME", "ETI", "GE")
+FAMILY = {  # (insurer decision family, abroad) -> scheme
+    ("partial", False): "CAP",
+    ("partial", True): "CAP Francexport",
+    ("refused", False): "CAP+",
+    ("refused", True): "CAP+ Francexport",
+}
+
+
+def _to_decimal(value: Any, name: str, allow_none: bool = True) -> Optional[Decimal]:
+    if value is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name} is required")
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number")
+    try:
+        dec = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{name} must be a number (got {value!r})") from None
+    if not dec.is_finite():
+        raise ValueError(f"{name} must be a finite number")
+    if dec < 0:
+        raise ValueError(f"{name} must not be negative (got {value})")
+    return dec
+
+
+@dataclass(frozen=True)
+class CapRequest:
+    """What the client asks for on one buyer.
+
+    ``granted``: the limit the insurer granted (``None`` or 0 with ``refused``/``cancelled``).
+    ``french_content_share`` is a ratio (0.25 for 25 %). Amounts are in ``currency``.
+    """
+
+    requested: Amount
+    granted: Optional[Amount] = None
+    refused: bool = False
+    cancelled: bool = False
+    buyer_country: str = "FR"
+    transaction_date: Optional[date] = None
+    turnover: Optional[Amount] = None
+    company_size: Optional[str] = None
+    currency: str = "EUR"
+    credit_term_days: Optional[int] = None
+    french_content_share: Optional[Amount] = None
+    country_category: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        setattr_ = object.__setattr__
+        requested = _to_decimal(self.requested, "requested", allow_none=False)
+        if requested == 0:
+            raise ValueError("requested must be greater than 0")
+        setattr_(self, "requested", requested)
+        granted = _to_decimal(self.granted, "granted")
+        if (self.refused or self.cancelled) and granted not in (None, Decimal(0)):
+            raise ValueError("give either a granted amount or refused/cancelled, not both")
+        if granted is None and not (self.refused or self.cancelled):
+            raise ValueError("say what the insurer granted (an amount) or that it refused/cancelled")
+        setattr_(self, "granted", granted if granted is not None else Decimal(0))
+        country = (self.buyer_country or "FR").strip().upper()
+        if len(country) != 2 or not country.isalpha() or not country.isascii():
+            raise ValueError(f"buyer_country must be an ISO 3166 alpha-2 code like FR or DE (got {self.buyer_country!r})")
+        setattr_(self, "buyer_country", country)
+        currency = (self.currency or "EUR").strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise ValueError(f"currency must be an ISO 4217 code like EUR (got {self.currency!r})")
+        setattr_(self, "currency", currency)
+        setattr_(self, "turnover", _to_decimal(self.turnover, "turnover"))
+        share = _to_decimal(self.french_content_share, "french_content_share")
+        if share is not None and share > 1:
+            raise ValueError("french_content_share is a ratio between 0 and 1 (0.25 for 25 %)")
+        setattr_(self, "french_content_share", share)
+        if self.company_size is not None:
+            size = str(self.company_size).strip().upper()
+            if size not in COMPANY_SIZES:
+                raise ValueError(f"company_size must be one of {', '.join(COMPANY_SIZES)}")
+            setattr_(self, "company_size", size)
+        if self.credit_term_days is not None and (
+                not isinstance(self.credit_term_days, int) or isinstance(self.credit_term_days, bool)
+                or self.credit_term_days < 0):
+            raise ValueError("credit_term_days must be a whole number of days >= 0")
+        if self.country_category is not None and self.country_category not in (1, 2, 3):
+            raise ValueError("country_category must be 1, 2 or 3")
+        if self.transaction_date is not None and not isinstance(self.transaction_date, date):
+            raise ValueError("transaction_date must be a date")
+
+    @property
+    def insurer_decision(self) -> str:
+        """``full``, ``partial``, ``refused`` or ``cancelled``."""
+        if self.cancelled:
+            return "cancelled"
+        if self.refused or self.granted == 0:
+            return "refused"
+        return "full" if self.granted >= self.requested else "partial"
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    met: Optional[bool]
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"code": self.code, "met": self.met, "data": _jsonable(dict(self.data))}
+
+
+@dataclass(frozen=True)
+class Decision:
+    scheme: Optional[str]
+    eligible: bool
+    public_cover: Optional[Decimal]
+    total_cover: Optional[Decimal]
+    insurer_cover: Decimal
+    requested: Decimal
+    currency: str
+    insurer_decision: str
+    buyer_country: str
+    transaction_date: date
+    as_of: date
+    reasons: Tuple[Reason, ...]
+    rule_set: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    figures: Mapping[str, Mapping[str, Any]]
+    to_confirm: Tuple[str, ...]
+    open_to_new_requests: Optional[bool]
+    closed_to_new_requests: bool
+    closed_since: Optional[date]
+    last_open_day: Optional[date]
+    closure_confidence: Optional[str]
+    last_entry: Optional[str] = None
+    operator: Optional[str] = None
+
+    @property
+    def can_apply_now(self) -> bool:
+        """Eligible at the transaction date AND the scheme still takes new requests at ``as_of``."""
+        return self.eligible and bool(self.open_to_new_requests)
+
+    def reason(self, code: str) -> Optional[Reason]:
+        for r in self.reasons:
+            if r.code == code:
+                return r
+        return None
+
+    @property
+    def unmet(self) -> Tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.met is False and r.code != "open_to_new_requests")
+
+    @property
+    def to_check(self) -> Tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.met is None and r.code not in ("cap_relais_in_force",))
+
+    def as_dict(self) -> Dict[str, Any]:
+        return _jsonable({
+            "scheme": self.scheme,
+            "eligible": self.eligible,
+            "can_apply_now": self.can_apply_now,
+            "public_cover": self.public_cover,
+            "total_cover": self.total_cover,
+            "insurer_cover": self.insurer_cover,
+            "requested": self.requested,
+            "currency": self.currency,
+            "insurer_decision": self.insurer_decision,
+            "buyer_country": self.buyer_country,
+            "transaction_date": self.transaction_date,
+            "as_of": self.as_of,
+            "open_to_new_requests": self.open_to_new_requests,
+            "closed_to_new_requests": self.closed_to_new_requests,
+            "closed_since": self.closed_since,
+            "last_open_day": self.last_open_day,
+            "closure_confidence": self.closure_confidence,
+            "operator": self.operator,
+            "reasons": [r.as_dict() for r in self.reasons],
+            "rule_set": list(self.rule_set),
+            "last_entry": self.last_entry,
+            "figures": {k: dict(v) for k, v in self.figures.items()},
+            "to_confirm": list(self.to_confirm),
+            "sources": [s.as_dict() for s in self.sources],
+        })
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.reasons: List[Reason] = []
+        self.source_ids: List[str] = []
+        self.to_confirm: List[str] = []
+
+    def add(self, code: str, met: Optional[bool], **data: Any) -> None:
+        self.reasons.append(Reason(code, met, data))
+
+    def cite(self, ids: Tuple[str, ...]) -> None:
+        self.source_ids.extend(ids)
+
+    def use(self, entry: RuleEntry, name: str) -> Any:
+        fig = entry.figure(name)
+        if fig is None:
+            return None
+        self.cite(fig.sources)
+        if not fig.confirmed:
+            self.to_confirm.append(f"{entry.id}.{name}")
+        return fig.value
+
+
+def evaluate(request: CapRequest, as_of: date, rules: Optional[RuleSet] = None) -> Decision:
+    """Decide which public scheme applies to ``request`` and how much it covers (see module doc)."""
+    if not isinstance(as_of, date):
+        raise ValueError("as_of must be a date")
+    rules = rules or get_rules()
+    tx = request.transaction_date or as_of
+    decision = request.insurer_decision
+    out = _Collector()
+    countries = rules.countries
+    country = request.buyer_country
+    abroad = not countries.is_domestic(country)
+
+    base = dict(
+        insurer_cover=request.granted, requested=request.requested, currency=request.currency,
+        insurer_decision=decision, buyer_country=country, transaction_date=tx, as_of=as_of,
+    )
+    if decision == "full":
+        out.add("insurer_grants_full", False, granted=request.granted, requested=request.requested)
+        return Decision(scheme=None, eligible=False, public_cover=Decimal(0), total_cover=request.granted,
+                        reasons=tuple(out.reasons), rule_set=(), sources=(), figures={}, to_confirm=(),
+                        open_to_new_requests=None, closed_to_new_requests=False, closed_since=None,
+                        last_open_day=None, closure_confidence=None, **base)
+
+    family = "partial" if decision == "partial" else "refused"
+    scheme: Scheme = rules.scheme(FAMILY[(family, abroad)])
+    out.add("insurer_decision", True, decision=decision, granted=request.granted, requested=request.requested,
+            mechanism=scheme.mechanism)
+    out.add("buyer_location", True, country=country, abroad=abroad)
+    if countries.confidence.get("domestic") != "confirmed" and country != "FR" and not abroad:
+        out.to_confirm.append("countries.domestic")
+
+    # -- new requests at as_of (independent of the transaction date)
+    closure = scheme.closure
+    entry_now = scheme.entry_at(as_of)
+    closed_now = scheme.closed_at(as_of)
+    open_now: Optional[bool] = entry_now is not None and not closed_now
+    out.add("open_to_new_requests", open_now, as_of=as_of, closed_since=closure.closed_from,
+            last_open_day=closure.last_open_day, first_day=scheme.first_day,
+            confidence=closure.confidence, not_yet_open=as_of < scheme.first_day)
+    out.cite(closure.sources)
+    if closure.confidence != "confirmed":
+        out.to_confirm.append(f"{scheme.name}.closure")
+
+    entry = scheme.entry_at(tx)
+    last_entry = scheme.entries[-1].id if scheme.last_day is not None and tx > scheme.last_day else None
+    figures: Dict[str, Dict[str, Any]] = {}
+    public: Optional[Decimal] = Decimal(0)
+    if entry is None:
+        position = "before_start" if tx < scheme.first_day else "after_end"
+        out.add("in_force_at_transaction_date", False, transaction_date=tx, position=position,
+                first_day=scheme.first_day, last_day=scheme.last_day)
+        out.cite(scheme.entries[0].sources if position == "before_start" else scheme.entries[-1].sources)
+        rule_set: Tuple[str, ...] = ()
+    else:
+        out.add("in_force_at_transaction_date", True, transaction_date=tx, entry=entry.id,
+                valid_from=entry.valid_from, valid_to=entry.valid_to)
+        out.cite(entry.sources)
+        for key, note in entry.notes.items():
+            if note.startswith("to_confirm"):
+                out.to_confirm.append(f"{entry.id}.{key}")
+        rule_set = (entry.id,)
+        figures = {name: {"value": fig.value, "confidence": fig.confidence,
+                          **({"alternatives": [dict(a) for a in fig.alternatives]} if fig.alternatives else {})}
+                   for name, fig in entry.figures.items()}
+        public = _apply_entry(entry, request, tx, abroad, rules, out)
+
+    # Cap Relais: nothing to ask for, but worth telling when it was in force at the transaction date
+    relais_scheme = rules.schemes.get("Cap Relais")
+    relais = relais_scheme.entry_at(tx) if relais_scheme else None
+    if relais is not None:
+        out.add("cap_relais_in_force", None, entry=relais.id, state_share=relais.value("state_share"),
+                valid_to=relais.valid_to)
+        rule_set = rule_set + (relais.id,)
+        out.cite(relais.sources)
+
+    eligible = entry is not None and not any(r.met is False for r in out.reasons
+                                             if r.code != "open_to_new_requests")
+    if not eligible:
+        public = Decimal(0)
+    total = None if public is None else request.granted + public
+    if abroad:
+        out.cite(countries.sources)
+    sources = tuple(rules.sources[s] for s in dict.fromkeys(out.source_ids) if s in rules.sources)
+    return Decision(
+        scheme=scheme.name, eligible=eligible, public_cover=public, total_cover=total,
+        reasons=tuple(out.reasons), rule_set=rule_set, sources=sources, figures=figures,
+        to_confirm=tuple(dict.fromkeys(out.to_confirm)), open_to_new_requests=open_now,
+        closed_to_new_requests=closed_now, closed_since=closure.closed_from if closed_now else None,
+        last_open_day=closure.last_open_day, closure_confidence=closure.confidence,
+        last_entry=last_entry, operator=scheme.operator, **base)
+
+
+def _apply_entry(entry: RuleEntry, req: CapRequest, tx: date, abroad: bool, rules: RuleSet,
+                 out: _Collector) -> Optional[Decimal]:
+    """Check every condition of ``entry`` and return the public cover (None when not computable)."""
+    countries = rules.countries
+    country = req.buyer_country
+
+    if out.use(entry, "requires_existing_policy"):
+        out.add("existing_policy", True, assumed=True)
+
+    # company size / turnover
+    tmax = out.use(entry, "turnover_max_eur")
+    if entry.figure("turnover_max_eur") is not None:
+        inclusive = bool(entry.value("turnover_max_inclusive", False))
+        if tmax is None:
+            out.add("company_turnover", True, all_sizes=True)
+        elif req.turnover is not None:
+            ok = req.turnover <= tmax if inclusive else req.turnover < tmax
+            out.add("company_turnover", ok, turnover=req.turnover, max=tmax, inclusive=inclusive)
+        elif req.company_size in ("TPE", "PME", "ETI"):
+            out.add("company_turnover", True, size=req.company_size, max=tmax, inclusive=inclusive)
+        else:
+            out.add("company_turnover", None, size=req.company_size, max=tmax, inclusive=inclusive)
+
+    currencies = out.use(entry, "currencies")
+    if currencies:
+        out.add("currency", req.currency in currencies, currency=req.currency, allowed=list(currencies))
+
+    term_max = out.use(entry, "credit_term_max_days")
+    if term_max is not None:
+        if req.credit_term_days is None:
+            out.add("credit_term", None, max_days=int(term_max))
+        else:
+            out.add("credit_term", req.credit_term_days <= term_max, days=req.credit_term_days,
+                    max_days=int(term_max))
+
+    fc_min = out.use(entry, "french_content_min")
+    if fc_min is not None:
+        if req.french_content_share is None:
+            out.add("french_content", None, min=fc_min)
+        else:
+            out.add("french_content", req.french_content_share >= fc_min, share=req.french_content_share,
+                    min=fc_min)
+
+    excluded = out.use(entry, "excluded_countries")
+    if abroad and excluded:
+        closed = countries.is_closed(country, tx)
+        out.add("country_not_closed", not closed, country=country)
+        if countries.confidence.get("closed") != "confirmed":
+            out.to_confirm.append("countries.closed")
+        if excluded == "marketable_and_closed":
+            out.add("country_not_marketable", not countries.is_marketable(country), country=country)
+
+    ratio = out.use(entry, "topup_ratio_max")
+    public: Optional[Decimal] = Decimal(0)
+    if ratio is not None:  # top-up mechanism (CAP, CAP Francexport)
+        by_ratio = ratio * req.granted
+        gap = req.requested - req.granted
+        capped = out.use(entry, "topup_capped_at_requested")
+        topup = min(by_ratio, gap) if capped else by_ratio
+        out.add("topup_ratio", True, ratio=ratio, granted=req.granted, max_by_ratio=by_ratio, gap=gap,
+                capped_at_requested=bool(capped), topup=topup)
+        public = topup
+    else:  # substitute mechanism (CAP+, CAP+ Francexport)
+        ceiling: Optional[Decimal] = None
+        if entry.figure("ceiling_by_country_category") is not None:
+            table = out.use(entry, "ceiling_by_country_category")
+            category = req.country_category or countries.category(country)
+            if req.country_category is None and category is not None and countries.confidence.get("categories") != "confirmed":
+                out.to_confirm.append("countries.categories")
+            if category is None:
+                out.add("country_category", None, country=country)
+                public = None
+            else:
+                ceiling = table.get(category)
+                covered = ceiling is None or ceiling > 0
+                out.add("country_category", covered, country=country, category=category, ceiling=ceiling,
+                        given=req.country_category is not None)
+        elif entry.figure("ceiling_per_buyer") is not None:
+            ceiling = out.use(entry, "ceiling_per_buyer")
+        if public is not None:
+            public = req.requested if ceiling is None else min(req.requested, ceiling)
+            out.add("ceiling_per_buyer", True if ceiling is None or ceiling > 0 else False,
+                    ceiling=ceiling, requested=req.requested, public_cover=public)
+            if ceiling is not None and req.currency != "EUR":
+                out.add("ceiling_currency", None, currency=req.currency, ceiling_currency="EUR")
+
+    share = out.use(entry, "insurer_retained_share_min")
+    if share is not None:
+        out.add("insurer_retained_share", True, min_share=share)
+    qmax = out.use(entry, "quotite_max")
+    if qmax is not None:
+        out.add("quotite_max", True, max=qmax)
+    pd = out.use(entry, "buyer_default_probability")
+    if pd is not None:
+        out.add("buyer_risk_acceptable", None, low=pd[0], high=pd[1])
+    if entry.value("insurer_decision") == "refused_or_cancelled":
+        out.add("refusal_notice_held", None, decision=req.insurer_decision)
+    return public
