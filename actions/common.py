@@ -45,3 +45,24 @@ async def off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(**reply.as_message())
+
+
+async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *args: Any, **kwargs: Any) -> Optional[T]:
+    """Run ``func(session, *args)`` on the claims store in a worker thread.
+
+    When the store cannot answer, the person gets a polite apology and the offer of a person,
+    and the action gets None.
+    """
+    from bot.store.db import get_engine, session_scope
+
+    def work() -> T:
+        with session_scope(get_engine(get_settings().database_url)) as session:
+            return func(session, *args, **kwargs)
+
+    try:
+        return await off_loop(work)
+    except Exception:  # noqa: BLE001 - any store failure becomes an apology, never a crash
+        logger.exception("claims store call %s failed", getattr(func, "__name__", func))
+        from bot.wording import core
+        say(dispatcher, core.store_unavailable())
+        return None

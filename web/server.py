@@ -47,7 +47,7 @@ def _demo_accounts() -> list:
     settings = get_settings()
     with session_scope(get_engine(settings.database_url)) as session:
         return [
-            {"policyholder_id": a.policyholder_id, "name": a.name, "description": a.description}
+            {"policyholder_id": a.policyholder_id, "name": a.name, "description": a.note}
             for a in queries.demo_accounts(session)
         ]
 

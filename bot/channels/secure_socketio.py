@@ -15,6 +15,7 @@ What it does differently from Rasa's ``SocketIOInput``:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import re
 import uuid
@@ -118,7 +119,9 @@ class SecureSocketIOInput(SocketIOInput):
             token = custom.get("token") if isinstance(custom, dict) else None
             principal, status = check_token(token if isinstance(token, str) else None)
             sender_id = conversation_id(principal, session_id)
-            sio.enter_room(sid, sender_id, namespace=self.namespace)
+            joined = sio.enter_room(sid, sender_id, namespace=self.namespace)
+            if inspect.isawaitable(joined):  # a coroutine in recent python-socketio
+                await joined
             text = data.get("message", "")
             if not isinstance(text, str):
                 text = ""

@@ -1,4 +1,7 @@
-"""A minimal socket.io client that speaks like rasa-webchat (session_request, user_uttered)."""
+"""A minimal socket.io client that speaks like rasa-webchat (session_request, user_uttered).
+
+It uses the long-polling transport: python-engineio's asyncio websocket client needs a newer aiohttp
+than Rasa 3.6 pins. The browser test covers the websocket transport the widget uses."""
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +30,7 @@ async def _converse(url: str, messages: List[str], token: Optional[str], connect
         last["t"] = loop.time()
 
     connect_url = url + (f"?token={connect_token}" if connect_token else "")
-    await client.connect(connect_url, transports=["websocket"], socketio_path="/socket.io")
+    await client.connect(connect_url, transports=["polling"], socketio_path="/socket.io")
     session_id = session_id or uuid.uuid4().hex
     await client.emit("session_request", {"session_id": session_id})
     await asyncio.wait_for(confirmed.wait(), 10)

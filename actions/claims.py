@@ -1,0 +1,86 @@
+"""Claims: status of one claim, list of claims."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import auth_status, identity, off_loop, say, store_call
+from bot.store import queries
+from bot.store.refs import parse_ref
+from bot.wording import claims as wording
+from bot.wording import core
+
+
+def _ref_from(tracker: Tracker):
+    """The claim reference the person gave: the entity first, then the raw text."""
+    entity = next(tracker.get_latest_entity_values("claim_ref"), None)
+    for candidate in (entity, tracker.latest_message.get("text")):
+        if isinstance(candidate, str):
+            parsed = parse_ref(candidate)
+            if parsed.kind != "none":
+                return parsed
+    return parse_ref(None)
+
+
+def _status_or_choices(session, policyholder_id: int, ref: Optional[str]):
+    if ref:
+        view = queries.claim_by_ref(session, policyholder_id, ref)
+        if view is not None:
+            queries.audit(session, policyholder_id, who=f"policyholder:{policyholder_id}", object_type="claim",
+                          object_id=view.ref, channel="chat", action="read")
+        return view, None
+    return None, queries.list_claims(session, policyholder_id, status="open", page=1, page_size=5)
+
+
+class ActionClaimStatus(Action):
+    def name(self) -> Text:
+        return "action_claim_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        if who is None:
+            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+            return []
+        parsed = _ref_from(tracker)
+        if parsed.malformed:
+            say(dispatcher, wording.malformed_ref(parsed))
+            return []
+        ref = parsed.ref if parsed.valid else tracker.get_slot("claim_ref")
+        ref = parse_ref(ref).ref if ref else None
+        result = await store_call(dispatcher, _status_or_choices, who.policyholder_id, ref)
+        if result is None:
+            return []
+        view, page = result
+        if ref:
+            say(dispatcher, wording.claim_status(view) if view else wording.claim_not_found(ref))
+            return [SlotSet("claim_ref", view.ref if view else None)]
+        if page.total == 1:
+            only = await store_call(dispatcher, queries.claim_by_ref, who.policyholder_id, page.items[0].ref)
+            if only is not None:
+                say(dispatcher, wording.claim_status(only))
+                return [SlotSet("claim_ref", only.ref)]
+            return []
+        say(dispatcher, wording.which_claim(page))
+        return []
+
+
+class ActionListClaims(Action):
+    def name(self) -> Text:
+        return "action_list_claims"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        if who is None:
+            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+            return []
+        text = (tracker.latest_message.get("text") or "").lower()
+        status = "closed" if any(w in text for w in ("clos", "fermé", "ferme", "terminé", "termine", "ancien")) \
+            else "all" if any(w in text for w in ("tous", "toutes", "combien", "historique")) else "open"
+        page = await store_call(dispatcher, queries.list_claims, who.policyholder_id, status=status, page=1,
+                                page_size=10)
+        if page is not None:
+            say(dispatcher, wording.claims_list(page))
+        return []

@@ -1,0 +1,37 @@
+"""Two-stage fallback: first offer the likely topics as buttons, then a person."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import say
+from bot.wording import core
+from bot.wording.topics import suggestions_for
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many user messages in a row (including the latest) were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if consecutive_fallbacks(tracker) >= 2:
+            say(dispatcher, core.fallback_human())
+        else:
+            ranking = tracker.latest_message.get("intent_ranking") or []
+            say(dispatcher, core.fallback_rephrase(suggestions_for([r.get("name") for r in ranking])))
+        return []
