@@ -1,0 +1,150 @@
+"""Claim references: ``SIN-YYYY-NNNNNN`` (year of declaration, six-digit number).
+
+:func:`parse_ref` reads what a person typed and says one of three things:
+
+- ``kind == "valid"``: a reference, normalised (``"sin 2021 000123"`` -> ``"SIN-2021-000123"``);
+- ``kind == "malformed"``: something that looks like a reference but is not one; ``problem``
+  says what is wrong (see :data:`PROBLEMS`), so the wording can answer precisely;
+- ``kind == "none"``: no reference in the text.
+
+Only the normalised form (``^SIN-\\d{4}-\\d{6}$``) ever reaches a query, and always as a bound
+parameter: nothing else of the text can get near SQL.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+REF_RE = re.compile(r"^SIN-(\d{4})-(\d{6})$")
+EXAMPLE = "SIN-2021-000123"
+MAX_INPUT = 500
+YEAR_MIN = 1990
+YEAR_MAX = 2099
+
+#: problem codes of malformed references -> what is wrong (for logs; the French is in wording)
+PROBLEMS = {
+    "year_digits": "the year must have 4 digits",
+    "year_range": "the year is not plausible",
+    "number_digits": "the number after the year must have 6 digits",
+    "number_missing": "only a year was given",
+    "year_missing": "the year is missing",
+    "letter_o": "a letter O stands where a zero is expected",
+    "digits_count": "the digits do not split into 4 + 6",
+}
+
+# "SIN" as a word (not the start of "sinistre"), then groups of digits separated by spaces,
+# dashes, dots, slashes or underscores. A group may contain a letter O typed for a zero.
+_PREFIX = re.compile(r"(?<![A-Za-z0-9])S\s?I\s?N(?![A-Za-zÀ-ÿ])", re.IGNORECASE)
+_GROUP = re.compile(r"[\s\-_./:#n°]*([0-9Oo]*[0-9][0-9Oo]*|[Oo]{2,}[0-9Oo]*)(?![A-Za-z0-9])")
+# a bare "2021-000123" / "2021000123" when it is the whole text (e.g. a button or an entity)
+_BARE = re.compile(r"^\s*(\d{4})[\s\-_./]?(\d{6})\s*$")
+
+
+@dataclass(frozen=True)
+class RefParse:
+    kind: str  # "valid" | "malformed" | "none"
+    ref: Optional[str] = None  # normalised reference when valid
+    problem: Optional[str] = None  # code of PROBLEMS when malformed
+    raw: Optional[str] = None  # the part of the text that looked like a reference
+
+    @property
+    def valid(self) -> bool:
+        return self.kind == "valid"
+
+    @property
+    def malformed(self) -> bool:
+        return self.kind == "malformed"
+
+
+NONE = RefParse("none")
+
+
+def normalise(year: str, number: str) -> str:
+    return f"SIN-{year}-{number}"
+
+
+def is_normalised(ref: object) -> bool:
+    return isinstance(ref, str) and REF_RE.match(ref) is not None
+
+
+def _groups(text: str, start: int):
+    groups = []
+    pos = start
+    while len(groups) < 4:
+        m = _GROUP.match(text, pos)
+        if not m:
+            break
+        groups.append(m.group(1))
+        pos = m.end()
+    return groups, pos
+
+
+def _judge(groups, raw: str) -> RefParse:
+    if any(c in "Oo" for g in groups for c in g):
+        return RefParse("malformed", problem="letter_o", raw=raw)
+    first = groups[0]
+    if len(groups) == 1:
+        if len(first) == 10:
+            return _check_year(first[:4], first[4:], raw)
+        if len(first) == 4 and YEAR_MIN <= int(first) <= YEAR_MAX:
+            return RefParse("malformed", problem="number_missing", raw=raw)
+        if len(first) == 6:
+            return RefParse("malformed", problem="year_missing", raw=raw)
+        return RefParse("malformed", problem="digits_count", raw=raw)
+    second = groups[1]
+    if len(first) == 4 and len(second) == 6:
+        return _check_year(first, second, raw)
+    if len(first) == 4:
+        # "SIN 2021 000 123": the number typed in several groups
+        digits = second
+        for extra in groups[2:]:
+            if len(digits) >= 6:
+                break
+            digits += extra
+        if len(digits) == 6:
+            return _check_year(first, digits, raw)
+        if not YEAR_MIN <= int(first) <= YEAR_MAX:
+            return RefParse("malformed", problem="year_range", raw=raw)
+        return RefParse("malformed", problem="number_digits", raw=raw)
+    if len(second) == 6 or (len(first) in (2, 3) and len(second) >= 4):
+        return RefParse("malformed", problem="year_digits", raw=raw)
+    if len(first) == 6 and len(second) == 4:
+        return RefParse("malformed", problem="digits_count", raw=raw)
+    return RefParse("malformed", problem="digits_count", raw=raw)
+
+
+def _check_year(year: str, number: str, raw: str) -> RefParse:
+    if not YEAR_MIN <= int(year) <= YEAR_MAX:
+        return RefParse("malformed", problem="year_range", raw=raw)
+    return RefParse("valid", ref=normalise(year, number), raw=raw)
+
+
+def parse_ref(text: object) -> RefParse:
+    """The claim reference in ``text`` (the first one), a malformed one, or none."""
+    if not isinstance(text, str) or not text.strip():
+        return NONE
+    text = text[:MAX_INPUT]
+    bare = _BARE.match(text)
+    if bare:
+        return _check_year(bare.group(1), bare.group(2), text.strip())
+    for prefix in _PREFIX.finditer(text):
+        groups, end = _groups(text, prefix.end())
+        if groups:
+            return _judge(groups, text[prefix.start():end].strip())
+    return NONE
+
+
+def find_refs(text: object) -> list:
+    """Every valid reference in ``text``, normalised, in order, without duplicates."""
+    if not isinstance(text, str):
+        return []
+    text = text[:MAX_INPUT * 4]
+    found = []
+    for prefix in _PREFIX.finditer(text):
+        groups, end = _groups(text, prefix.end())
+        if groups:
+            result = _judge(groups, text[prefix.start():end])
+            if result.valid and result.ref not in found:
+                found.append(result.ref)
+    return found

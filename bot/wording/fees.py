@@ -1,0 +1,113 @@
+"""French wording of fees: what was billed, and how each amount was computed.
+
+Only store data is used (basis, rate, quantity, unit price of each line): no figure is invented.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Dict, List, Optional, Sequence
+
+from bot.store.views import FeeBreakdown, FeeLineView
+from bot.wording.core import HUMAN_BUTTON
+from bot.wording.format import day, money, percent
+from bot.wording.reply import Reply
+
+TEMPLATES = {
+    "period": "Vos frais du {date_debut} au {date_fin} : {total} au total.",
+    "statement": "Votre dernier relevé, {ref} du {date}, couvre la période du {date_debut} au {date_fin}. Total : {total}.",
+    "none_period": "Je ne vois aucun frais sur cette période.",
+    "none_statement": "Vous n'avez pas encore reçu de relevé de frais.",
+    # one sentence per kind: total, then how it is computed
+    "premium.rate": (
+        "Prime : {montant}. C'est {taux} de votre chiffre d'affaires assuré, qui était de {montant_base}."
+    ),
+    "premium.lines": "Prime : {montant}, calculée sur votre chiffre d'affaires assuré.",
+    "monitoring.unit": (
+        "Frais de surveillance : {montant}. Nous suivons la santé de vos clients : {montant_prix} par client suivi, "
+        "{nombre} suivis en tout."
+    ),
+    "monitoring.lines": "Frais de surveillance : {montant}, pour le suivi de la santé de vos clients.",
+    "investigation.unit": (
+        "Frais d'enquête : {montant}. C'est {nombre} études de clients, à {montant_prix} chacune."
+    ),
+    "investigation.lines": "Frais d'enquête : {montant}, pour l'étude de vos clients.",
+    "collection_flat.unit": (
+        "Frais de recouvrement fixes : {montant}. C'est {nombre} forfaits de {montant_prix}, un par dossier confié."
+    ),
+    "collection_flat.lines": "Frais de recouvrement fixes : {montant}, un forfait par dossier confié.",
+    "collection_pct.rate": (
+        "Frais de recouvrement au résultat : {montant}. C'est {taux} des {montant_base} récupérés pour vous."
+    ),
+    "collection_pct.lines": "Frais de recouvrement selon le résultat : {montant}. Le montant dépend de ce que nous avons récupéré.",
+    "line.rate": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {taux} de {montant_base}.",
+    "line.unit": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {nombre} fois {montant_prix}.",
+    "line.flat": "Du {date_debut} au {date_fin}, vous payez {montant}.",
+    "term.recouvrement": "Le recouvrement, c'est quand nous réclamons l'argent à votre client.",
+    "question": "Une ligne vous semble fausse ? Un conseiller peut la vérifier avec vous.",
+}
+
+KINDS = ("premium", "monitoring", "investigation", "collection_flat", "collection_pct")
+
+
+def _t(key: str, **values) -> str:
+    return TEMPLATES[key].format(**values)
+
+
+def _group(lines: Sequence[FeeLineView]) -> "OrderedDict[str, List[FeeLineView]]":
+    groups: "OrderedDict[str, List[FeeLineView]]" = OrderedDict((k, []) for k in KINDS)
+    for line in lines:
+        groups.setdefault(line.kind, []).append(line)
+    return OrderedDict((k, v) for k, v in groups.items() if v)
+
+
+def _line_detail(line: FeeLineView) -> str:
+    values: Dict[str, str] = dict(date_debut=day(line.period_start), date_fin=day(line.period_end), montant=money(line.amount))
+    if line.method == "rate":
+        return _t("line.rate", taux=percent(line.rate), montant_base=money(line.basis), **values)
+    if line.method == "unit":
+        return _t("line.unit", nombre=line.quantity, montant_prix=money(line.unit_amount), **values)
+    return _t("line.flat", **values)
+
+
+def _kind_sentences(kind: str, lines: List[FeeLineView]) -> List[str]:
+    """The total of one kind, and how it was computed (one formula when all lines share it)."""
+    total = sum((l.amount for l in lines), Decimal("0"))
+    rates = {l.rate for l in lines}
+    units = {l.unit_amount for l in lines}
+    methods = {l.method for l in lines}
+    if methods == {"rate"} and len(rates) == 1 and f"{kind}.rate" in TEMPLATES:
+        basis = sum((l.basis for l in lines), Decimal("0"))
+        return [_t(f"{kind}.rate", montant=money(total), taux=percent(next(iter(rates))), montant_base=money(basis))]
+    if methods == {"unit"} and len(units) == 1 and f"{kind}.unit" in TEMPLATES:
+        count = sum(l.quantity for l in lines)
+        return [_t(f"{kind}.unit", montant=money(total), nombre=count, montant_prix=money(next(iter(units))))]
+    return [_t(f"{kind}.lines", montant=money(total))] + [_line_detail(l) for l in lines]
+
+
+def _body(view: FeeBreakdown) -> List[str]:
+    parts: List[str] = []
+    groups = _group(view.lines)
+    for kind, lines in groups.items():
+        parts.extend(_kind_sentences(kind, lines))
+    if "collection_flat" in groups or "collection_pct" in groups:
+        parts.append(_t("term.recouvrement"))
+    parts.append(_t("question"))
+    return parts
+
+
+def fee_breakdown(view: FeeBreakdown) -> Reply:
+    """Fees of a period: the total, then each kind with how it was computed."""
+    if not view.lines:
+        return Reply(_t("none_period"), [HUMAN_BUTTON])
+    head = _t("period", date_debut=day(view.start), date_fin=day(view.end), total=money(view.total))
+    return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])
+
+
+def last_statement(view: Optional[FeeBreakdown]) -> Reply:
+    """The latest statement (relevé de frais), line by line with how each amount was computed."""
+    if view is None or not view.lines:
+        return Reply(_t("none_statement"), [HUMAN_BUTTON])
+    head = _t("statement", ref=view.statement_ref or "", date=day(view.statement_date or view.end),
+              date_debut=day(view.start), date_fin=day(view.end), total=money(view.total))
+    return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])

@@ -1,0 +1,260 @@
+"""French wording of the guarantee: agréments (credit limits), encours, limit requests, contract terms.
+
+An agrément is never granted or raised here: a request is recorded and a person decides.
+CAP top-ups are reported as store data (scheme, amount, dates); the domestic schemes are
+closed to new requests, which the wording says plainly.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Collection, List, Optional, Sequence
+
+from bot.store.views import (
+    CapCoverView,
+    ContractTerms,
+    EncoursView,
+    GuaranteeLookup,
+    LimitIncreaseResult,
+    LimitView,
+)
+from bot.wording.claims import country_name, tidy
+from bot.wording.core import HUMAN_BUTTON
+from bot.wording.format import day, money, percent
+from bot.wording.reply import Button, Reply
+
+TEMPLATES = {
+    # --- one agrément ----------------------------------------------------------------------------
+    "limit.granted": "Votre agrément sur {acheteur} est de {montant}.",
+    "limit.partial": (
+        "Vous aviez demandé un agrément de {montant_demande} sur {acheteur}. "
+        "Le {date}, nous avons accordé {montant}. C'est un agrément partiel."
+    ),
+    "limit.reduced": (
+        "Le {date}, nous avons réduit votre agrément sur {acheteur} : il passe de {montant_avant} à {montant}."
+    ),
+    "limit.cancelled": "Le {date}, nous avons mis fin à votre agrément sur {acheteur}.",
+    "limit.refused": (
+        "Le {date}, nous avons dit non à votre demande d'agrément sur {acheteur}. "
+        "Vous demandiez {montant_demande}."
+    ),
+    "limit.reason": "Nous avons fait ce choix car {motif}.",
+    "limit.reason_generic": "Votre gestionnaire peut vous en dire la raison.",
+    "limit.future_only": (
+        "Ce changement vaut pour vos livraisons à venir. Pour les factures déjà émises, "
+        "un conseiller peut vous dire ce qui reste couvert."
+    ),
+    "limit.abroad": "Ce client est situé hors de France : {pays}.",
+    "term.agrement": "L'agrément, c'est le montant maximum de factures que nous couvrons sur ce client.",
+    "term.encours": "L'encours garanti, c'est la part de vos factures en cours que nous couvrons.",
+    "encours.one": "Votre encours garanti sur ce client est de {montant_garanti}, pour {montant_encours} de factures en cours.",
+    "encours.as_of": "Ces chiffres sont ceux que vous nous avez déclarés au {date}.",
+    "reason.payment_delays": "ce client paie souvent en retard",
+    "reason.payment_incidents": "ce client a eu des incidents de paiement",
+    "reason.financial_deterioration": "la santé financière de ce client s'est dégradée",
+    "reason.insufficient_information": "nous n'avions pas assez d'informations sur ce client",
+    "reason.insolvency_proceedings": "ce client est en redressement ou en liquidation",
+    "reason.limited_financials": "les comptes de ce client ne nous permettaient pas d'aller plus haut",
+    "reason.high_risk": "le risque sur ce client nous a paru trop élevé",
+    "reason.country_exposure": "la situation du pays de ce client nous impose une limite",
+    "reason.recent_company": "l'entreprise est trop récente pour aller plus haut",
+    "cap.past": (
+        "L'État a ajouté une garantie sur ce client : {dispositif}. Elle couvrait {montant}. "
+        "C'était du {date_debut} au {date_fin}."
+    ),
+    "cap.current": "L'État ajoute une garantie sur ce client : {dispositif}. Elle couvre {montant} depuis le {date_debut}.",
+    "cap.closed": "Ce dispositif de l'État est fermé aux nouvelles demandes.",
+    "ask_increase": "Vous voulez un agrément plus élevé ? Dites-moi le montant, je transmets votre demande.",
+    # --- lookups ---------------------------------------------------------------------------------
+    "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
+    "lookup.none": (
+        "Je ne trouve pas ce client parmi ceux que nous suivons pour vous. "
+        "Vérifiez son nom, ou donnez-moi son numéro SIREN."
+    ),
+    # --- lists -----------------------------------------------------------------------------------
+    "limits.none": "Vous n'avez encore aucun agrément chez nous.",
+    "limits.count_one": "Vous avez un agrément.",
+    "limits.count_many": "Vous avez {nombre} agréments.",
+    "limits.line": "Pour {acheteur} : {montant}, {statut}.",
+    "encours.total": (
+        "Votre encours garanti total est de {montant_garanti}, pour {montant_encours} de factures en cours chez vos clients."
+    ),
+    "encours.line": "Chez {acheteur}, nous couvrons {montant_garanti} sur vos {montant_encours} en cours.",
+    "encours.none": "Vous n'avez pas de factures en cours déclarées chez nous.",
+    # --- limit requests --------------------------------------------------------------------------
+    "increase.recorded": (
+        "Votre demande est enregistrée : un agrément de {montant} sur {acheteur}. "
+        "Un gestionnaire l'étudie et vous répondra."
+    ),
+    "increase.current": "Votre agrément actuel de {montant} reste le même tant qu'il n'a pas décidé.",
+    "increase.new_buyer": "C'est une première demande sur ce client. Nous allons d'abord l'étudier.",
+    "increase.invalid_amount": "Quel montant voulez-vous demander pour ce client ?",
+    "increase.ambiguous": "Plusieurs de vos clients ont un nom proche. Pour lequel faites-vous la demande ?",
+    # --- contract terms --------------------------------------------------------------------------
+    "contract.intro": "Votre contrat {numero} court depuis le {date_debut}.",
+    "contract.quotite": (
+        "La quotité garantie est de {quotite}. C'est la part de la perte que nous payons. "
+        "Le reste est à votre charge."
+    ),
+    "contract.minimum": "Un impayé doit atteindre au moins {montant} pour être déclaré.",
+    "contract.deductible": (
+        "Une franchise de {montant} s'applique. C'est une somme qui reste toujours à votre charge."
+    ),
+    "contract.dms": "Vous avez {jours} jours après l'échéance d'une facture pour nous déclarer un impayé.",
+    "contract.waiting": (
+        "Le délai de carence est de {jours} jours. C'est le temps d'attente avant de constater la perte."
+    ),
+    "contract.payout": "Une fois la perte constatée, nous payons sous {jours} jours.",
+    "contract.credit_term": "Les délais de paiement que vous accordez ne doivent pas dépasser {jours} jours.",
+    "contract.scope": "Votre contrat couvre vos clients dans cette zone : {zone}.",
+    "contract.advance_yes": (
+        "Votre contrat prévoit l'indemnisation avancée : nous pouvons parfois payer plus tôt "
+        "quand le dossier est complet."
+    ),
+    "contract.advance_no": "Votre contrat ne prévoit pas le paiement avancé de l'indemnité.",
+    "contract.none": "Je ne trouve pas de contrat à votre nom. Un conseiller peut vous aider.",
+}
+
+# Button titles and short labels (not sentences, so not scored for reading ease).
+LABELS = {
+    "button.all_limits": "Voir tous mes agréments",
+    "status.granted": "accordé",
+    "status.partial": "accordé en partie",
+    "status.reduced": "réduit le {date}",
+    "status.cancelled": "supprimé le {date}",
+    "status.refused": "refusé le {date}",
+}
+
+DOMESTIC_CLOSED = {"CAP", "CAP+", "Cap Relais"}
+ALL_LIMITS_BUTTON = Button(LABELS["button.all_limits"], "/ask_guarantee")
+
+
+def _t(key: str, **values) -> str:
+    return TEMPLATES[key].format(**values)
+
+
+def guarantee_payload(buyer: str) -> str:
+    return "/ask_guarantee" + json.dumps({"buyer": buyer}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _reason(code: Optional[str]) -> str:
+    key = f"reason.{code}"
+    return _t("limit.reason", motif=TEMPLATES[key]) if key in TEMPLATES else _t("limit.reason_generic")
+
+
+def _cap_sentences(covers: Sequence[CapCoverView], today: date) -> List[str]:
+    parts = []
+    for cover in covers:
+        if cover.valid_to is not None and cover.valid_to < today:
+            parts.append(_t("cap.past", dispositif=cover.scheme, montant=money(cover.amount),
+                            date_debut=day(cover.valid_from), date_fin=day(cover.valid_to)))
+        else:
+            parts.append(_t("cap.current", dispositif=cover.scheme, montant=money(cover.amount),
+                            date_debut=day(cover.valid_from)))
+        if cover.scheme in DOMESTIC_CLOSED:
+            parts.append(_t("cap.closed"))
+    return parts
+
+
+def limit_detail(limit: LimitView, *, today: Optional[date] = None, known_terms: Collection[str] = ()) -> Reply:
+    """One agrément: amount, what changed, when and why, the encours it covers, CAP top-ups."""
+    today = today or date.today()
+    values = dict(acheteur=limit.buyer_name, montant=money(limit.amount), montant_demande=money(limit.requested_amount),
+                  date=day(limit.decided_on), montant_avant=money(limit.previous_amount or limit.requested_amount))
+    parts = [_t(f"limit.{limit.status}", **values)]
+    if "agrement" not in known_terms:
+        parts.append(_t("term.agrement"))
+    if limit.status != "granted":
+        parts.append(_reason(limit.reason_code))
+    if limit.status in ("reduced", "cancelled"):
+        parts.append(_t("limit.future_only"))
+    if limit.is_abroad:
+        parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
+    if limit.outstanding or limit.amount:
+        parts.append(_t("encours.one", montant_garanti=money(limit.guaranteed), montant_encours=money(limit.outstanding)))
+        if "encours" not in known_terms:
+            parts.append(_t("term.encours"))
+        if limit.outstanding_as_of is not None:
+            parts.append(_t("encours.as_of", date=day(limit.outstanding_as_of)))
+    parts.extend(_cap_sentences(limit.cap_covers, today))
+    parts.append(_t("ask_increase"))
+    return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
+
+
+def guarantee(lookup: GuaranteeLookup, *, today: Optional[date] = None) -> Reply:
+    """The answer to "am I covered on <buyer>?": the agrément, the choices, or not found."""
+    if lookup.outcome == "match" and lookup.limit is not None:
+        return limit_detail(lookup.limit, today=today)
+    if lookup.outcome == "ambiguous":
+        buttons = [Button(c.name, guarantee_payload(c.name)) for c in lookup.candidates]
+        return Reply(_t("lookup.ambiguous"), buttons + [HUMAN_BUTTON])
+    return Reply(_t("lookup.none"), [ALL_LIMITS_BUTTON, HUMAN_BUTTON])
+
+
+def _status(limit: LimitView) -> str:
+    return LABELS[f"status.{limit.status}"].format(date=day(limit.decided_on))
+
+
+def limits_overview(views: Sequence[LimitView]) -> Reply:
+    """All my agréments, one line each, with a button to see one in detail."""
+    if not views:
+        return Reply(_t("limits.none"), [HUMAN_BUTTON])
+    head = _t("limits.count_one") if len(views) == 1 else _t("limits.count_many", nombre=len(views))
+    lines = [head, _t("term.agrement")]
+    for v in views:
+        lines.append(_t("limits.line", acheteur=v.buyer_name, montant=money(v.amount), statut=_status(v)))
+    buttons = [Button(v.buyer_name, guarantee_payload(v.buyer_name)) for v in views[:10]]
+    return Reply(tidy("\n".join(lines)), buttons + [HUMAN_BUTTON])
+
+
+def encours(view: EncoursView) -> Reply:
+    """Encours garanti per buyer and in total."""
+    if not view.lines or view.total_outstanding == 0:
+        return Reply(_t("encours.none"), [HUMAN_BUTTON])
+    lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding)),
+             _t("term.encours")]
+    for line in view.lines:
+        if line.outstanding:
+            lines.append(_t("encours.line", acheteur=line.buyer_name, montant_garanti=money(line.guaranteed),
+                            montant_encours=money(line.outstanding)))
+    if view.as_of is not None:
+        lines.append(_t("encours.as_of", date=day(view.as_of)))
+    return Reply(tidy("\n".join(lines)), [HUMAN_BUTTON])
+
+
+def limit_increase(result: LimitIncreaseResult) -> Reply:
+    """A request for a higher (or first) agrément: recorded, a person decides. Never granted here."""
+    if result.outcome == "recorded":
+        parts = [_t("increase.recorded", montant=money(result.requested_amount), acheteur=result.buyer_name)]
+        if result.new_buyer:
+            parts.append(_t("increase.new_buyer"))
+        elif result.current_amount is not None:
+            parts.append(_t("increase.current", montant=money(result.current_amount)))
+        return Reply(tidy(" ".join(parts)), [HUMAN_BUTTON])
+    if result.outcome == "buyer_ambiguous" and result.candidates:
+        buttons = [Button(c.name, guarantee_payload(c.name)) for c in result.candidates]
+        return Reply(_t("increase.ambiguous"), buttons + [HUMAN_BUTTON])
+    return Reply(_t("increase.invalid_amount"), [HUMAN_BUTTON])
+
+
+def contract_terms(terms: Optional[ContractTerms]) -> Reply:
+    """The figures of the contract that matter when an invoice stays unpaid, each explained."""
+    if terms is None:
+        return Reply(_t("contract.none"), [HUMAN_BUTTON])
+    parts = [
+        _t("contract.intro", numero=terms.number, date_debut=day(terms.start_date)),
+        _t("contract.quotite", quotite=percent(terms.quotite)),
+    ]
+    if terms.minimum_claim_amount:
+        parts.append(_t("contract.minimum", montant=money(terms.minimum_claim_amount)))
+    if terms.deductible:
+        parts.append(_t("contract.deductible", montant=money(terms.deductible)))
+    parts += [
+        _t("contract.dms", jours=terms.dms_deadline_days),
+        _t("contract.waiting", jours=terms.waiting_period_days),
+        _t("contract.payout", jours=terms.payout_delay_days),
+        _t("contract.credit_term", jours=terms.max_credit_term_days),
+        _t("contract.scope", zone=terms.territorial_scope),
+        _t("contract.advance_yes" if terms.advance_indemnification else "contract.advance_no"),
+    ]
+    return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])

@@ -1,0 +1,76 @@
+"""Helpers of the claims-store tests: a new database per backend.
+
+- SQLite: a file in a temporary directory.
+- PostgreSQL: a fresh schema in database ``test`` (``STORE_TEST_PG_URL``, default
+  ``postgresql+psycopg2://postgres@127.0.0.1:5432/test``), reached through ``search_path`` and
+  dropped at the end of the test session. Skipped, with the reason, when unreachable.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.store import db  # noqa: E402
+
+AS_OF = date(2025, 6, 30)
+PG_URL = os.environ.get("STORE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+BULK_CLAIMS = 400
+
+
+def _pg_reachable() -> str:
+    """'' when PostgreSQL answers, else why not."""
+    try:
+        import psycopg2
+        from sqlalchemy.engine import make_url
+
+        u = make_url(PG_URL)
+        conn = psycopg2.connect(host=u.host, port=u.port or 5432, user=u.username, password=u.password,
+                                dbname=u.database, connect_timeout=3)
+        conn.close()
+        return ""
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL unreachable at {PG_URL}: {type(exc).__name__}: {str(exc).strip()[:200]}"
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    u = make_url(PG_URL)
+    conn = psycopg2.connect(host=u.host, port=u.port or 5432, user=u.username, password=u.password,
+                            dbname=u.database, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
+def new_database(backend: str, tmp_dir: Path):
+    """(url, cleanup) of a new empty database of ``backend``."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_dir / ('store-' + uuid.uuid4().hex[:8] + '.db')}"
+        return url, (lambda: db.dispose_engine(url))
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"store_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    _pg_admin(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+    def cleanup():
+        db.dispose_engine(url)
+        _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+    return url, cleanup
