@@ -1,0 +1,129 @@
+"""The conversation itself: worry, complaints, asking for a person, how it works, yes/no, satisfaction."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import identity, say, store_call
+from bot.settings import get_settings
+from bot.store import queries
+from bot.wording import conversation as wording
+from bot.wording import process as process_wording
+
+
+def _say_all(dispatcher: CollectingDispatcher, replies) -> None:
+    for reply in replies:
+        say(dispatcher, reply)
+
+
+class ActionExpressWorry(Action):
+    def name(self) -> Text:
+        return "action_express_worry"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        _say_all(dispatcher, wording.worry(identity(tracker) is not None))
+        return []
+
+
+class ActionLogComplaint(Action):
+    def name(self) -> Text:
+        return "action_log_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        if who is None:
+            _say_all(dispatcher, wording.complaint_visitor())
+            return []
+        text = (tracker.latest_message.get("text") or "").strip()
+        if not text or text.startswith("/"):
+            _say_all(dispatcher, wording.complaint_empty())
+            return []
+        receipt = await store_call(dispatcher, queries.record_complaint, who.policyholder_id, text, who.channel or "chat")
+        if receipt is None:  # the store apologised already
+            return []
+        _say_all(dispatcher, wording.complaint_recorded(receipt.reference))
+        return []
+
+
+class ActionRequestHuman(Action):
+    """Honest for now: no live transfer exists yet, so never pretend one happened."""
+
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        _say_all(dispatcher, wording.human())
+        return []
+
+
+class ActionClaimProcess(Action):
+    def name(self) -> Text:
+        return "action_claim_process"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        terms = None
+        if who is not None:
+            terms = await store_call(dispatcher, queries.contract_terms, who.policyholder_id)
+        _say_all(dispatcher, process_wording.process(terms))
+        return []
+
+
+class ActionAffirmNoContext(Action):
+    def name(self) -> Text:
+        return "action_affirm_no_context"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        say(dispatcher, wording.affirm_no_context())
+        return []
+
+
+class ActionDenyNoContext(Action):
+    def name(self) -> Text:
+        return "action_deny_no_context"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        say(dispatcher, wording.deny_no_context())
+        return []
+
+
+class ActionAskCsat(Action):
+    def name(self) -> Text:
+        return "action_ask_csat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        say(dispatcher, wording.csat_ask(after_goodbye=intent == "goodbye"))
+        return [SlotSet("csat_score", None)]
+
+
+_SCORE = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|sur\s*5|etoiles?|étoiles?))?\s*$", re.IGNORECASE)
+
+
+def csat_score(tracker: Tracker) -> Optional[int]:
+    """The 1-5 score: from the button's entity, else from a bare digit typed by the person."""
+    candidates = [next(tracker.get_latest_entity_values("csat_score"), None), tracker.get_slot("csat_score")]
+    for value in candidates:
+        if value is not None and str(value).strip() in {"1", "2", "3", "4", "5"}:
+            return int(str(value).strip())
+    match = _SCORE.match(tracker.latest_message.get("text") or "")
+    return int(match.group(1)) if match else None
+
+
+class ActionRecordCsat(Action):
+    def name(self) -> Text:
+        return "action_record_csat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        score = csat_score(tracker)
+        if score is not None:
+            who = identity(tracker)
+            sender_hash = queries.hash_sender(tracker.sender_id, get_settings().identity_secret)
+            await store_call(dispatcher, queries.record_csat, who.policyholder_id if who else None, sender_hash, score,
+                             (who.channel if who else None) or "chat")
+        say(dispatcher, wording.csat_thanks(score))
+        return [SlotSet("csat_score", None)]

@@ -1,0 +1,128 @@
+"""Wording of the conversation itself: worry, complaints, a person, yes/no out of context, satisfaction."""
+from __future__ import annotations
+
+from bot.wording.reply import Button, Reply
+
+HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
+
+TEMPLATES = {
+    # worry: empathy first, then one concrete step, then a person
+    "worry_ack": (
+        "Je comprends votre inquiétude. Un impayé pèse lourd sur la trésorerie. "
+        "Vous n'êtes pas seul face à cela : c'est le rôle de votre assurance."
+    ),
+    "worry_step_signed_in": (
+        "Le plus utile maintenant : voir où en sont vos dossiers, ou déclarer vite une facture impayée. "
+        "Que voulez-vous faire ?"
+    ),
+    "worry_step_visitor": (
+        "Le plus utile maintenant : déclarer vite la facture impayée, dans le délai de votre contrat. "
+        "Je peux vous dire comment faire et ce que l'assureur vous paie."
+    ),
+    "worry_human": "Si vous préférez en parler à une personne, c'est possible aussi.",
+    # complaints
+    "complaint_ack": (
+        "Je suis désolé que cela se soit mal passé. Merci de nous le dire."
+    ),
+    "complaint_recorded": (
+        "J'ai noté votre réclamation sous la référence {ref}. "
+        "Un responsable va la lire et vous répondre."
+    ),
+    "complaint_visitor": (
+        "Je ne peux pas noter votre réclamation sans savoir qui vous êtes. "
+        "Connectez-vous en haut de la page, puis écrivez-moi de nouveau. "
+        "Vous pouvez aussi écrire au service réclamations de votre assureur. "
+        "Son adresse est dans votre contrat."
+    ),
+    "complaint_mediation": (
+        "Si la réponse ne vous convient pas, vous pouvez saisir le médiateur. "
+        "C'est une personne neutre, et c'est gratuit. Ses coordonnées sont dans votre contrat."
+    ),
+    "complaint_empty": (
+        "Pour que je la note, dites-moi en une ou deux phrases ce qui n'a pas été."
+    ),
+    # a person
+    "human_honest": (
+        "Je ne peux pas encore vous passer un conseiller depuis cette fenêtre. "
+        "Votre gestionnaire, la personne qui suit vos dossiers, peut vous répondre."
+    ),
+    "human_contact_unknown": (
+        "Ses coordonnées sont dans votre contrat et dans votre espace client."
+    ),
+    "human_meanwhile": "En attendant, je reste là si je peux vous aider.",
+    # yes / no with nothing to answer
+    "affirm_no_context": "D'accord. Que puis-je faire pour vous ?",
+    "deny_no_context": "Très bien. Dites-moi ce dont vous avez besoin, je suis là.",
+    # satisfaction
+    "csat_ask_thank": (
+        "Avec plaisir. Une dernière question, si vous le voulez bien. "
+        "Sur une note de 1 à 5, cette aide vous a-t-elle été utile ?"
+    ),
+    "csat_ask_bye": (
+        "Avant de vous quitter, une petite question. "
+        "Sur une note de 1 à 5, cette aide vous a-t-elle été utile ?"
+    ),
+    "csat_thanks_good": "Merci pour votre note. Bonne journée.",
+    "csat_thanks_low": (
+        "Merci pour votre franchise. Nous allons lire votre avis pour faire mieux. "
+        "Si vous voulez, un conseiller peut reprendre votre question."
+    ),
+    "csat_none": "Pas de souci. Merci, et bonne journée.",
+}
+
+BUTTONS = {"my_claims": "Voir mes dossiers", "declare": "Déclarer un impayé",
+           "process": "Comment ça se passe"}
+
+CSAT_LABELS = {1: "1 - Pas du tout", 2: "2", 3: "3", 4: "4", 5: "5 - Tout à fait"}
+
+
+def worry(signed_in: bool) -> list:
+    step = TEMPLATES["worry_step_signed_in" if signed_in else "worry_step_visitor"]
+    if signed_in:
+        buttons = [Button(BUTTONS["my_claims"], "/list_claims"),
+                   Button(BUTTONS["declare"], "/declare_unpaid")]
+    else:
+        buttons = [Button(BUTTONS["declare"], "/declare_unpaid"),
+                   Button(BUTTONS["process"], "/ask_claim_process")]
+    return [Reply(TEMPLATES["worry_ack"]), Reply(step, buttons), Reply(TEMPLATES["worry_human"], [HUMAN_BUTTON])]
+
+
+def complaint_recorded(reference: str) -> list:
+    return [Reply(TEMPLATES["complaint_ack"]),
+            Reply(TEMPLATES["complaint_recorded"].format(ref=reference)),
+            Reply(TEMPLATES["complaint_mediation"], [HUMAN_BUTTON])]
+
+
+def complaint_visitor() -> list:
+    return [Reply(TEMPLATES["complaint_ack"]), Reply(TEMPLATES["complaint_visitor"]),
+            Reply(TEMPLATES["complaint_mediation"], [HUMAN_BUTTON])]
+
+
+def complaint_empty() -> list:
+    return [Reply(TEMPLATES["complaint_ack"]), Reply(TEMPLATES["complaint_empty"], [HUMAN_BUTTON])]
+
+
+def human() -> list:
+    contact = TEMPLATES["human_contact_unknown"]
+    return [Reply(TEMPLATES["human_honest"]), Reply(contact), Reply(TEMPLATES["human_meanwhile"])]
+
+
+def affirm_no_context() -> Reply:
+    return Reply(TEMPLATES["affirm_no_context"])
+
+
+def deny_no_context() -> Reply:
+    return Reply(TEMPLATES["deny_no_context"])
+
+
+def csat_ask(after_goodbye: bool = False) -> Reply:
+    buttons = [Button(CSAT_LABELS[n], '/affirm{"csat_score":"%d"}' % n) for n in range(1, 6)]
+    return Reply(TEMPLATES["csat_ask_bye" if after_goodbye else "csat_ask_thank"], buttons)
+
+
+def csat_thanks(score) -> Reply:
+    if score is None:
+        return Reply(TEMPLATES["csat_none"])
+    if score <= 2:
+        return Reply(TEMPLATES["csat_thanks_low"], [HUMAN_BUTTON])
+    return Reply(TEMPLATES["csat_thanks_good"])

@@ -1,0 +1,144 @@
+"""Declaring an unpaid invoice (DMS) in the chat: questions, checks, summary, result."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from bot.wording.format import day, money
+from bot.wording.reply import Button, Reply
+
+HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
+
+TEMPLATES = {
+    "visitor_how": (
+        "Pour déclarer une facture impayée, il faut la déclarer à l'assureur dans le délai de votre contrat. "
+        "On parle de déclaration de menace de sinistre, ou DMS."
+    ),
+    "visitor_what": (
+        "Ayez sous la main le nom du client, le numéro de la facture, son montant et sa date d'échéance."
+    ),
+    "visitor_sign_in": (
+        "Connectez-vous en haut de la page : je pourrai alors faire la déclaration avec vous, ici."
+    ),
+    "start": "D'accord, faisons la déclaration ensemble. Cela prend quatre questions.",
+    "ask_buyer": "Quel client ne vous a pas payé ? Donnez son nom, ou son numéro SIREN.",
+    "ask_invoice_number": "Quel est le numéro de la facture ?",
+    "ask_amount": "Quel est le montant qui reste impayé, en euros ?",
+    "ask_due_date": "Quelle était la date d'échéance de la facture ? Par exemple : 15/03/2026.",
+    "bad_amount": "Je n'ai pas trouvé de montant. Écrivez-le en chiffres, par exemple : 12 300 €.",
+    "bad_date": "Je n'ai pas compris cette date. Écrivez-la comme ceci : 15/03/2026.",
+    "bad_invoice_number": "Ce numéro de facture me semble trop court ou trop long. Pouvez-vous le redonner ?",
+    "bad_buyer": "Je n'ai pas compris le nom du client. Pouvez-vous le redonner ?",
+    "future_date_far": "Cette date est loin dans le futur. Pouvez-vous vérifier la date d'échéance ?",
+    "not_yet_due": (
+        "Cette facture n'est pas encore échue : son échéance est le {due_date}. "
+        "Vous ne pouvez la déclarer qu'après cette date. Relancez d'abord votre client."
+    ),
+    "term_too_long": (
+        "Attention : la loi limite le délai de paiement à 60 jours après la facture, ou 45 jours fin de mois. "
+        "Votre contrat couvre au plus {days} jours de crédit. Votre gestionnaire vérifiera ce point."
+    ),
+    "deadline_passed": (
+        "Le délai de déclaration de votre contrat est dépassé depuis le {deadline_date}. "
+        "Je peux tout de même la transmettre. L'assureur décidera s'il l'accepte."
+    ),
+    "deadline_ok": "Vous êtes dans les temps : vous avez jusqu'au {deadline_date} pour déclarer.",
+    "summary": (
+        "Je récapitule. Client : {buyer}. Facture : {invoice}. Montant : {amount}. Échéance : {due_date}. "
+        "Je transmets cette déclaration ?"
+    ),
+    "corrected": "C'est noté, je corrige.",
+    "cancelled": "J'ai annulé la déclaration. Rien n'a été transmis. Que puis-je faire pour vous ?",
+    "nothing_pending": "Je n'ai pas de déclaration en cours à transmettre. Voulez-vous en faire une ?",
+    "created": "C'est fait. Votre déclaration est enregistrée sous la référence {ref}.",
+    "replayed": "Vous avez déjà fait cette déclaration. Elle a pour référence {ref}.",
+    "created_late": "Elle est arrivée après le délai du contrat. L'assureur dira s'il l'accepte.",
+    "next_waiting": (
+        "La suite : l'assureur va relancer votre client. Si rien n'est payé, le délai de carence se termine le {step_date}. "
+        "La perte sera alors reconnue."
+    ),
+    "next_decision": "La suite : une décision sur votre indemnité est prévue vers le {step_date}.",
+    "next_keep": "Gardez les pièces : la facture, le bon de livraison et vos relances.",
+    "duplicate": "Cette facture est déjà dans le dossier {ref}. Je n'en crée pas un deuxième.",
+    "buyer_unknown": (
+        "Je ne trouve pas ce client parmi ceux que votre contrat couvre. "
+        "Vérifiez son nom, ou parlez-en à votre gestionnaire."
+    ),
+    "buyer_ambiguous": "J'ai trouvé plusieurs clients proches. Lequel est le bon ?",
+    "below_minimum": "Le montant est sous le minimum de votre contrat, qui est de {amount}. Je ne peux pas le déclarer.",
+    "no_contract": "Je ne trouve pas de contrat en cours à votre nom. Un conseiller peut regarder avec vous.",
+    "invalid": "Il manque une information pour déclarer. Reprenons, si vous voulez.",
+}
+
+BUTTONS = {"yes": "Oui, transmettre", "no": "Non, corriger ou annuler"}
+
+
+def visitor() -> List[Reply]:
+    return [Reply(TEMPLATES["visitor_how"]), Reply(TEMPLATES["visitor_what"]), Reply(TEMPLATES["visitor_sign_in"])]
+
+
+def start() -> Reply:
+    return Reply(TEMPLATES["start"])
+
+
+def ask(slot: str) -> Reply:
+    return Reply(TEMPLATES[f"ask_{slot}"])
+
+
+def problem(key: str, **values) -> Reply:
+    return Reply(TEMPLATES[key].format(**values))
+
+
+def deadline(deadline_date, passed: bool) -> Reply:
+    key = "deadline_passed" if passed else "deadline_ok"
+    return Reply(TEMPLATES[key].format(deadline_date=day(deadline_date)))
+
+
+def not_yet_due(due_date) -> Reply:
+    return Reply(TEMPLATES["not_yet_due"].format(due_date=day(due_date)))
+
+
+def term_too_long(days: int) -> Reply:
+    return Reply(TEMPLATES["term_too_long"].format(days=days))
+
+
+def summary(buyer: str, invoice: str, amount, due_date) -> Reply:
+    text = TEMPLATES["summary"].format(buyer=buyer, invoice=invoice, amount=money(amount), due_date=day(due_date))
+    return Reply(text, [Button(BUTTONS["yes"], "/affirm"), Button(BUTTONS["no"], "/deny")])
+
+
+def corrected() -> Reply:
+    return Reply(TEMPLATES["corrected"])
+
+
+def cancelled() -> Reply:
+    return Reply(TEMPLATES["cancelled"])
+
+
+def nothing_pending() -> Reply:
+    return Reply(TEMPLATES["nothing_pending"], [Button("Déclarer un impayé", "/declare_unpaid")])
+
+
+def result(res) -> List[Reply]:
+    """French replies for a bot.store.views.DeclarationResult."""
+    if res.outcome in ("created", "replayed"):
+        claim = res.claim
+        replies = [Reply(TEMPLATES[res.outcome].format(ref=claim.ref))]
+        if res.late:
+            replies.append(Reply(TEMPLATES["created_late"]))
+        if claim.next_step_date is not None:
+            key = "next_decision" if claim.next_step_code == "indemnity_decision" else "next_waiting"
+            replies.append(Reply(TEMPLATES[key].format(step_date=day(claim.next_step_date))))
+        replies.append(Reply(TEMPLATES["next_keep"], [HUMAN_BUTTON]))
+        return replies
+    if res.outcome == "duplicate_invoice" and res.claim is not None:
+        return [Reply(TEMPLATES["duplicate"].format(ref=res.claim.ref))]
+    if res.outcome == "buyer_ambiguous":
+        buttons = [Button(c.name, c.name) for c in res.candidates[:5]]
+        return [Reply(TEMPLATES["buyer_ambiguous"], buttons)]
+    if res.outcome == "below_minimum" and res.minimum is not None:
+        return [Reply(TEMPLATES["below_minimum"].format(amount=money(res.minimum)), [HUMAN_BUTTON])]
+    if res.outcome == "buyer_unknown":
+        return [Reply(TEMPLATES["buyer_unknown"], [HUMAN_BUTTON])]
+    if res.outcome == "no_contract":
+        return [Reply(TEMPLATES["no_contract"], [HUMAN_BUTTON])]
+    return [Reply(TEMPLATES["invalid"], [HUMAN_BUTTON])]

@@ -1,0 +1,82 @@
+"""How indemnification works, step by step (general, or with the person's own contract terms)."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from bot.wording.format import percent
+from bot.wording.reply import Button, Reply
+
+HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
+
+TEMPLATES = {
+    "intro": "Voici les étapes, de la facture impayée jusqu'à l'indemnité, c'est-à-dire la somme que l'assureur vous verse.",
+    "step_terms": (
+        "1. Le délai de paiement. La loi fixe un délai de 60 jours au plus après la date de facture, "
+        "ou 45 jours fin de mois. En cas de retard, vous avez droit à 40 € par facture pour vos frais de relance."
+    ),
+    "step_dms_generic": (
+        "2. La déclaration. Si la facture reste impayée, vous la déclarez à l'assureur. "
+        "On parle de déclaration de menace de sinistre, ou DMS. Le délai est fixé par votre contrat."
+    ),
+    "step_dms_contract": (
+        "2. La déclaration. Si la facture reste impayée, vous la déclarez à l'assureur. "
+        "On parle de déclaration de menace de sinistre, ou DMS. "
+        "Votre contrat vous donne {days} jours après l'échéance pour le faire."
+    ),
+    "step_collection": (
+        "3. Le recouvrement. L'assureur relance votre client pour obtenir le paiement."
+    ),
+    "step_waiting_generic": (
+        "4. Si le client ne paie pas, un délai d'attente court : le délai de carence. "
+        "Il dure souvent 5 à 6 mois. À la fin, la perte est reconnue et l'assureur vous paie."
+    ),
+    "step_waiting_contract": (
+        "4. Si le client ne paie pas, un délai d'attente court : le délai de carence. "
+        "Dans votre contrat, il dure {days} jours après l'échéance. À la fin, la perte est reconnue et l'assureur vous paie."
+    ),
+    "step_insolvency": (
+        "Si votre client est en redressement ou en liquidation, c'est différent. "
+        "Vous devez déclarer votre créance au mandataire judiciaire, la personne nommée par le tribunal. "
+        "Vous avez 2 mois après l'avis publié au BODACC, le journal officiel des entreprises."
+    ),
+    "step_indemnity_generic": (
+        "5. L'indemnité. C'est le montant couvert multiplié par la quotité garantie, la part que l'assureur prend en charge. "
+        "Elle va souvent de 70 à 95 %."
+    ),
+    "step_indemnity_contract": (
+        "5. L'indemnité. C'est le montant couvert multiplié par la quotité garantie, la part que l'assureur prend en charge. "
+        "Dans votre contrat, elle est de {quotite}."
+    ),
+    "why_not_full": (
+        "Pourquoi pas 100 % ? Une petite part de la perte reste à votre charge. "
+        "Cela vous incite, comme l'assureur, à bien choisir vos clients."
+    ),
+    "payout_contract": "Une fois la perte reconnue, votre contrat prévoit un paiement dans les {days} jours.",
+    "outro": "Voulez-vous que je vous aide à déclarer une facture ?",
+}
+
+
+def process(terms: Optional[object] = None) -> List[Reply]:
+    """``terms``: a ContractTerms of the person's contract, or None for the general explanation."""
+    if terms is not None:
+        dms = TEMPLATES["step_dms_contract"].format(days=terms.dms_deadline_days)
+        waiting = TEMPLATES["step_waiting_contract"].format(days=terms.waiting_period_days)
+        indemnity = TEMPLATES["step_indemnity_contract"].format(quotite=percent(terms.quotite))
+    else:
+        dms = TEMPLATES["step_dms_generic"]
+        waiting = TEMPLATES["step_waiting_generic"]
+        indemnity = TEMPLATES["step_indemnity_generic"]
+    replies = [
+        Reply(TEMPLATES["intro"]),
+        Reply(TEMPLATES["step_terms"]),
+        Reply(dms),
+        Reply(TEMPLATES["step_collection"]),
+        Reply(waiting),
+        Reply(TEMPLATES["step_insolvency"]),
+        Reply(indemnity),
+        Reply(TEMPLATES["why_not_full"]),
+    ]
+    if terms is not None and getattr(terms, "payout_delay_days", None):
+        replies.append(Reply(TEMPLATES["payout_contract"].format(days=terms.payout_delay_days)))
+    replies.append(Reply(TEMPLATES["outro"], [Button("Déclarer un impayé", "/declare_unpaid"), HUMAN_BUTTON]))
+    return replies
