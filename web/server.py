@@ -75,7 +75,8 @@ async def webchat_js(_: web.Request) -> web.StreamResponse:
 
 async def config(request: web.Request) -> web.Response:
     settings = get_settings()
-    rasa_url = os.environ.get("RASA_PUBLIC_URL") or f"http://{request.url.host}:{settings.rasa_port}"
+    host = (request.headers.get("Host") or settings.public_host).rsplit(":", 1)[0] or settings.public_host
+    rasa_url = os.environ.get("RASA_PUBLIC_URL") or f"http://{host}:{settings.rasa_port}"
     return web.json_response({"socket_url": rasa_url, "token_ttl_seconds": settings.token_ttl_seconds})
 
 

@@ -21,7 +21,9 @@ class Reply:
 
     def as_message(self) -> Dict[str, Any]:
         """Keyword arguments for ``dispatcher.utter_message``."""
-        message: Dict[str, Any] = {"text": typo(self.text)}
+        # one line = one paragraph: chat widgets render Markdown, where a single newline is no break
+        text = "\n\n".join(line for line in typo(self.text).split("\n") if line.strip())
+        message: Dict[str, Any] = {"text": text}
         if self.buttons:
             message["buttons"] = [{"title": typo(b.title), "payload": b.payload} for b in self.buttons]
         if self.custom:
