@@ -1,7 +1,7 @@
 """Claims: status of one claim, list of claims."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -67,6 +67,27 @@ class ActionClaimStatus(Action):
         return []
 
 
+def list_request(tracker: Tracker) -> Tuple[str, int]:
+    """Which claims and which page: from the list buttons' entities, else from the words used."""
+    status = next(tracker.get_latest_entity_values("status"), None)
+    page = next(tracker.get_latest_entity_values("page"), None)
+    if status not in ("open", "closed", "all"):
+        text = (tracker.latest_message.get("text") or "").lower()
+        closed = ("clos", "fermé", "ferme", "terminé", "termine", "ancien", "réglé", "regle")
+        everything = ("tous", "toutes", "combien", "historique", "liste")
+        if any(w in text for w in ("en cours", "ouvert", "actif")):
+            status = "open"
+        elif any(w in text for w in closed):
+            status = "closed"
+        else:
+            status = "all" if any(w in text for w in everything) else "open"
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    return status, number
+
+
 class ActionListClaims(Action):
     def name(self) -> Text:
         return "action_list_claims"
@@ -76,10 +97,8 @@ class ActionListClaims(Action):
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
-        text = (tracker.latest_message.get("text") or "").lower()
-        status = "closed" if any(w in text for w in ("clos", "fermé", "ferme", "terminé", "termine", "ancien")) \
-            else "all" if any(w in text for w in ("tous", "toutes", "combien", "historique")) else "open"
-        page = await store_call(dispatcher, queries.list_claims, who.policyholder_id, status=status, page=1,
+        status, number = list_request(tracker)
+        page = await store_call(dispatcher, queries.list_claims, who.policyholder_id, status=status, page=number,
                                 page_size=10)
         if page is not None:
             say(dispatcher, wording.claims_list(page))
