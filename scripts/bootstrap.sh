@@ -19,6 +19,12 @@ find_python() {  # $1 = minor version, e.g. 3.10
   return 1
 }
 
+quiet_pip() {  # $1 python, then pip install arguments; hides the local-index notices, keeps errors
+  local py="$1"; shift
+  "$py" -m pip install -q --disable-pip-version-check "$@" 2>&1 | { grep -v "Location 'file:" || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 make_venv() {  # $1 link name, $2 python, $3.. pip args ; keyed by hash of the files given in KEYFILES
   local link="$1" py="$2"; shift 2
   local key; key=$(cat $KEYFILES | sha256sum | cut -c1-16)
@@ -27,8 +33,8 @@ make_venv() {  # $1 link name, $2 python, $3.. pip args ; keyed by hash of the f
     echo ">> creating $link in $dir (first time only, a few minutes)"
     rm -rf "$dir"
     "$py" -m venv "$dir"
-    "$dir/bin/python" -m pip install -q --disable-pip-version-check "pip<24.1" "setuptools<71" wheel
-    "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
+    quiet_pip "$dir/bin/python" "pip<24.1" "setuptools<71" "wheel<0.46"
+    quiet_pip "$dir/bin/python" "$@"
     touch "$dir/.complete"
   fi
   ln -sfn "$dir" "$link"
