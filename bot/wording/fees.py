@@ -111,3 +111,63 @@ def last_statement(view: Optional[FeeBreakdown]) -> Reply:
     head = _t("statement", ref=view.statement_ref or "", date=day(view.statement_date or view.end),
               date_debut=day(view.start), date_fin=day(view.end), total=money(view.total))
     return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])
+
+
+# --- added for actions/fees.py and actions/guarantee.py ------------------------------------------
+# (the scope.* sentences belong to the guarantee topic; they sit here until bot/wording/guarantee.py
+# takes them over)
+
+TEMPLATES.update({
+    "contract.premium_rate": "Votre contrat fixe le taux de votre prime à {taux} du chiffre d'affaires assuré.",
+    "general.intro": "Voici les frais que l'on trouve le plus souvent dans un contrat.",
+    "general.premium": "D'abord la prime. C'est une part de votre chiffre d'affaires assuré.",
+    "general.monitoring": (
+        "Ensuite les frais de surveillance et d'enquête. Nous étudions vos clients et suivons leur santé. "
+        "Ces frais se comptent par client."
+    ),
+    "general.collection": (
+        "Enfin les frais de recouvrement, quand nous réclamons l'argent à votre client. "
+        "C'est un forfait, ou une part de ce que nous récupérons, ou les deux."
+    ),
+    "general.sign_in": (
+        "Les montants dépendent de votre contrat. Connectez-vous en haut de la page : "
+        "je vous montrerai vos propres frais."
+    ),
+    "scope.country_in": "Le pays que vous citez, {pays}, fait partie de cette zone.",
+    "scope.country_out": (
+        "Le pays que vous citez, {pays}, ne fait pas partie de cette zone. "
+        "Un conseiller peut voir avec vous ce qui est possible."
+    ),
+    "scope.country_unknown": (
+        "Je ne peux pas vous dire à coup sûr si {pays} fait partie de cette zone. Un conseiller peut vous répondre."
+    ),
+})
+
+
+def general() -> Reply:
+    """For a visitor: the kinds of fees and how they are usually computed, without any figure."""
+    keys = ("general.intro", "general.premium", "general.monitoring", "general.collection", "general.sign_in")
+    return Reply("\n".join(_t(k) for k in keys), [HUMAN_BUTTON])
+
+
+def my_fees(terms, view: Optional[FeeBreakdown], *, period: bool = False) -> Reply:
+    """The premium rate of my contract, then the fees of a period (``period``) or of my last statement."""
+    body = fee_breakdown(view) if period and view is not None else last_statement(view)
+    if terms is None or terms.premium_rate is None:
+        return body
+    head = _t("contract.premium_rate", taux=percent(terms.premium_rate))
+    return Reply(head + "\n" + body.text, body.buttons)
+
+
+def territory(terms, country: Optional[str], in_scope: Optional[bool]) -> Reply:
+    """The territorial scope of my contract and, for a named country (ISO2), whether it is within it."""
+    from bot.wording import guarantee
+    from bot.wording.claims import country_name
+
+    if terms is None:
+        return guarantee.contract_terms(None)
+    parts = [guarantee.TEMPLATES["contract.scope"].format(zone=terms.territorial_scope)]
+    if country:
+        key = {True: "scope.country_in", False: "scope.country_out"}.get(in_scope, "scope.country_unknown")
+        parts.append(_t(key, pays=country_name(country)))
+    return Reply(" ".join(parts), [HUMAN_BUTTON])

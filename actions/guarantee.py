@@ -1,0 +1,65 @@
+"""Guarantee: agrément on a buyer, all my agréments, encours garanti, limit requests, territorial scope."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import auth_status, identity, say, store_call
+from bot import guarantee_intent
+from bot.store import queries
+from bot.wording import core, fees as fees_wording
+from bot.wording import guarantee as wording
+
+
+def _terms(session, policyholder_id: int):
+    """The contract terms in a tuple: None inside means "no contract", None outside "the store failed"."""
+    return (queries.contract_terms(session, policyholder_id),)
+
+
+class ActionGuarantee(Action):
+    def name(self) -> Text:
+        return "action_guarantee"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        if who is None:
+            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+            return []
+        ph = who.policyholder_id
+        ask = guarantee_intent.read(
+            tracker.latest_message.get("text"),
+            buyers=tracker.get_latest_entity_values("buyer"),
+            amounts=tracker.get_latest_entity_values("amount"),
+            countries=tracker.get_latest_entity_values("country"),
+        )
+        if ask.kind == "increase":
+            result = await store_call(dispatcher, queries.record_limit_increase_request, ph, ask.buyer, str(ask.amount),
+                                      channel=who.channel or "chat", user_id=who.user_id)
+            if result is not None:
+                say(dispatcher, wording.limit_increase(result))
+            return []
+        if ask.kind == "buyer":
+            lookup = await store_call(dispatcher, queries.guarantee_on_buyer, ph, ask.buyer)
+            if lookup is None:
+                return []
+            say(dispatcher, wording.guarantee(lookup))
+            return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
+        if ask.kind == "encours":
+            view = await store_call(dispatcher, queries.encours, ph)
+            if view is not None:
+                say(dispatcher, wording.encours(view))
+            return []
+        if ask.kind == "scope":
+            found = await store_call(dispatcher, _terms, ph)
+            if found is not None:
+                terms = found[0]
+                in_scope = guarantee_intent.country_in_scope(terms.territorial_scope if terms else None, ask.country)
+                say(dispatcher, fees_wording.territory(terms, ask.country, in_scope))
+            return []
+        views = await store_call(dispatcher, queries.limits, ph)
+        if views is not None:
+            say(dispatcher, wording.limits_overview(views))
+        return []

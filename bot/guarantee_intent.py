@@ -1,0 +1,131 @@
+"""Which question an ``ask_guarantee`` message asks, and whether a country is in a contract's zone.
+
+Pure functions, no I/O, no Rasa (used by ``actions/guarantee.py``).
+
+:func:`read` sorts a message into one of:
+- ``increase``: a request for a higher (or first) agrément, with a buyer and an amount;
+- ``buyer``: the agrément on one buyer;
+- ``encours``: the encours garanti overall;
+- ``scope``: the territorial scope of the contract (and maybe one country);
+- ``overview``: all my agréments.
+
+:func:`country_in_scope` reads the contract's free-text ``territorial_scope`` ("France",
+"France et Union européenne", "Monde, hors pays sous sanctions") and says True / False, or None
+when the text does not allow a sure answer.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from bot.parsing import normalise_country, parse_amount
+
+INCREASE_RE = re.compile(
+    r"\baugment\w*|\brelev(?:er|ez|e|ons)\b|\brehauss\w*|plus de garantie|\bhausses?\b|plus (?:elevee?|haute?)"
+    r"|\bporter\b|\b(?:demande[rz]?|veux|voudrais|souhaite|souhaiterais)\b.*\b(?:agrement|limite|garantie)\b"
+)
+ENCOURS_RE = re.compile(r"\bencours\b|en cours garanti|\bexposition\b")
+SCOPE_RE = re.compile(r"\bpays\b|etranger|\bexport\w*|territoria\w*|international\w*|hors (?:ue|union|france)")
+
+EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+# countries under broad sanctions at the time of writing: "hors pays sous sanctions" gives no sure answer for them
+SANCTIONS_HINT = frozenset("RU BY IR KP SY".split())
+
+
+@dataclass(frozen=True)
+class Ask:
+    kind: str  # increase | buyer | encours | scope | overview
+    buyer: Optional[str] = None
+    amount: Optional[Decimal] = None
+    country: Optional[str] = None  # ISO2
+
+
+def fold(text: Optional[str]) -> str:
+    text = (text or "").replace("\u2019", "'")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"\s+", " ", text.lower())
+
+
+def _first(values: Iterable[object]) -> Optional[str]:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def requested_amount(text: str, amounts: Iterable[object] = ()) -> Optional[Decimal]:
+    """The amount asked for: the last amount entity, else the amount after the last "à" ("de 50 k€ à 120 k€")."""
+    found = [parse_amount(a) for a in amounts if isinstance(a, str)]
+    found = [a for a in found if a is not None]
+    if found:
+        return found[-1]
+    for segment in reversed(re.split(r"\s(?:a|jusqu'a)\s", fold(text))):
+        amount = parse_amount(segment)
+        if amount is not None:
+            return amount
+    return None
+
+
+def read(text: Optional[str], buyers: Iterable[object] = (), amounts: Iterable[object] = (),
+         countries: Iterable[object] = ()) -> Ask:
+    """Sort one message (text + entity values) into the question it asks."""
+    folded = fold(text)
+    buyer = _first(buyers)
+    country_text = _first(countries)
+    country = normalise_country(country_text) if country_text else None
+    if country is None and not folded.startswith("/"):
+        country = normalise_country(text or "")
+    if buyer:
+        amount = requested_amount(text or "", amounts) if INCREASE_RE.search(folded) else None
+        if amount is not None and amount > 0:
+            return Ask("increase", buyer=buyer, amount=amount)
+        return Ask("buyer", buyer=buyer)
+    if ENCOURS_RE.search(folded):
+        return Ask("encours")
+    if country or SCOPE_RE.search(folded):
+        return Ask("scope", country=country)
+    return Ask("overview")
+
+
+def country_in_scope(scope: Optional[str], code: Optional[str]) -> Optional[bool]:
+    """Is the country ``code`` (ISO2) within the territorial ``scope`` text? None when unsure."""
+    if not scope or not code:
+        return None
+    s = fold(scope)
+    parts = re.split(r"\b(?:hors|sauf|excepte)\b", s, maxsplit=1)
+    head, excluded = parts[0], (parts[1] if len(parts) > 1 else "").strip(" .,;()")
+    if excluded:
+        if "sanction" in excluded and code in SANCTIONS_HINT:
+            return None
+        excluded_codes, unsure = _codes(re.sub(r"(?:les )?pays sous sanctions?", "", excluded))
+        if code in excluded_codes:
+            return False
+        if unsure:
+            return None
+    if re.search(r"\bmonde\b|tous (?:les )?pays|\binternational", head):
+        return True
+    covered, unsure = _codes(head)
+    if code in covered:
+        return True
+    return None if unsure or not covered else False
+
+
+def _codes(text: str):
+    """(ISO2 codes named in ``text``, whether some part was not understood)."""
+    codes, unsure = set(), False
+    for piece in re.split(r",|;|/|\+|\bet\b|\bou\b", text):
+        piece = piece.strip(" .()-")
+        if not piece:
+            continue
+        if re.search(r"union europeenne|\bue\b|\bu\.e\.?", piece):
+            codes |= EU
+            continue
+        code = normalise_country(piece)
+        if code:
+            codes.add(code)
+        else:
+            unsure = True
+    return codes, unsure
