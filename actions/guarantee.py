@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import auth_status, identity, say, store_call
 from bot import guarantee_intent
 from bot.store import queries
-from bot.wording import core, fees as fees_wording
+from bot.wording import core
 from bot.wording import guarantee as wording
 
 
@@ -57,7 +57,7 @@ class ActionGuarantee(Action):
             if found is not None:
                 terms = found[0]
                 in_scope = guarantee_intent.country_in_scope(terms.territorial_scope if terms else None, ask.country)
-                say(dispatcher, fees_wording.territory(terms, ask.country, in_scope))
+                say(dispatcher, wording.territory(terms, ask.country, in_scope))
             return []
         views = await store_call(dispatcher, queries.limits, ph)
         if views is not None:

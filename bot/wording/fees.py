@@ -27,6 +27,7 @@ TEMPLATES = {
         "Frais de surveillance : {montant}. Nous suivons la santé de vos clients : {montant_prix} par client suivi, "
         "{nombre} suivis en tout."
     ),
+    "monitoring.one": "Frais de surveillance : {montant}, pour le suivi d'un client.",
     "monitoring.lines": "Frais de surveillance : {montant}, pour le suivi de la santé de vos clients.",
     "investigation.unit": (
         "Frais d'enquête : {montant}. C'est {nombre} études de clients, à {montant_prix} chacune."
@@ -35,6 +36,8 @@ TEMPLATES = {
     "collection_flat.unit": (
         "Frais de recouvrement fixes : {montant}. C'est {nombre} forfaits de {montant_prix}, un par dossier confié."
     ),
+    "collection_flat.one": "Frais de recouvrement fixes : {montant}. C'est un forfait, pour un dossier confié.",
+    "investigation.one": "Frais d'enquête : {montant}. C'est l'étude d'un client.",
     "collection_flat.lines": "Frais de recouvrement fixes : {montant}, un forfait par dossier confié.",
     "collection_pct.rate": (
         "Frais de recouvrement au résultat : {montant}. C'est {taux} des {montant_base} récupérés pour vous."
@@ -81,6 +84,8 @@ def _kind_sentences(kind: str, lines: List[FeeLineView]) -> List[str]:
         return [_t(f"{kind}.rate", montant=money(total), taux=percent(next(iter(rates))), montant_base=money(basis))]
     if methods == {"unit"} and len(units) == 1 and f"{kind}.unit" in TEMPLATES:
         count = sum(l.quantity for l in lines)
+        if count == 1 and f"{kind}.one" in TEMPLATES:  # "un forfait", not "1 forfaits"
+            return [_t(f"{kind}.one", montant=money(total))]
         return [_t(f"{kind}.unit", montant=money(total), nombre=count, montant_prix=money(next(iter(units))))]
     return [_t(f"{kind}.lines", montant=money(total))] + [_line_detail(l) for l in lines]
 
@@ -113,9 +118,7 @@ def last_statement(view: Optional[FeeBreakdown]) -> Reply:
     return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])
 
 
-# --- added for actions/fees.py and actions/guarantee.py ------------------------------------------
-# (the scope.* sentences belong to the guarantee topic; they sit here until bot/wording/guarantee.py
-# takes them over)
+# --- contract premium and the general explanation for visitors ------------------------------------
 
 TEMPLATES.update({
     "contract.premium_rate": "Votre contrat fixe le taux de votre prime à {taux} du chiffre d'affaires assuré.",
@@ -133,14 +136,6 @@ TEMPLATES.update({
         "Les montants dépendent de votre contrat. Connectez-vous en haut de la page : "
         "je vous montrerai vos propres frais."
     ),
-    "scope.country_in": "Le pays que vous citez, {pays}, fait partie de cette zone.",
-    "scope.country_out": (
-        "Le pays que vous citez, {pays}, ne fait pas partie de cette zone. "
-        "Un conseiller peut voir avec vous ce qui est possible."
-    ),
-    "scope.country_unknown": (
-        "Je ne peux pas vous dire à coup sûr si {pays} fait partie de cette zone. Un conseiller peut vous répondre."
-    ),
 })
 
 
@@ -157,17 +152,3 @@ def my_fees(terms, view: Optional[FeeBreakdown], *, period: bool = False) -> Rep
         return body
     head = _t("contract.premium_rate", taux=percent(terms.premium_rate))
     return Reply(head + "\n" + body.text, body.buttons)
-
-
-def territory(terms, country: Optional[str], in_scope: Optional[bool]) -> Reply:
-    """The territorial scope of my contract and, for a named country (ISO2), whether it is within it."""
-    from bot.wording import guarantee
-    from bot.wording.claims import country_name
-
-    if terms is None:
-        return guarantee.contract_terms(None)
-    parts = [guarantee.TEMPLATES["contract.scope"].format(zone=terms.territorial_scope)]
-    if country:
-        key = {True: "scope.country_in", False: "scope.country_out"}.get(in_scope, "scope.country_unknown")
-        parts.append(_t(key, pays=country_name(country)))
-    return Reply(" ".join(parts), [HUMAN_BUTTON])

@@ -116,6 +116,17 @@ TEMPLATES = {
 }
 
 # Button titles and short labels (not sentences, so not scored for reading ease).
+TEMPLATES.update({
+    "scope.country_in": "Le pays que vous citez, {pays}, fait partie de cette zone.",
+    "scope.country_out": (
+        "Le pays que vous citez, {pays}, ne fait pas partie de cette zone. "
+        "Un conseiller peut voir avec vous ce qui est possible."
+    ),
+    "scope.country_unknown": (
+        "Je ne peux pas vous dire à coup sûr si {pays} fait partie de cette zone. Un conseiller peut vous répondre."
+    ),
+})
+
 LABELS = {
     "button.all_limits": "Voir tous mes agréments",
     "status.granted": "accordé",
@@ -258,3 +269,14 @@ def contract_terms(terms: Optional[ContractTerms]) -> Reply:
         _t("contract.advance_yes" if terms.advance_indemnification else "contract.advance_no"),
     ]
     return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
+
+
+def territory(terms, country: Optional[str], in_scope: Optional[bool]) -> Reply:
+    """The territorial scope of my contract and, for a named country (ISO2), whether it is within it."""
+    if terms is None:
+        return contract_terms(None)
+    parts = [TEMPLATES["contract.scope"].format(zone=terms.territorial_scope)]
+    if country:
+        key = {True: "scope.country_in", False: "scope.country_out"}.get(in_scope, "scope.country_unknown")
+        parts.append(_t(key, pays=country_name(country)))
+    return Reply(" ".join(parts), [HUMAN_BUTTON])
