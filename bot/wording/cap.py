@@ -342,3 +342,124 @@ def scheme_reply(name: str, as_of: date, rules=None) -> Reply:
             parts.append(TEMPLATES["no_price"])
     parts.append(TEMPLATES["human"])
     return Reply(join(*parts), [HUMAN_BUTTON])
+
+
+# ---- the CAP conversation (questions of the eligibility form, answers from the store) ---------------
+
+TEMPLATES.update({
+    "ask_cap_buyer": (
+        "Sur quel client porte votre question ? Donnez son nom : je reprends les chiffres de votre "
+        "agrément. Si vous préférez me donner les chiffres, répondez « aucun »."
+    ),
+    "ask_cap_requested": "Quelle somme vouliez-vous faire couvrir sur ce client ? Par exemple : 600 000 €.",
+    "ask_cap_granted": (
+        "Et qu'a accordé votre assureur sur ce client ? Donnez un montant, ou dites « refusé »."
+    ),
+    "ask_cap_country": "Dans quel pays est ce client ? Par exemple : en France, ou en Allemagne.",
+    "ask_cap_transaction_date": (
+        "À quelle date a eu lieu la vente ? Par exemple : 31/03/2021. "
+        "Pour une vente à venir, dites « aujourd'hui »."
+    ),
+    "bad_cap_amount": "Je n'ai pas compris ce montant. Écrivez-le en chiffres, par exemple 200 000 €.",
+    "bad_cap_granted": (
+        "Je n'ai pas compris. Donnez la somme accordée, par exemple 200 000 €, ou dites « refusé »."
+    ),
+    "bad_cap_country": "Je ne connais pas ce pays. Donnez son nom, par exemple Allemagne ou Maroc.",
+    "bad_cap_date": "Je n'ai pas compris cette date. Écrivez-la comme ceci : 31/03/2021.",
+    "from_store_partial": (
+        "J'ai repris votre agrément sur {buyer}. Vous aviez demandé {requested_amount}. "
+        "Votre assureur a accordé {granted_amount}."
+    ),
+    "from_store_refused": (
+        "J'ai repris votre agrément sur {buyer}. Vous aviez demandé {requested_amount}. "
+        "Votre assureur a refusé ou retiré sa garantie."
+    ),
+    "buyer_unknown": "Je ne trouve pas ce client dans vos agréments. Je vais donc vous demander les chiffres.",
+    "buyer_ambiguous": "J'ai plusieurs clients proches de ce nom : {names}. Lequel est le bon ?",
+    "what_then_topup": (
+        "Pour une vente du {transaction_date}, le {scheme} aurait pu ajouter {public_amount}, "
+        "soit {total_amount} en tout."
+    ),
+    "what_then_substitute": (
+        "Pour une vente du {transaction_date}, le {scheme} aurait pu prendre le relais "
+        "jusqu'à {public_amount}."
+    ),
+    "other_date": (
+        "Si votre vente date d'avant, donnez-moi sa date, par exemple 31/03/2021. Je refais le calcul."
+    ),
+    "overview": (
+        "En 2020, l'État a créé des aides pour l'assurance-crédit. Il y en a cinq : le CAP, le CAP+, "
+        "Cap Francexport, Cap+ Francexport et Cap Relais. Je peux vous expliquer chacune."
+    ),
+    "overview_closed": (
+        "Pour un client en France, le CAP et le CAP+ sont fermés depuis le {closed_date}. "
+        "Cap Relais a pris fin le {relais_end}."
+    ),
+    "overview_export": (
+        "Pour un client à l'étranger, Cap Francexport existe encore d'après nos informations. "
+        "Votre assureur vous dira s'il s'applique."
+    ),
+    "overview_next": "Si vous voulez savoir ce qui s'applique à un client, dites-moi : « suis-je éligible ? »",
+})
+
+
+ASK_BUTTONS = {"cap_granted": ("Refusé", "refusé"), "cap_country": ("En France", "en France"),
+               "cap_transaction_date": ("Aujourd'hui", "aujourd'hui"), "cap_buyer": ("Aucun", "aucun")}
+
+
+def ask(slot: str) -> Reply:
+    """The question of the eligibility form for ``slot`` (``cap_requested``, ...), with a quick answer."""
+    quick = ASK_BUTTONS.get(slot)
+    return Reply(TEMPLATES[f"ask_{slot}"], [Button(*quick)] if quick else [])
+
+
+def problem(key: str) -> Reply:
+    return Reply(TEMPLATES[key])
+
+
+def from_store(buyer: str, requested: Decimal, granted: Decimal, refused: bool) -> Reply:
+    if refused:
+        return Reply(_t("from_store_refused", buyer=buyer, requested_amount=money(requested)))
+    return Reply(_t("from_store_partial", buyer=buyer, requested_amount=money(requested),
+                    granted_amount=money(granted)))
+
+
+def buyer_unknown() -> Reply:
+    return Reply(TEMPLATES["buyer_unknown"])
+
+
+def buyer_ambiguous(candidates) -> Reply:
+    names = [c.name for c in candidates][:5]
+    return Reply(_t("buyer_ambiguous", names=_list_fr(names)), [Button(n, n) for n in names])
+
+
+def what_then(decision) -> Optional[Reply]:
+    """What would have applied (a decision at a day the scheme was in force), then the offer of
+    another date. None when nothing would have applied either."""
+    d = decision
+    if not d.eligible or d.public_cover is None:
+        return None
+    key = "what_then_topup" if d.reason("topup_ratio") is not None else "what_then_substitute"
+    text = _t(key, transaction_date=day(d.transaction_date), scheme=_label(d.scheme),
+              public_amount=money(d.public_cover), total_amount=money(d.total_cover))
+    return Reply(join(text, TEMPLATES["other_date"]))
+
+
+def overview_reply(as_of: date, rules=None) -> Reply:
+    """All the schemes in a few lines, and which are closed at ``as_of``."""
+    from bot.cap.rules import get_rules
+
+    rules = rules or get_rules()
+    cap, relais = rules.scheme("CAP"), rules.scheme("Cap Relais")
+    parts: List[Optional[str]] = [TEMPLATES["overview"]]
+    if cap.closed_at(as_of) and relais.closed_at(as_of):
+        parts.append(_t("overview_closed", closed_date=day(cap.closure.closed_from),
+                        relais_end=day(relais.closure.last_open_day)))
+        if not rules.scheme("CAP Francexport").closed_at(as_of):
+            parts.append(TEMPLATES["overview_export"])
+    parts.append(TEMPLATES["overview_next"])
+    return Reply(join(*parts), [Button("Suis-je éligible ?", "/ask_cap"), HUMAN_BUTTON])
+
+
+def price_reply() -> Reply:
+    return Reply(TEMPLATES["no_price"], [HUMAN_BUTTON])

@@ -195,3 +195,68 @@ def estimate_reply(est) -> Reply:
         parts.append(TEMPLATES["disclaimer"])
     parts.append(TEMPLATES["human"])
     return Reply(join(*parts), [HUMAN_BUTTON])
+
+
+# ---- indemnisation avancée (the question "can I be paid earlier?") --------------------------------
+
+TEMPLATES.update({
+    "advance_general": (
+        "L'indemnisation avancée, c'est un paiement plus tôt que prévu. D'habitude, il faut attendre "
+        "la fin du délai de carence, souvent cinq à six mois. Avec ce service, votre assureur peut "
+        "vous payer avant. Pour cela, le dossier doit être complet et la perte assez sûre."
+    ),
+    "advance_depends": "Tous les contrats ne le prévoient pas : c'est écrit dans le vôtre.",
+    "advance_contract_yes": "Bonne nouvelle : votre contrat prévoit ce service. C'est le contrat {number}.",
+    "advance_contract_no": (
+        "Votre contrat {number} ne prévoit pas l'indemnisation avancée. "
+        "Le paiement suit donc le délai normal."
+    ),
+    "advance_which_claim": "Pour savoir si elle peut jouer sur un dossier, dites-moi lequel.",
+    "advance_no_open_claim": (
+        "Vous n'avez pas de dossier en cours. Si un client ne paie pas, déclarez l'impayé : "
+        "je peux vous aider."
+    ),
+    "advance_claim_intro": "Voici ce que je vois pour le dossier {ref}.",
+    "advance_claim_unknown": (
+        "Votre contrat prévoit l'indemnisation avancée. Il reste à voir si votre dossier est complet "
+        "et si la perte est assez sûre. Votre gestionnaire s'en occupe."
+    ),
+    "advance_claim_not_offered": (
+        "Votre contrat ne prévoit pas l'indemnisation avancée. Le paiement suit donc le délai normal."
+    ),
+    "advance_claim_closed": "Le dossier {ref} est clos : l'indemnisation avancée ne le concerne plus.",
+    "advance_claim_not_found": "Je ne trouve pas le dossier {ref} parmi les vôtres. Vérifiez le numéro.",
+    "advance_no_contract": "Je ne trouve pas votre contrat. Un conseiller peut vous répondre.",
+})
+
+
+def advance_general() -> Reply:
+    """For a visitor: what indemnisation avancée is, and that the contract decides."""
+    return Reply(join(TEMPLATES["advance_general"], TEMPLATES["advance_depends"]), [HUMAN_BUTTON])
+
+
+def advance_contract(terms, open_refs: List[str]) -> Reply:
+    """Signed in, no single claim: what the contract says, and which claim to look at."""
+    if terms is None:
+        return Reply(TEMPLATES["advance_no_contract"], [HUMAN_BUTTON])
+    if not terms.advance_indemnification:
+        return Reply(_t("advance_contract_no", number=terms.number), [HUMAN_BUTTON])
+    parts = [TEMPLATES["advance_general"], _t("advance_contract_yes", number=terms.number)]
+    if open_refs:
+        parts.append(TEMPLATES["advance_which_claim"])
+    else:
+        parts.append(TEMPLATES["advance_no_open_claim"])
+    buttons = [Button(ref, f'/ask_advance_indemnification{{"claim_ref":"{ref}"}}') for ref in open_refs[:5]]
+    return Reply(join(*parts), buttons + [HUMAN_BUTTON])
+
+
+def advance_claim_intro(ref: str, advance: str, closed: bool = False) -> Reply:
+    """The first answer about one claim; the estimate (:func:`estimate_reply`) follows."""
+    if closed:
+        return Reply(_t("advance_claim_closed", ref=ref))
+    extra = {"unknown": "advance_claim_unknown", "not_offered": "advance_claim_not_offered"}.get(advance)
+    return Reply(join(_t("advance_claim_intro", ref=ref), TEMPLATES[extra] if extra else None))
+
+
+def advance_claim_not_found(ref: str) -> Reply:
+    return Reply(_t("advance_claim_not_found", ref=ref), [HUMAN_BUTTON])

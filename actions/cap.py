@@ -1,0 +1,189 @@
+"""Public top-up schemes (CAP, CAP+, Cap Francexport, Cap Relais): explanation, eligibility form, decision.
+
+Understanding in :mod:`bot.cap.dialogue` (pure), rules in :mod:`bot.cap.engine`, sentences in
+:mod:`bot.wording.cap`. Visitors use it all with typed figures; a signed-in person may name a buyer
+and the form takes the figures from their agrément.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import identity, say, store_call
+from bot.cap import dialogue
+from bot.cap.engine import evaluate
+from bot.parsing import parse_date
+from bot.store import queries
+from bot.wording import cap as wording
+
+FORM_SLOTS = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
+ALL_SLOTS = FORM_SLOTS + ("cap_refused",)
+DIGRESSIONS = {
+    "ask_fees", "ask_guarantee", "ask_advance_indemnification", "ask_claim_process", "ask_claim_status",
+    "list_claims", "express_worry", "request_human", "complain", "bot_challenge", "greet", "goodbye", "thank",
+    "declare_unpaid",
+}
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+def _entities(tracker: Tracker) -> Dict[str, List[str]]:
+    out: Dict[str, List[str]] = {}
+    for e in tracker.latest_message.get("entities") or []:
+        out.setdefault(e.get("entity"), []).append(str(e.get("value")))
+    return out
+
+
+def _previous_request(tracker: Tracker, today: date):
+    try:
+        return dialogue.build_request({s: tracker.get_slot(s) for s in ALL_SLOTS}, today)
+    except ValueError:
+        return None
+
+
+def _say_decision(dispatcher: CollectingDispatcher, request, today: date) -> None:
+    decision = evaluate(request, as_of=today)
+    say(dispatcher, wording.decision_reply(decision))
+    then = dialogue.last_day_in_force(decision)
+    if then is not None:  # closed at that date: what would have applied on its last day in force
+        extra = wording.what_then(evaluate(replace(request, transaction_date=then), as_of=today))
+        if extra is not None:
+            say(dispatcher, extra)
+
+
+class ActionCap(Action):
+    """A question on the schemes: explain, re-evaluate at another date, or start the eligibility form."""
+
+    def name(self) -> Text:
+        return "action_cap"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        text, entities, today = _text(tracker), _entities(tracker), _today()
+        new_date = dialogue.parse_tx_date((entities.get("cap_date") or [None])[0], today) \
+            or (parse_date(text, today) if dialogue.after_decision(tracker.events) and not dialogue.amounts_in(text) else None)
+        request = _previous_request(tracker, today) if new_date else None
+        if request is not None:  # "et pour une vente du 31/03/2021 ?" after a decision
+            _say_decision(dispatcher, replace(request, transaction_date=new_date), today)
+            return [SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "explain")]
+        mode = "eligibility" if text == "/ask_cap" else dialogue.classify(text, entities)
+        if mode == "explain":
+            scheme = dialogue.scheme_from(text, (entities.get("cap_scheme") or [None])[0])
+            if dialogue.is_price_question(text):
+                say(dispatcher, wording.price_reply())
+            say(dispatcher, wording.scheme_reply(scheme, as_of=today) if scheme else wording.overview_reply(today))
+            return [SlotSet("cap_mode", "explain")]
+        values: Dict[str, Any] = {slot: None for slot in ALL_SLOTS}
+        values.update(dialogue.prefill(text, entities, today))
+        buyer = (entities.get("buyer") or [None])[0]
+        values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None else buyer
+        return [SlotSet(k, v) for k, v in values.items()] + [SlotSet("cap_mode", "eligibility")]
+
+
+class _AskSlot(Action):
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        say(dispatcher, wording.ask(self.slot))
+        return []
+
+
+# action_ask_cap_buyer, action_ask_cap_requested, ... (one class per question of the form)
+for _slot in FORM_SLOTS:
+    _cls = type(f"ActionAsk{_slot.title().replace('_', '')}", (_AskSlot,), {"slot": _slot, "__module__": __name__})
+    globals()[_cls.__name__] = _cls
+
+
+class ValidateCapForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_cap_form"
+
+    async def get_extraction_events(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """The raw answer to the question just asked (never a question on the side)."""
+        slot = tracker.get_slot("requested_slot")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = _text(tracker)
+        if slot not in FORM_SLOTS or intent in DIGRESSIONS or not text or text.startswith("/"):
+            return []
+        tracker.slots[slot] = text
+        return [SlotSet(slot, text)]
+
+    async def validate_cap_buyer(self, value: Any, dispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        name = " ".join(str(value or "").split())
+        who = identity(tracker)
+        if who is None or dialogue.is_no_buyer(name) or not 2 <= len(name) <= 120:
+            return {"cap_buyer": dialogue.NO_BUYER}
+        found = await store_call(dispatcher, queries.guarantee_on_buyer, who.policyholder_id, name)
+        if found is None:  # the store apologised: go on with typed figures
+            return {"cap_buyer": dialogue.NO_BUYER}
+        if found.outcome == "ambiguous":
+            say(dispatcher, wording.buyer_ambiguous(found.candidates))
+            return {"cap_buyer": None}
+        if found.outcome != "match":
+            say(dispatcher, wording.buyer_unknown())
+            return {"cap_buyer": dialogue.NO_BUYER}
+        values = dialogue.limit_slots(found.limit)
+        say(dispatcher, wording.from_store(found.limit.buyer_name, found.limit.requested_amount,
+                                           found.limit.amount, values["cap_refused"]))
+        return {k: v for k, v in values.items() if k == "cap_buyer" or not tracker.get_slot(k)}
+
+    async def validate_cap_requested(self, value: Any, dispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        amounts = dialogue.amounts_in(str(value or ""))
+        if not amounts:
+            say(dispatcher, wording.problem("bad_cap_amount"))
+            return {"cap_requested": None}
+        return {"cap_requested": str(amounts[0])}
+
+    async def validate_cap_granted(self, value: Any, dispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        parsed = dialogue.parse_granted(str(value or ""))
+        if parsed is None:
+            say(dispatcher, wording.problem("bad_cap_granted"))
+            return {"cap_granted": None}
+        return {"cap_granted": str(parsed[0]), "cap_refused": parsed[1]}
+
+    async def validate_cap_country(self, value: Any, dispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        code = dialogue.parse_country(str(value or ""))
+        if code is None:
+            say(dispatcher, wording.problem("bad_cap_country"))
+        return {"cap_country": code}
+
+    async def validate_cap_transaction_date(self, value: Any, dispatcher, tracker: Tracker,
+                                            domain: DomainDict) -> Dict[Text, Any]:
+        day = dialogue.parse_tx_date(str(value or ""), _today())
+        if day is None:
+            say(dispatcher, wording.problem("bad_cap_date"))
+        return {"cap_transaction_date": day.isoformat() if day else None}
+
+
+class ActionCapEvaluate(Action):
+    """The form is complete: which scheme, how much, at which date, and whether it is still open."""
+
+    def name(self) -> Text:
+        return "action_cap_evaluate"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        today = _today()
+        request = _previous_request(tracker, today)
+        if request is None:
+            say(dispatcher, wording.problem("bad_cap_amount"))
+            return [SlotSet(s, None) for s in ALL_SLOTS]
+        _say_decision(dispatcher, request, today)
+        return []

@@ -1,0 +1,211 @@
+"""What the CAP conversation needs to understand, as pure functions (no Rasa, no I/O).
+
+- :func:`classify` tells a general question on a scheme ("c'est quoi le CAP+ ?") from an
+  eligibility question ("suis-je éligible ?", "l'assureur a refusé, l'État peut couvrir ?");
+- :func:`prefill` reads the figures already given in the first message (amounts, refusal,
+  country, date) so the form does not ask for them again;
+- ``parse_*`` read the answers to the form's questions;
+- :func:`build_request` turns the form's slots into a :class:`bot.cap.engine.CapRequest`;
+- :func:`last_day_in_force` gives the day to evaluate "what would have applied" when a scheme is
+  closed today.
+
+Slot values are plain strings: amounts as Decimal strings ("600000"), dates as ISO strings,
+countries as ISO 3166 alpha-2 codes. ``NO_BUYER`` marks "no buyer from the store: figures typed".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
+
+from bot.parsing import normalise_country, normalise_scheme, parse_amount, parse_date
+
+NO_BUYER = "aucun"
+MODES = ("explain", "eligibility")
+
+_ELIGIBILITY = re.compile(
+    r"eligib|ai-je droit|ai je droit|avoir droit|puis-je (?:en )?benefici|puis je (?:en )?benefici|"
+    r"pouvons-nous|solliciter|suis-je couvert|refus|retir|resili|annul|decline|"
+    r"l'etat (?:peut|pourrait)|peut-il couvrir|pourrait couvrir|couvrir (?:la difference|le reste)|"
+    r"completer|complement possible|partielle|insuffisant|demande de cap|pour (?:mon|notre) client|"
+    r"(?:j'ai|on a) besoin de|accord\w*",
+)
+_EXPLAIN_ONLY = re.compile(
+    r"c'est quoi|qu'est-ce|comment (?:fonctionne|ca marche)|existe (?:encore|toujours)|"
+    r"toujours en vigueur|encore valable|jusqu'a quand|combien coute|prix|tarif|quel texte|loi ",
+)
+_PRICE = re.compile(r"combien (?:ca )?cout|\bprix\b|\btarif|\bcout\b|\bprime\b")
+_REFUSED = re.compile(r"\brefus|\bretir|\bresili|\bannul|\bdeclin|\brien\b|\baucun|\bzero\b|\bnon\b|pas couvert|"
+                      r"ne (?:me )?couvre (?:pas|plus)")
+_SKIP = re.compile(r"\bnon\b|\baucun|\bpas de\b|je ne sais|sais pas|\bpasser\b|\bpeu importe|\bskip\b|"
+                   r"aujourd'? ?hui|maintenant|\bnouvelle\b|a venir")
+_HERE = re.compile(r"\bici\b|\ben france\b|\bfrancais|\bmetropole|\bhexagone")
+_MONTH_YEAR = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+                         r"decembre)\s+(20\d\d)\b")
+_MONEY_MARK = re.compile(r"€|\beuros?\b|\d\s*[kKmM]\b|\bmille\b|\bmillions?\b", re.IGNORECASE)
+_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+           "novembre", "decembre")
+
+
+def fold(text: Optional[str]) -> str:
+    text = (text or "").replace("\u2019", "'")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+_NO_BUYER = re.compile(r"^(?:non|aucun|aucune|personne|rien|passer|pas de client|je ne sais pas|je prefere)\b")
+
+
+def is_no_buyer(text: Optional[str]) -> bool:
+    """The answer "aucun" / "non" / "je préfère donner les chiffres" to "which buyer?"."""
+    folded = fold(text)
+    return not folded or bool(_NO_BUYER.match(folded))
+
+
+def scheme_from(text: Optional[str], entity: Optional[str] = None) -> Optional[str]:
+    """The scheme named in the entity or the text, as one of ``bot.parsing.SCHEME_NAMES``."""
+    return normalise_scheme(entity) or normalise_scheme(text)
+
+
+def is_price_question(text: Optional[str]) -> bool:
+    return bool(_PRICE.search(fold(text)))
+
+
+def amounts_in(text: Optional[str], entities: Iterable[str] = ()) -> Tuple[Decimal, ...]:
+    """Every amount in the message: the ``amount`` entities first, else the pieces of the text."""
+    values = [a for a in (parse_amount(str(e)) for e in entities) if a is not None and a > 0]
+    if values:
+        return tuple(values)
+    found = []
+    for piece in re.split(r"\bmais\b|\bet\b|,\s|;|\bpour\b|\bsur\b|\bsoit\b", text or ""):
+        amount = parse_amount(piece)
+        if amount is None or amount <= 0:
+            continue
+        if 1990 <= amount <= 2100 and not _MONEY_MARK.search(piece):
+            continue  # a year ("en 2026"), not an amount
+        found.append(amount)
+    return tuple(found)
+
+
+def classify(text: Optional[str], entities: Mapping[str, Iterable[str]] = None) -> str:
+    """``eligibility`` for a question about one sale or one buyer, else ``explain``."""
+    entities = entities or {}
+    folded = fold(text)
+    if list(entities.get("buyer") or ()) or amounts_in(text, entities.get("amount") or ()):
+        return "eligibility"
+    if _ELIGIBILITY.search(folded) and not (_EXPLAIN_ONLY.search(folded) and "eligib" not in folded):
+        return "eligibility"
+    return "explain"
+
+
+def parse_tx_date(text: Optional[str], today: date) -> Optional[date]:
+    """The sale date from an answer: a date, "mars 2021" (the 1st), or "aujourd'hui"/"je ne sais pas"
+    (today). None when the answer holds no date."""
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return date.fromisoformat(text.strip())
+    found = parse_date(text, today)
+    if found is not None:
+        return found
+    m = _MONTH_YEAR.search(fold(text))
+    if m:
+        return date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
+    if _SKIP.search(fold(text)):
+        return today
+    return None
+
+
+def parse_granted(text: Optional[str]) -> Optional[Tuple[Decimal, bool]]:
+    """(granted amount, refused) from the answer to "what did your insurer grant?"; None if unclear."""
+    folded = fold(text)
+    amount = parse_amount(text)
+    if amount is not None and amount > 0:
+        return amount, False
+    if _REFUSED.search(folded) or amount == 0:
+        return Decimal(0), True
+    return None
+
+
+def parse_country(text: Optional[str], entity: Optional[str] = None) -> Optional[str]:
+    """ISO code of the buyer's country; "en France" / "ici" -> FR."""
+    code = normalise_country(entity) or normalise_country(text)
+    if code:
+        return code
+    return "FR" if _HERE.search(fold(text)) else None
+
+
+def prefill(text: Optional[str], entities: Mapping[str, Iterable[str]], today: date) -> Dict[str, Any]:
+    """Slot values already given in the question itself (never guessed)."""
+    out: Dict[str, Any] = {}
+    folded = fold(text)
+    amounts = amounts_in(text, entities.get("amount") or ())
+    refused = bool(re.search(r"\brefus|\bretir|\bresili|\bannul|\bdeclin", folded))
+    if refused and len(amounts) == 1:
+        out.update(cap_requested=str(amounts[0]), cap_granted="0", cap_refused=True)
+    elif len(amounts) >= 2:
+        out.update(cap_requested=str(max(amounts)), cap_granted=str(min(amounts)), cap_refused=False)
+    elif refused:
+        out.update(cap_granted="0", cap_refused=True)
+    country = parse_country(text, next(iter(entities.get("country") or ()), None))
+    if country:
+        out["cap_country"] = country
+    tx = parse_date(text, today)
+    m = _MONTH_YEAR.search(folded)
+    if tx is None and m:
+        tx = date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
+    if tx is not None:
+        out["cap_transaction_date"] = tx.isoformat()
+    return out
+
+
+def build_request(slots: Mapping[str, Any], today: date):
+    """The :class:`CapRequest` of the form's slots, or None when a figure is missing."""
+    from bot.cap.engine import CapRequest
+
+    requested = parse_amount(str(slots.get("cap_requested") or ""))
+    if requested is None or requested <= 0:
+        return None
+    refused = bool(slots.get("cap_refused"))
+    granted = None if refused else parse_amount(str(slots.get("cap_granted") or ""))
+    if not refused and granted is None:
+        return None
+    tx_text = slots.get("cap_transaction_date")
+    tx = date.fromisoformat(tx_text) if tx_text else today
+    return CapRequest(requested=requested, granted=granted, refused=refused,
+                      buyer_country=slots.get("cap_country") or "FR", transaction_date=tx)
+
+
+def last_day_in_force(decision, rules=None) -> Optional[date]:
+    """When the scheme of ``decision`` is closed at the transaction date: its last day in force,
+    to show what would have applied then. None otherwise."""
+    if decision.scheme is None or decision.eligible:
+        return None
+    in_force = decision.reason("in_force_at_transaction_date")
+    if in_force is None or in_force.met is not False or in_force.data.get("position") != "after_end":
+        return None
+    from bot.cap.rules import get_rules
+
+    return (rules or get_rules()).scheme(decision.scheme).last_day
+
+
+def after_decision(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when the assistant's last answer (before the latest message) was a CAP decision:
+    a date given now means "and for a sale on that date?"."""
+    seen_user = False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") in ("action_cap_evaluate", "action_cap")
+    return False
+
+
+def limit_slots(limit) -> Dict[str, Any]:
+    """Slot values from a :class:`bot.store.views.LimitView` (the agrément on the buyer)."""
+    refused = limit.status in ("refused", "cancelled") or limit.amount == 0
+    return {"cap_buyer": limit.buyer_name, "cap_requested": str(limit.requested_amount),
+            "cap_granted": "0" if refused else str(limit.amount), "cap_refused": refused,
+            "cap_country": limit.buyer_country or "FR"}

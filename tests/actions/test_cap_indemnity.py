@@ -1,0 +1,321 @@
+"""CAP explanation, eligibility form and decision; indemnisation avancée. Run with rasa_sdk's Tracker."""
+import asyncio
+from datetime import date
+
+import pytest
+
+pytest.importorskip("rasa_sdk")
+from rasa_sdk import Tracker  # noqa: E402
+from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("JWT_SECRET", "test-secret-" + "x" * 40)
+    monkeypatch.setenv("ASSISTANT_VAR_DIR", str(tmp_path))
+    import bot.settings as settings_module
+    monkeypatch.setattr(settings_module, "_cached", None)
+    from bot.store.db import get_engine, migrate
+    from bot.store.seed import seed_demo
+    migrate(url)
+    seed_demo(get_engine(url))
+    return url
+
+
+FORM = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
+
+
+def _tracker(text="", intent="ask_cap", *, signed=True, slots=None, entities=None, sender="conv-1", pid=1,
+             previous_action=None):
+    from bot.auth import Identity, sign_identity
+    from bot.settings import get_settings
+    metadata = {}
+    if signed:
+        metadata = {"identity": sign_identity(get_settings(), Identity(policyholder_id=pid, channel="socketio"), sender),
+                    "auth_status": "verified"}
+    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
+               "metadata": metadata}
+    events = [{"event": "action", "name": previous_action}] if previous_action else []
+    events.append({"event": "user", "text": text, "parse_data": message, "metadata": metadata})
+    return Tracker(sender, slots or {}, message, events, False, None, {}, "action_listen")
+
+
+def _run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def _plain(text):
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _texts(messages):
+    return _plain(" ".join(m.get("text") or "" for m in messages))
+
+
+def _slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def _validate(slot, text, *, signed=False, slots=None, intent="out_of_scope", pid=1):
+    from actions.cap import ValidateCapForm
+    tracker = _tracker(text, intent, signed=signed, pid=pid, slots={"requested_slot": slot, **(slots or {})})
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"cap_form": {"required_slots": list(FORM)}}, "slots": {}}
+    events = asyncio.run(ValidateCapForm().run(dispatcher, tracker, domain))
+    return _slots(events), dispatcher.messages
+
+
+def _fill_form(answers, *, signed=False, start=None, pid=1):
+    """Answer the form's questions in order, as the form would ask them."""
+    slots = dict(start or {})
+    for slot in FORM:
+        if slots.get(slot) is None and slot in answers:
+            got, _ = _validate(slot, answers[slot], signed=signed, slots=slots, pid=pid)
+            slots.update({k: v for k, v in got.items() if k != "requested_slot"})
+    return slots
+
+
+def _evaluate(slots, signed=False):
+    from actions.cap import ActionCapEvaluate
+    return _run(ActionCapEvaluate(), _tracker("", "out_of_scope", signed=signed, slots=slots))
+
+
+# --- explanation ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, scheme, expected", [
+    ("c'est quoi le CAP ?", "CAP", ["complément d'assurance-crédit public", "1er janvier 2022"]),
+    ("c'est quoi le CAP+ ?", "CAP+", ["refuse ou retire", "1er janvier 2022", "500 000 €"]),
+    ("qu'est-ce que Cap Francexport ?", "Cap Francexport", ["étranger", "Bpifrance"]),
+    ("Cap+ Francexport, c'est quoi ?", "Cap+ Francexport", ["étranger", "plafond"]),
+    ("le cap relais existe encore ?", "Cap Relais", ["Cap Relais", "30 juin 2021"]),
+])
+def test_each_scheme_is_explained_and_closed_ones_say_so(store, question, scheme, expected):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker(question, signed=False,
+                                                  entities=[{"entity": "cap_scheme", "value": scheme}]))
+    text = _texts(messages)
+    for piece in expected:
+        assert piece in text
+    assert _slots(events) == {"cap_mode": "explain"}
+    assert "/request_human" in [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_general_question_gives_an_overview_and_no_price(store):
+    from actions.cap import ActionCap
+    text = _texts(_run(ActionCap(), _tracker("les dispositifs covid pour l'assurance crédit sont finis ?"))[0])
+    assert "cinq" in text and "1er janvier 2022" in text and "30 juin 2021" in text
+    price = _texts(_run(ActionCap(), _tracker("combien coûte le CAP ?", signed=False))[0])
+    assert "pas de tarif public" in price and "%" not in price
+
+
+# --- eligibility: the form with typed figures ----------------------------------------------------------
+
+def test_eligibility_question_starts_the_form_for_a_visitor_without_the_buyer_question(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker("suis-je éligible au CAP+ ?", signed=False))
+    slots = _slots(events)
+    assert slots["cap_mode"] == "eligibility" and slots["cap_buyer"] == "aucun"
+    assert slots["cap_requested"] is None and messages == []
+    _, events = _run(ActionCap(), _tracker("l'assureur a refusé, l'État peut couvrir ?", signed=False))
+    assert _slots(events)["cap_refused"] is True and _slots(events)["cap_granted"] == "0"
+
+
+def test_source_article_example_cap_400k_as_of_march_2021(store):
+    slots = _fill_form({"cap_requested": "600 000 €", "cap_granted": "200k€", "cap_country": "en France",
+                        "cap_transaction_date": "31/03/2021"}, start={"cap_buyer": "aucun"})
+    assert slots["cap_requested"] == "600000" and slots["cap_granted"] == "200000"
+    assert slots["cap_country"] == "FR" and slots["cap_transaction_date"] == "2021-03-31"
+    text = _texts(_evaluate(slots)[0])
+    assert "31 mars 2021" in text and "400 000 €" in text and "600 000 €" in text
+    assert "deux fois" in text and "1er janvier 2022" in text  # the rule applied, and closed today
+    assert "tarif" not in text or "pas de tarif" in text
+
+
+def test_amounts_in_words_and_first_message_figures(store):
+    from actions.cap import ActionCap
+    slots, _ = _validate("cap_granted", "deux cent mille euros")
+    assert slots["cap_granted"] == "200000" and slots["cap_refused"] is False
+    _, events = _run(ActionCap(), _tracker(
+        "vous m'accordez 200 000 € mais j'ai besoin de 600 000 €, l'État peut couvrir le reste ?", signed=False))
+    prefilled = _slots(events)
+    assert prefilled["cap_requested"] == "600000" and prefilled["cap_granted"] == "200000"
+    slots, messages = _validate("cap_requested", "beaucoup")
+    assert slots["cap_requested"] is None and "en chiffres" in _texts(messages)
+
+
+def test_refusal_gives_cap_plus_500k(store):
+    slots = _fill_form({"cap_requested": "600 000 €", "cap_granted": "refusé", "cap_country": "France",
+                        "cap_transaction_date": "31/03/2021"}, start={"cap_buyer": "aucun"})
+    assert slots["cap_refused"] is True
+    text = _texts(_evaluate(slots)[0])
+    assert "CAP+" in text and "500 000 €" in text and "31 mars 2021" in text
+
+
+def test_closed_today_says_so_and_what_would_have_applied(store):
+    slots = _fill_form({"cap_requested": "600 000", "cap_granted": "200 000", "cap_country": "en France",
+                        "cap_transaction_date": "aujourd'hui"}, start={"cap_buyer": "aucun"})
+    assert slots["cap_transaction_date"] == date.today().isoformat()
+    messages, _ = _evaluate(slots)
+    text = _texts(messages)
+    assert "a pris fin le 31 décembre 2021" in text and "1er janvier 2022" in text
+    assert "Pour une vente du 31 décembre 2021, le CAP aurait pu ajouter 400 000 €" in text
+    assert "31/03/2021" in text  # the offer of another date
+
+
+def test_another_date_after_a_decision_is_evaluated_again(store):
+    from actions.cap import ActionCap
+    slots = {"cap_buyer": "aucun", "cap_requested": "600000", "cap_granted": "200000", "cap_refused": False,
+             "cap_country": "FR", "cap_transaction_date": date.today().isoformat()}
+    messages, events = _run(ActionCap(), _tracker("et pour une vente du 31/03/2021 ?", signed=False, slots=slots,
+                                                  previous_action="action_cap_evaluate"))
+    assert "400 000 €" in _texts(messages) and _slots(events)["cap_transaction_date"] == "2021-03-31"
+
+
+def test_foreign_buyer_goes_to_cap_francexport(store):
+    slots = _fill_form({"cap_requested": "600 000 €", "cap_granted": "200 000 €", "cap_country": "Allemagne",
+                        "cap_transaction_date": "31/03/2021"}, start={"cap_buyer": "aucun"})
+    assert slots["cap_country"] == "DE"
+    assert "Cap Francexport" in _texts(_evaluate(slots)[0]) or "CAP Francexport" in _texts(_evaluate(slots)[0])
+
+
+# --- eligibility: figures from the store --------------------------------------------------------------
+
+def test_signed_in_buyer_fills_the_figures_from_the_agrement(store):
+    from actions.cap import ActionCap
+    _, events = _run(ActionCap(), _tracker("suis-je éligible au CAP pour Constructions Roussel ?",
+                                           entities=[{"entity": "buyer", "value": "Constructions Roussel"}]))
+    assert _slots(events)["cap_buyer"] == "Constructions Roussel"
+    slots, messages = _validate("cap_buyer", "Constructions Roussel", signed=True)
+    assert slots["cap_buyer"] == "Constructions Roussel SARL"
+    assert slots["cap_requested"] == "80000.00" and slots["cap_granted"] == "30000.00"
+    assert slots["cap_country"] == "FR" and slots["cap_refused"] is False
+    assert "J'ai repris votre agrément" in _texts(messages)
+    slots["cap_transaction_date"] = "2020-10-01"
+    text = _texts(_evaluate(slots, signed=True)[0])
+    assert "30 000 €" in text and "60 000 €" in text and "1er octobre 2020" in text
+
+
+def test_signed_in_refused_buyer_and_unknown_buyer(store):
+    slots, _ = _validate("cap_buyer", "Promotion Lambert", signed=True)
+    assert slots["cap_refused"] is True and slots["cap_granted"] == "0"
+    slots, messages = _validate("cap_buyer", "Société Inconnue", signed=True)
+    assert slots["cap_buyer"] == "aucun" and "Je ne trouve pas" in _texts(messages)
+    slots, _ = _validate("cap_buyer", "aucun", signed=True)
+    assert slots == {"cap_buyer": "aucun"}
+
+
+def test_other_companys_buyer_is_not_found(store):
+    slots, messages = _validate("cap_buyer", "Constructions Roussel", signed=True, pid=3)
+    assert slots["cap_buyer"] == "aucun" and "cap_requested" not in slots
+
+
+def test_cap_buyer_store_failure_apologises_and_goes_on(store, monkeypatch):
+    from bot.store import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database down")
+    monkeypatch.setattr(queries, "guarantee_on_buyer", broken)
+    slots, messages = _validate("cap_buyer", "Constructions Roussel", signed=True)
+    assert slots["cap_buyer"] == "aucun" and "désolé" in _texts(messages)
+
+
+# --- indemnisation avancée ----------------------------------------------------------------------------
+
+def _open_claims(url, pid):
+    from bot.store import queries
+    from bot.store.db import get_engine, session_scope
+    with session_scope(get_engine(url)) as session:
+        return queries.list_claims(session, pid, status="open").items
+
+
+def test_advance_not_signed_in_explains_and_asks_to_sign_in(store):
+    from actions.indemnity import ActionAdvanceIndemnification
+    text = _texts(_run(ActionAdvanceIndemnification(), _tracker("indemnisation avancée ?", "ask_advance_indemnification",
+                                                                signed=False))[0])
+    assert "plus tôt" in text and "délai de carence" in text and "Connectez-vous" in text
+
+
+def test_advance_signed_in_without_ref_lists_the_open_claims(store):
+    from actions.indemnity import ActionAdvanceIndemnification
+    messages, _ = _run(ActionAdvanceIndemnification(), _tracker("je peux être payé plus tôt ?",
+                                                                "ask_advance_indemnification"))
+    text = _texts(messages)
+    assert "POL-2019-004512" in text and "prévoit ce service" in text
+    payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert len([p for p in payloads if p.startswith("/ask_advance_indemnification")]) == len(_open_claims(store, 1))
+
+
+def test_advance_signed_in_for_one_claim_gives_status_and_dates(store):
+    from actions.indemnity import ActionAdvanceIndemnification
+    waiting = next(c for c in _open_claims(store, 1) if c.stage == "waiting_period")
+    messages, events = _run(ActionAdvanceIndemnification(), _tracker(
+        f"indemnisation avancée pour {waiting.ref} ?", "ask_advance_indemnification",
+        entities=[{"entity": "claim_ref", "value": waiting.ref}]))
+    text = _texts(messages)
+    assert waiting.ref in text and "payé plus tôt" in text and "délai de carence" in text
+    assert "150 jours" in text and "12 850,40 €" in text and "40 000 €" in text  # limit before the reduction
+    assert _slots(events) == {"claim_ref": waiting.ref}
+
+
+def test_advance_contract_without_the_service(store):
+    from actions.indemnity import ActionAdvanceIndemnification
+    claim = _open_claims(store, 3)[0]
+    text = _texts(_run(ActionAdvanceIndemnification(), _tracker(
+        f"avance sur {claim.ref}", "ask_advance_indemnification", pid=3,
+        entities=[{"entity": "claim_ref", "value": claim.ref}]))[0])
+    assert "ne prévoit pas l'indemnisation avancée" in text
+
+
+def test_advance_unknown_and_foreign_ref_answer_alike(store):
+    from actions.indemnity import ActionAdvanceIndemnification
+    for ref in ("SIN-2021-000456", "SIN-2020-999999"):  # the first is policyholder 3's
+        text = _texts(_run(ActionAdvanceIndemnification(), _tracker(
+            ref, "ask_advance_indemnification", entities=[{"entity": "claim_ref", "value": ref}]))[0])
+        assert f"Je ne trouve pas le dossier {ref}" in text
+
+
+def test_advance_store_failure_apologises(store, monkeypatch):
+    from actions.indemnity import ActionAdvanceIndemnification
+    from bot.store import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database down")
+    monkeypatch.setattr(queries, "contract_terms", broken)
+    messages, events = _run(ActionAdvanceIndemnification(), _tracker("avance ?", "ask_advance_indemnification"))
+    assert "désolé" in _texts(messages) and events == []
+
+
+# --- understanding (pure) ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, mode", [
+    ("c'est quoi le CAP+ ?", "explain"),
+    ("le cap relais existe encore ?", "explain"),
+    ("combien coûte le CAP ?", "explain"),
+    ("le cap est il encore valable en 2026 ?", "explain"),
+    ("suis-je éligible au CAP+ ?", "eligibility"),
+    ("l'assureur a refusé, l'État peut couvrir ?", "eligibility"),
+    ("ma limite est insuffisante, l'état peut compléter ?", "eligibility"),
+    ("vous m'accordez 200k€ mais j'ai besoin de 600k€", "eligibility"),
+])
+def test_classify_explanation_or_eligibility(question, mode):
+    from bot.cap.dialogue import classify
+    assert classify(question, {}) == mode
+
+
+def test_answers_are_parsed():
+    from decimal import Decimal
+    from bot.cap import dialogue
+    today = date(2026, 6, 1)
+    assert dialogue.parse_granted("refusé") == (Decimal(0), True)
+    assert dialogue.parse_granted("200 000 €") == (Decimal(200000), False)
+    assert dialogue.parse_granted("je ne comprends pas") is None
+    assert dialogue.parse_country("en France") == "FR" and dialogue.parse_country("au Maroc") == "MA"
+    assert dialogue.parse_country("à l'étranger") is None
+    assert dialogue.parse_tx_date("mars 2021", today) == date(2021, 3, 1)
+    assert dialogue.parse_tx_date("je ne sais pas", today) == today
+    assert dialogue.prefill("1,5 M€ demandés, 200k€ accordés au Maroc", {}, today) == {
+        "cap_requested": "1500000", "cap_granted": "200000", "cap_refused": False, "cap_country": "MA"}
