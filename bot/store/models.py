@@ -511,3 +511,9 @@ class AuditEntry(Base):
         Index("ix_audit_log_object", "object_type", "object_id"),
         Index("ix_audit_log_policyholder_at", "policyholder_id", "at"),
     )
+
+
+# Tables defined in their own modules share this metadata; importing them here makes
+# `metadata` complete for Alembic and for the models-vs-migration check.
+from bot.store import handoff as _handoff_tables  # noqa: E402,F401
+from bot.store import links as _link_tables  # noqa: E402,F401

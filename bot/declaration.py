@@ -1,0 +1,159 @@
+"""Declaring an unpaid invoice (DMS): the decisions behind the chat form, without Rasa.
+
+Reading the answers (buyer, invoice number, amount, due date), telling a correction or a
+cancellation from an answer, questions on the side, the DMS deadline, the pending declaration
+and its idempotency key. ``actions/declare.py`` adapts these to the Rasa form and actions.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from bot.parsing import parse_amount, parse_date
+from bot.store.views import DeclarationResult
+
+FORM_SLOTS = ("buyer", "invoice_number", "amount", "due_date")
+# intents that are a question on the side, never an answer to the form's question
+DIGRESSIONS = {
+    "ask_fees", "ask_guarantee", "ask_cap", "ask_advance_indemnification", "ask_claim_process", "ask_claim_status",
+    "list_claims", "express_worry", "request_human", "complain", "bot_challenge",
+}
+_CORRECTION = re.compile(r"\b(non|plut[oô]t|erreur|pardon|correction|en fait|je me suis tromp)", re.IGNORECASE)
+_CANCEL = re.compile(r"^\s*(stop|annule[rz]?|laisse[rz]? tomber|abandonne[rz]?)\b", re.IGNORECASE)
+_INVOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*\d[A-Za-z0-9/_.\-]*")
+_MONEY_MARK = re.compile(r"€|\beuros?\b|\d\s*[kK]\b|\bk€", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _today() -> date:
+    return date.today()
+
+
+def user_text(text: Optional[str]) -> str:
+    """What the person typed, stripped; "" for a button payload ("/intent...")."""
+    text = text or ""
+    return "" if text.startswith("/") else text.strip()
+
+
+def is_cancel(text: str) -> bool:
+    return bool(_CANCEL.match(text))
+
+
+def answering(requested_slot: Optional[str], slot: str, intent: Optional[str], text: str) -> bool:
+    """The message answers the question asked for ``slot`` (not a side question, a no or a stop)."""
+    return requested_slot == slot and intent not in DIGRESSIONS | {"deny"} and not is_cancel(text)
+
+
+def _amount_correction(text: str, current_amount: Any) -> bool:
+    """"non, c'est 12 300": a correction of an amount already given (and not a date)."""
+    return bool(current_amount and _CORRECTION.search(text) and parse_date(text, _today()) is None
+                and parse_amount(text) is not None)
+
+
+def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str], current_amount: Any) -> Optional[str]:
+    """The raw text to fill the amount slot with, or None to leave it alone."""
+    if intent in DIGRESSIONS or not text or is_cancel(text):
+        return None
+    if requested_slot == "amount":
+        return text
+    if _amount_correction(text, current_amount):
+        return text
+    return None
+
+
+def due_date_answer(text: str, intent: Optional[str], requested_slot: Optional[str],
+                    current_amount: Any) -> Optional[str]:
+    """The raw text to fill the due date slot with, or None (an amount correction is not a date)."""
+    if intent in DIGRESSIONS or not text or is_cancel(text):
+        return None
+    if requested_slot != "due_date":
+        return None
+    if parse_date(text, _today()) is None and parse_amount(text) is not None and current_amount \
+            and _CORRECTION.search(text):
+        return None  # an amount correction, handled by the amount
+    return text
+
+
+def buyer_name(value: Any) -> Optional[str]:
+    """The buyer's name with spaces normalised, or None when too short or too long."""
+    name = " ".join(str(value or "").split())
+    return name if 2 <= len(name) <= 120 else None
+
+
+def invoice_number_from(text: str) -> Optional[str]:
+    """The first token holding a digit ("FA-2026-0042", "n° 1187"); None when there is none."""
+    match = _INVOICE.search(text or "")
+    if not match:
+        return None
+    number = match.group().strip(".-/")
+    return number if 1 <= len(number) <= 60 else None
+
+
+def amount_from(value: Any) -> Optional[Decimal]:
+    """A positive amount, or None."""
+    amount = parse_amount(str(value or ""))
+    if amount is None or amount <= 0:
+        return None
+    return amount
+
+
+def below(minimum: Decimal) -> DeclarationResult:
+    """The store's answer for an amount under the contract's minimum, said before the store is asked."""
+    return DeclarationResult(outcome="below_minimum", minimum=minimum)
+
+
+def amount_was_corrected(previous: Any, requested_slot: Optional[str], amount: Decimal) -> bool:
+    """A new amount given while another question was asked: say the summary changed."""
+    return bool(previous and requested_slot != "amount" and str(previous) != str(amount))
+
+
+def due_date_from(value: Any) -> Optional[date]:
+    """The due date typed freely or as an ISO day (slot value), or None."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    return parse_date(str(value or ""), _today())
+
+
+def dms_deadline(due: date, dms_deadline_days: int, today: date) -> Tuple[date, bool]:
+    """The last day to declare (due date + the contract's DMS delay) and whether it has passed."""
+    deadline = due + timedelta(days=dms_deadline_days)
+    return deadline, deadline < today
+
+
+def pending_from(values: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The declaration the four answers make (buyer, invoice, amount, due), or None if incomplete."""
+    values = {slot: values.get(slot) for slot in FORM_SLOTS}
+    if not all(values.values()):
+        return None
+    amount = parse_amount(str(values["amount"]))
+    try:
+        due = date.fromisoformat(str(values["due_date"]))
+    except ValueError:
+        due = None
+    if amount is None or due is None:
+        return None
+    return {"buyer": str(values["buyer"]), "invoice": str(values["invoice_number"]), "amount": amount, "due": due}
+
+
+def corrected(pending: Optional[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
+    """'No' to the summary: the declaration with the corrected due date or amount, or None (cancel)."""
+    if pending is None or not text or is_cancel(text):
+        return None
+    due = parse_date(text, _today())
+    amount = None if due is not None else parse_amount(text)
+    if due is not None and due <= _today():
+        pending["due"] = due
+    elif amount is not None and amount > 0:
+        pending["amount"] = amount
+    else:
+        return None
+    return pending
+
+
+def idempotency_key(sender_id: str, buyer: str, invoice: str, amount: str, due: str) -> str:
+    """The same person declaring the same invoice twice gets the same key (no double claim)."""
+    raw = "\x1f".join([str(sender_id), buyer.strip().lower(), invoice.strip().upper(), str(amount), str(due)])
+    return "chat:" + hashlib.sha256(raw.encode()).hexdigest()[:48]

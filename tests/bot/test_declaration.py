@@ -1,0 +1,75 @@
+"""bot.declaration: the decisions of the unpaid-invoice form, without Rasa (3.10 and 3.11)."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot import declaration as d
+
+
+def test_button_payloads_are_not_text():
+    assert d.user_text("/affirm") == "" and d.user_text("  ACME  ") == "ACME" and d.user_text(None) == ""
+
+
+@pytest.mark.parametrize("intent, text, expected", [
+    ("inform", "ACME", True), ("ask_fees", "ACME", False), ("deny", "ACME", False), ("inform", "stop", False),
+    ("inform", "laissez tomber", False),
+])
+def test_answering_only_the_question_asked(intent, text, expected):
+    assert d.answering("buyer", "buyer", intent, text) is expected
+    assert d.answering("amount", "buyer", intent, text) is False
+
+
+def test_amount_answer_and_correction():
+    assert d.amount_answer("12 300", "inform", "amount", None) == "12 300"
+    assert d.amount_answer("non, c'est 12 300", "deny", "due_date", "12000") == "non, c'est 12 300"
+    assert d.amount_answer("12 300", "inform", "due_date", "12000") is None  # no correction word
+    assert d.amount_answer("12 300", "ask_fees", "amount", None) is None
+    assert d.amount_answer("annulez", "inform", "amount", None) is None
+
+
+def test_an_amount_correction_is_not_a_due_date():
+    assert d.due_date_answer("non, c'est 12 300", "deny", "due_date", "12000") is None
+    assert d.due_date_answer("15/01/2025", "inform", "due_date", "12000") == "15/01/2025"
+    assert d.due_date_answer("15/01/2025", "inform", "amount", None) is None
+
+
+def test_buyer_invoice_and_amount_checks():
+    assert d.buyer_name("  Transports   Martin ") == "Transports Martin"
+    assert d.buyer_name("A") is None and d.buyer_name("x" * 121) is None
+    assert d.invoice_number_from("n° FA-2026-0042.") == "FA-2026-0042"
+    assert d.invoice_number_from("aucune") is None
+    assert d.amount_from("12 300 €") == Decimal("12300") and d.amount_from("0") is None
+    assert d.below(Decimal("300")).outcome == "below_minimum"
+
+
+def test_amount_was_corrected_only_outside_its_question():
+    assert d.amount_was_corrected("12000", "due_date", Decimal("12300"))
+    assert not d.amount_was_corrected("12000", "amount", Decimal("12300"))
+    assert not d.amount_was_corrected(None, "due_date", Decimal("12300"))
+
+
+def test_due_date_and_dms_deadline():
+    assert d.due_date_from("2025-01-15") == date(2025, 1, 15)
+    assert d.due_date_from("n'importe quoi") is None
+    assert d.dms_deadline(date(2025, 1, 15), 30, date(2025, 3, 1)) == (date(2025, 2, 14), True)
+    assert d.dms_deadline(date(2025, 1, 15), 30, date(2025, 2, 14)) == (date(2025, 2, 14), False)
+
+
+def test_pending_and_corrections():
+    values = {"buyer": "ACME", "invoice_number": "F1", "amount": "12000", "due_date": "2025-01-15"}
+    pending = d.pending_from(values)
+    assert pending == {"buyer": "ACME", "invoice": "F1", "amount": Decimal("12000"), "due": date(2025, 1, 15)}
+    assert d.pending_from({**values, "amount": None}) is None
+    assert d.pending_from({**values, "due_date": "bad"}) is None
+    assert d.corrected(dict(pending), "non, 12 300")["amount"] == Decimal("12300")
+    assert d.corrected(dict(pending), "non") is None and d.corrected(dict(pending), "stop") is None
+    assert d.corrected(None, "12 300") is None
+    future = (date.today() + timedelta(days=30)).strftime("%d/%m/%Y")
+    assert d.corrected(dict(pending), future) is None
+
+
+def test_idempotency_key_is_stable_and_normalised():
+    a = d.idempotency_key("s1", " ACME ", "f1", "12000", "2025-01-15")
+    assert a == d.idempotency_key("s1", "acme", "F1 ", "12000", "2025-01-15") and a.startswith("chat:")
+    assert a != d.idempotency_key("s2", "acme", "F1", "12000", "2025-01-15") and len(a) == 5 + 48
