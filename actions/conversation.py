@@ -49,15 +49,7 @@ class ActionLogComplaint(Action):
         return []
 
 
-class ActionRequestHuman(Action):
-    """Honest for now: no live transfer exists yet, so never pretend one happened."""
-
-    def name(self) -> Text:
-        return "action_request_human"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        _say_all(dispatcher, wording.human())
-        return []
+# asking for a person: action_handoff in actions/handoff.py
 
 
 class ActionClaimProcess(Action):
