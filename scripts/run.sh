@@ -8,6 +8,7 @@ BIND="${BIND_HOST:-127.0.0.1}"; PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
 export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
 mkdir -p var/logs
 ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
+CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
 CORS="${CORS_ORIGINS:-http://$PUBLIC_HOST:$WEB_PORT http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
 
 pids=()
@@ -23,7 +24,7 @@ trap stop INT TERM EXIT
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
-.venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \
+.venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "$RASA_PORT" --interface "$BIND" --cors $CORS >var/logs/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &

@@ -119,6 +119,9 @@ def make_app() -> web.Application:
     app.router.add_get("/api/config", config)
     app.router.add_get("/api/demo-accounts", demo_accounts)
     app.router.add_post("/api/demo-login", demo_login)
+    from link_api import add_routes as add_link_routes  # messaging-channel account linking
+
+    add_link_routes(app)
     return app
 
 

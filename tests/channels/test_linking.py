@@ -1,0 +1,92 @@
+"""bot.linking: codes, link, use, revoke, expiry, brute force (SQLite, no Rasa)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot import linking as L
+from bot.store.db import session_scope
+from bot.store.links import ChannelLink, LinkCode
+
+SECRET = "test-secret"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+
+def test_codes_are_typable_and_never_words():
+    for _ in range(300):
+        code = L.new_code()
+        assert len(code) == 6 and set(code) <= set(L.ALPHABET)
+        assert not set(code) & set("01OIL")
+        assert L.parse_code(code) == code
+    assert L.parse_code("code 4f7-k2q") == "4F7K2Q"
+    assert L.parse_code("Code: 4F7K2Q.") == "4F7K2Q"
+    for text in ("statut", "bonjour", "123456", "SIN-2025-000101", "4F7K2Q et plus", "", "4F7K20"):
+        assert L.parse_code(text) is None, text
+
+
+def test_link_use_revoke(store):
+    _, engine = store
+    with session_scope(engine) as s:
+        issued = L.issue_code(s, SECRET, 1, now=T0)
+        stored = s.execute(select(LinkCode.code_hash)).scalars().all()
+        assert issued.code not in "".join(stored)  # only the HMAC at rest
+    with session_scope(engine) as s:
+        assert L.active_link(s, SECRET, "sms", "+33612345678", now=T0) is None
+        result = L.redeem_code(s, SECRET, "sms", "+33612345678", f"code {issued.code.lower()}", now=T0)
+        assert result.outcome == L.LINKED and result.link.policyholder_id == 1
+        assert "+33612345678" not in s.execute(select(ChannelLink.channel_user_hash)).scalar_one()
+    with session_scope(engine) as s:
+        link = L.active_link(s, SECRET, "sms", "+33612345678", now=T0 + timedelta(days=1))
+        assert link.policyholder_id == 1
+        assert L.active_link(s, SECRET, "whatsapp", "+33612345678", now=T0) is None  # per channel
+        views = L.list_links(s, 1, now=T0)
+        assert [v.label for v in views] == ["SMS •••• 78"]
+        # single use
+        assert L.redeem_code(s, SECRET, "sms", "+33699999999", issued.code, now=T0).outcome == L.INVALID
+        # another policyholder cannot revoke it
+        assert L.revoke_link(s, 2, views[0].id, now=T0) is False
+        assert L.revoke_link(s, 1, views[0].id, now=T0) is True
+        assert L.active_link(s, SECRET, "sms", "+33612345678", now=T0) is None
+        assert L.list_links(s, 1, now=T0) == []
+
+
+def test_code_and_link_expire(store):
+    _, engine = store
+    with session_scope(engine) as s:
+        old = L.issue_code(s, SECRET, 1, now=T0)
+        assert L.redeem_code(s, SECRET, "telegram", "111", old.code, now=T0 + L.CODE_TTL).outcome == L.INVALID
+        first = L.issue_code(s, SECRET, 1, now=T0)
+        second = L.issue_code(s, SECRET, 1, now=T0)  # replaces the first
+        assert L.redeem_code(s, SECRET, "telegram", "111", first.code, now=T0).outcome == L.INVALID
+        assert L.redeem_code(s, SECRET, "telegram", "111", second.code, now=T0).outcome == L.LINKED
+        assert L.active_link(s, SECRET, "telegram", "111", now=T0 + L.LINK_TTL - timedelta(seconds=1))
+        assert L.active_link(s, SECRET, "telegram", "111", now=T0 + L.LINK_TTL) is None
+
+
+def test_brute_force_is_blocked_per_user_and_globally(store):
+    _, engine = store
+    with session_scope(engine) as s:
+        good = L.issue_code(s, SECRET, 1, now=T0)
+        for i in range(L.MAX_FAILURES_PER_USER):
+            assert L.redeem_code(s, SECRET, "sms", "+33600000001", "AAAA22", now=T0).outcome == L.INVALID
+        # even the right code is refused while blocked, with no hint of an account
+        assert L.redeem_code(s, SECRET, "sms", "+33600000001", good.code, now=T0).outcome == L.BLOCKED
+        later = T0 + L.WINDOW + timedelta(seconds=1)
+        assert L.redeem_code(s, SECRET, "sms", "+33600000001", "AAAA22", now=later).outcome == L.INVALID
+    with session_scope(engine) as s:
+        start = T0 + timedelta(hours=1)
+        for i in range(L.MAX_FAILURES_GLOBAL):
+            L.redeem_code(s, SECRET, "sms", f"+3361{i:07d}", "AAAA22", now=start)
+        fresh = L.issue_code(s, SECRET, 1, now=start)
+        assert L.redeem_code(s, SECRET, "sms", "+33699999998", fresh.code, now=start).outcome == L.BLOCKED
+
+
+def test_wrong_code_answer_does_not_depend_on_accounts(store):
+    _, engine = store
+    with session_scope(engine) as s:
+        issued = L.issue_code(s, SECRET, 1, now=T0)
+        L.redeem_code(s, SECRET, "slack", "U1", issued.code, now=T0)
+        outcomes = {L.redeem_code(s, SECRET, "slack", u, c, now=T0).outcome
+                    for u, c in (("U2", issued.code), ("U3", "ZZZZ99"), ("U4", "nonsense"))}
+        assert outcomes == {L.INVALID}

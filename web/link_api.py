@@ -1,0 +1,77 @@
+"""Web API of messaging-channel account linking (registered by web/server.py).
+
+- ``POST /api/link-code``  (Bearer policyholder token) -> ``{"code", "expires_at"}``
+- ``GET /api/links``       -> the policyholder's active links (masked labels only)
+- ``DELETE /api/links/{id}`` -> revoke one of them (404 if not theirs)
+"""
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from bot import linking
+from bot.auth import AUD_POLICYHOLDER, AuthError, verify_token
+from bot.settings import get_settings
+from bot.store.db import get_engine, session_scope
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _principal(request: web.Request):
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    try:
+        return verify_token(get_settings(), header[7:].strip(), audience=AUD_POLICYHOLDER)
+    except AuthError:
+        return None
+
+
+def _db(func, *args, **kwargs):
+    with session_scope(get_engine(get_settings().database_url)) as session:
+        return func(session, *args, **kwargs)
+
+
+def _unauthorized() -> web.Response:
+    return web.json_response({"error": "Connectez-vous d'abord."}, status=401, headers=NO_STORE)
+
+
+async def link_code(request: web.Request) -> web.Response:
+    who = _principal(request)
+    if who is None:
+        return _unauthorized()
+    issued = await asyncio.to_thread(_db, linking.issue_code, get_settings().identity_secret,
+                                     who.policyholder_id, user_id=who.user_id)
+    return web.json_response({"code": issued.code, "expires_at": issued.expires_at.isoformat()}, headers=NO_STORE)
+
+
+async def list_links(request: web.Request) -> web.Response:
+    who = _principal(request)
+    if who is None:
+        return _unauthorized()
+    views = await asyncio.to_thread(_db, linking.list_links, who.policyholder_id)
+    return web.json_response({"links": [
+        {"id": v.id, "channel": v.channel, "label": v.label, "created_at": v.created_at.isoformat(),
+         "expires_at": v.expires_at.isoformat(),
+         "last_used_at": v.last_used_at.isoformat() if v.last_used_at else None} for v in views]}, headers=NO_STORE)
+
+
+async def revoke(request: web.Request) -> web.Response:
+    who = _principal(request)
+    if who is None:
+        return _unauthorized()
+    try:
+        link_id = int(request.match_info["link_id"])
+    except ValueError:
+        return web.json_response({"error": "Lien inconnu."}, status=404)
+    done = await asyncio.to_thread(_db, linking.revoke_link, who.policyholder_id, link_id)
+    if not done:
+        return web.json_response({"error": "Lien inconnu."}, status=404)
+    return web.json_response({"revoked": link_id}, headers=NO_STORE)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/link-code", link_code)
+    app.router.add_get("/api/links", list_links)
+    app.router.add_delete(r"/api/links/{link_id}", revoke)
