@@ -21,7 +21,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+.venv/bin/python scripts/action_server.py --host "$BIND" --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \

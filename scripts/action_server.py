@@ -1,0 +1,47 @@
+"""Start the action server bound to BIND_HOST (default 127.0.0.1), optionally requiring a token.
+
+`rasa run actions` always listens on every interface and accepts any caller. This launcher uses
+rasa_sdk's own app but binds to localhost by default and, when ACTION_SERVER_TOKEN is set,
+refuses webhook calls without it (Rasa sends it as `?token=` when endpoints.yml has `token:`).
+"""
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rasa_sdk.endpoint import create_app  # noqa: E402
+from sanic import response  # noqa: E402
+
+
+def build(token: str = ""):
+    app = create_app("actions", cors_origins=None)
+
+    @app.middleware("request")
+    async def require_token(request):
+        if token and request.path.startswith("/webhook"):
+            given = request.args.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return response.json({"error": "missing or wrong action server token"}, status=401)
+        return None
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the action server.")
+    parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s actions %(levelname)s %(message)s")
+    app = build(os.environ.get("ACTION_SERVER_TOKEN", ""))
+    app.run(args.host, args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()
