@@ -63,24 +63,7 @@ PROFILES: Dict[str, Profile] = {
 
 # --- wording of the linking flow (French, vouvoiement) -------------------------------------------
 
-TEXTS = {
-    "linked": "C'est fait : ce compte est relié à votre espace assuré. Vous pouvez demander le statut d'un dossier.",
-    "invalid": "Ce code n'est pas valide ou a expiré. Demandez un nouveau code dans votre espace assuré.",
-    "blocked": "Trop d'essais. Attendez quinze minutes avant de saisir un nouveau code.",
-    "link_needed": ("Pour voir vos dossiers ici, reliez d'abord ce compte. Dans votre espace assuré sur le site, "
-                    "cliquez sur « Relier une messagerie » et envoyez-nous le code affiché."),
-    "unavailable": "Le service est indisponible pour le moment. Réessayez dans quelques minutes.",
-}
-
-
-def _sign_in_texts() -> List[str]:
-    """The web "sign in" answers, which an unlinked messaging user must not receive as is."""
-    try:
-        from bot.wording import core
-
-        return [core.sign_in_needed(status).as_message()["text"] for status in ("none", "expired")]
-    except Exception:  # noqa: BLE001
-        return []
+from bot.wording.linking import TEMPLATES as TEXTS  # noqa: E402  (the French lives in bot/wording)
 
 
 # --- identity --------------------------------------------------------------------------------------
@@ -98,7 +81,7 @@ def sender_id_for(channel: str, channel_user: str, link: Optional[linking.Active
 
 
 def metadata_for(channel: str, link: Optional[linking.ActiveLink], sender_id: str) -> Dict[str, Any]:
-    metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if link else "none",
+    metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if link else "unlinked",
                                 "linked": bool(link)}
     if link is not None:
         identity = Identity(policyholder_id=link.policyholder_id, channel=channel, user_id=link.user_id)
@@ -244,8 +227,6 @@ class AdaptedOutput(OutputChannel):
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         text = message.get("text") or ""
-        if not self.linked and text and text in _sign_in_texts():
-            text = TEXTS["link_needed"]
         buttons = message.get("buttons") or message.get("quick_replies") or []
         if message.get("image"):
             text = f"{text}\n{message['image']}".strip()

@@ -66,6 +66,57 @@
     location.reload();
   }
 
+  var CHANNELS = { sms: "SMS", whatsapp: "WhatsApp", telegram: "Telegram", messenger: "Messenger", slack: "Slack" };
+
+  function authFetch(url, options) {
+    options = options || {};
+    options.headers = Object.assign({ Authorization: "Bearer " + currentToken() }, options.headers || {});
+    return fetch(url, options).then(function (r) {
+      return r.json().then(function (b) { if (!r.ok) throw new Error(b.error || "Erreur"); return b; });
+    });
+  }
+
+  function linkError(text) {
+    var el = $("link-error");
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  function loadLinks() {
+    authFetch("/api/links").then(function (b) {
+      var list = $("links");
+      list.textContent = "";
+      if (!b.links.length) {
+        var empty = document.createElement("li");
+        empty.textContent = "Aucune messagerie reliée.";
+        list.appendChild(empty);
+      }
+      b.links.forEach(function (l) {
+        var li = document.createElement("li");
+        li.textContent = (CHANNELS[l.channel] || l.channel) + (l.label ? " (" + l.label + ")" : "") +
+          ", reliée le " + new Date(l.created_at).toLocaleDateString("fr-FR") + " ";
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "link";
+        btn.textContent = "Retirer";
+        btn.addEventListener("click", function () {
+          authFetch("/api/links/" + encodeURIComponent(l.id), { method: "DELETE" })
+            .then(loadLinks).catch(function (e) { linkError(e.message); });
+        });
+        li.appendChild(btn);
+        list.appendChild(li);
+      });
+    }).catch(function (e) { linkError(e.message); });
+  }
+
+  function newLinkCode() {
+    linkError("");
+    authFetch("/api/link-code", { method: "POST" }).then(function (b) {
+      var until = new Date(b.expires_at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+      $("link-code-out").textContent = "Votre code : " + b.code + " (valable jusqu'à " + until + ").";
+    }).catch(function (e) { linkError(e.message); });
+  }
+
   function startChat(config) {
     var token = currentToken();
     var socketUrl = config.socket_url + (token ? "?token=" + encodeURIComponent(token) : "");
@@ -89,6 +140,8 @@
       $("signin").hidden = true;
       $("signed-in").hidden = false;
       $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
+      $("link-code").addEventListener("click", newLinkCode);
+      $("linking").addEventListener("toggle", function () { if ($("linking").open) loadLinks(); });
     } else {
       loadAccounts();
     }

@@ -1,0 +1,90 @@
+"""Keeps one entity per span when two extractors found the same thing.
+
+With DIETClassifier and RegexEntityExtractor both in the pipeline, "45 000 €" can come
+out twice (once per extractor), sometimes with slightly different spans ("45 000" and
+"45 000 €"). Slots filled ``from_entity`` then depend on which came first. This
+component, placed after the extractors and before EntitySynonymMapper:
+
+* among overlapping entities of the same type keeps the longest span (ties: the
+  extractor listed first in ``prefer``, by default the regex one);
+* drops a ``country`` or ``cap_scheme`` found *inside* a ``buyer`` span
+  ("Atlas Maroc Distribution" is a buyer, not the country Maroc).
+
+It is not an entity extractor for ``rasa test`` (it does not use EntityExtractorMixin),
+so Rasa's per-extractor reports still show what each extractor found on its own;
+bench/nlu.py scores the final, merged entities.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.training_data.message import Message
+
+
+def _overlap(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def merge_entities(entities: List[Dict[Text, Any]], prefer: List[Text],
+                   nested_in_buyer: List[Text]) -> List[Dict[Text, Any]]:
+    """The merged list, in text order."""
+    def rank(e: Dict[Text, Any]) -> Any:
+        extractor = e.get("extractor") or ""
+        pref = prefer.index(extractor) if extractor in prefer else len(prefer)
+        return (-(e["end"] - e["start"]), pref)
+
+    kept: List[Dict[Text, Any]] = []
+    for entity in sorted(entities, key=rank):
+        if "start" not in entity or "end" not in entity:
+            kept.append(entity)
+            continue
+        if any(k.get("entity") == entity["entity"] and "start" in k and _overlap(k, entity)
+               for k in kept):
+            continue
+        kept.append(entity)
+    buyers = [e for e in kept if e.get("entity") == "buyer" and "start" in e]
+    kept = [e for e in kept
+            if not (e.get("entity") in nested_in_buyer and "start" in e
+                    and any(b["start"] <= e["start"] and e["end"] <= b["end"]
+                            and (b["end"] - b["start"]) > (e["end"] - e["start"])
+                            for b in buyers))]
+    return sorted(kept, key=lambda e: (e.get("start", -1), e.get("end", -1)))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class EntityMerger(GraphComponent):
+    """Removes duplicate / overlapping entities produced by several extractors."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Default config."""
+        return {"prefer": ["RegexEntityExtractor", "DIETClassifier"],
+                "nested_in_buyer": ["country", "cap_scheme"]}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        """Create the component."""
+        self.prefer = list(config.get("prefer", []))
+        self.nested_in_buyer = list(config.get("nested_in_buyer", []))
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "EntityMerger":
+        """Create the component."""
+        return cls({**cls.get_default_config(), **config})
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Merge the entities of each message."""
+        for message in messages:
+            entities = message.get(ENTITIES, [])
+            if len(entities) > 1:
+                message.set(ENTITIES, merge_entities(entities, self.prefer,
+                                                     self.nested_in_buyer),
+                            add_to_output=True)
+        return messages
