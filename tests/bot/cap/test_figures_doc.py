@@ -18,3 +18,9 @@ def test_doc_lists_every_figure_with_confidence():
         for name, fig in entry.figures.items():
             assert f"`{entry.id}` |" in text and f"(`{name}`)" in text
     assert "to_confirm" in text and "confirmed" in text
+
+
+def test_readme_embeds_the_same_figures():
+    from bot.cap.figures_doc import readme_block
+    readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert readme_block() in readme, "run: python -m bot.cap.figures_doc --readme"
