@@ -16,3 +16,9 @@ def seeded_store(tmp_path, monkeypatch):
     migrate(url)
     seed_demo(get_engine(url))
     return url
+
+
+@pytest.fixture()
+def store(seeded_store):
+    """Alias used by the topic tests: the URL of the seeded store."""
+    return seeded_store

@@ -8,20 +8,7 @@ pytest.importorskip("rasa_sdk")
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-
-@pytest.fixture()
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'claims.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JWT_SECRET", "test-secret-" + "x" * 40)
-    monkeypatch.setenv("ASSISTANT_VAR_DIR", str(tmp_path))
-    import bot.settings as settings_module
-    monkeypatch.setattr(settings_module, "_cached", None)
-    from bot.store.db import get_engine, migrate
-    from bot.store.seed import seed_demo
-    migrate(url)
-    seed_demo(get_engine(url))
-    return url
+from tests.actions.support import run_action as _run  # noqa: E402
 
 
 FORM = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
@@ -40,12 +27,6 @@ def _tracker(text="", intent="ask_cap", *, signed=True, slots=None, entities=Non
     events = [{"event": "action", "name": previous_action}] if previous_action else []
     events.append({"event": "user", "text": text, "parse_data": message, "metadata": metadata})
     return Tracker(sender, slots or {}, message, events, False, None, {}, "action_listen")
-
-
-def _run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages, events
 
 
 def _plain(text):

@@ -10,20 +10,7 @@ pytest.importorskip("rasa_sdk")
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-
-@pytest.fixture()
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'claims.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("JWT_SECRET", "test-secret-" + "x" * 40)
-    monkeypatch.setenv("ASSISTANT_VAR_DIR", str(tmp_path))
-    import bot.settings as settings_module
-    monkeypatch.setattr(settings_module, "_cached", None)
-    from bot.store.db import get_engine, migrate
-    from bot.store.seed import seed_demo
-    migrate(url)
-    seed_demo(get_engine(url))
-    return url
+from tests.actions.support import run_action as _run  # noqa: E402
 
 
 def _tracker(text="", intent="ask_guarantee", *, signed=True, entities=None, sender="conv-g", pid=1, status=None):
@@ -39,12 +26,6 @@ def _tracker(text="", intent="ask_guarantee", *, signed=True, entities=None, sen
     message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": ents, "metadata": metadata}
     events = [{"event": "user", "text": text, "parse_data": message, "metadata": metadata}]
     return Tracker(sender, {}, message, events, False, None, {}, "action_listen")
-
-
-def _run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages, events
 
 
 def _guarantee(text, **kwargs):
