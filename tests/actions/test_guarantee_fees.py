@@ -1,5 +1,4 @@
 """action_guarantee and action_fees, run with rasa_sdk's Tracker and CollectingDispatcher on a seeded SQLite store."""
-import asyncio
 import re
 from datetime import date
 from decimal import Decimal
@@ -8,7 +7,6 @@ import pytest
 
 pytest.importorskip("rasa_sdk")
 from rasa_sdk import Tracker  # noqa: E402
-from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
 from tests.actions.support import run_action as _run  # noqa: E402
 
