@@ -42,14 +42,6 @@ TEMPLATES = {
         "Pour que je la note, dites-moi en une ou deux phrases ce qui n'a pas été."
     ),
     # a person
-    "human_honest": (
-        "Je ne peux pas encore vous passer un conseiller depuis cette fenêtre. "
-        "Votre gestionnaire, la personne qui suit vos dossiers, peut vous répondre."
-    ),
-    "human_contact_unknown": (
-        "Ses coordonnées sont dans votre contrat et dans votre espace client."
-    ),
-    "human_meanwhile": "En attendant, je reste là si je peux vous aider.",
     # yes / no with nothing to answer
     "affirm_no_context": "D'accord. Que puis-je faire pour vous ?",
     "deny_no_context": "Très bien. Dites-moi ce dont vous avez besoin, je suis là.",
@@ -100,11 +92,6 @@ def complaint_visitor() -> list:
 
 def complaint_empty() -> list:
     return [Reply(TEMPLATES["complaint_ack"]), Reply(TEMPLATES["complaint_empty"], [HUMAN_BUTTON])]
-
-
-def human() -> list:
-    contact = TEMPLATES["human_contact_unknown"]
-    return [Reply(TEMPLATES["human_honest"]), Reply(contact), Reply(TEMPLATES["human_meanwhile"])]
 
 
 def affirm_no_context() -> Reply:
