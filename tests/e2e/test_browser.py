@@ -47,8 +47,10 @@ def test_sign_in_and_ask_for_a_claim(stack, page):
     assert "Menuiserie Durand" in page.inner_text("#company")
     _wait_for_bot_text(page, "Bonjour")  # the widget greets on open
     _send(page, "Où en est mon dossier SIN-2021-000123 ?")
-    conversation = _wait_for_bot_text(page, "SIN-2021-000123")
-    assert "€" in conversation
+    _wait_for_bot_text(page, "SIN-2021-000123")
+    # the widget shows the answer paragraph by paragraph: wait for the amounts
+    conversation = _wait_for_bot_text(page, "€")
+    assert "SIN-2021-000123" in conversation
     OUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUT / "chat.png"), full_page=True)
 
