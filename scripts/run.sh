@@ -45,4 +45,12 @@ for i in $(seq 1 180); do
   sleep 1
 done
 wait -n "${pids[@]}" || true
-echo "ERROR: a server stopped; see var/logs/*.log" >&2
+# Ctrl-C reaches every server at once; a lone server exiting while the others run is a crash.
+sleep 1
+for p in "${pids[@]}"; do
+  if kill -0 "$p" 2>/dev/null; then
+    echo "ERROR: a server stopped unexpectedly; see var/logs/*.log" >&2
+    tail -20 var/logs/*.log >&2
+    exit 1
+  fi
+done
