@@ -125,6 +125,8 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
     # --- validation ------------------------------------------------------------------------------
 
     async def validate_buyer(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
+            return {"buyer": None}
         name = decide.buyer_name(value)
         if name is None:
             say(dispatcher, wording.problem("bad_buyer"))
@@ -143,12 +145,16 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
 
     async def validate_invoice_number(self, value: Any, dispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
+        if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
+            return {"invoice_number": None}
         number = invoice_number_from(str(value or ""))
         if number is None:
             say(dispatcher, wording.problem("bad_invoice_number"))
         return {"invoice_number": number}
 
     async def validate_amount(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
+            return {"amount": None}
         amount = decide.amount_from(value)
         if amount is None:
             say(dispatcher, wording.problem("bad_amount"))
@@ -163,6 +169,8 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
 
     async def validate_due_date(self, value: Any, dispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
+        if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
+            return {"due_date": None}
         due = decide.due_date_from(value)
         if due is None:
             say(dispatcher, wording.problem("bad_date"))

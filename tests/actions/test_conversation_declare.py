@@ -199,3 +199,17 @@ def test_submit_when_the_store_fails_apologises(store, monkeypatch):
              "due_date": (date.today() - timedelta(days=5)).isoformat()}
     messages, events = _run(ActionSubmitDeclaration(), _tracker("oui", "affirm", slots=slots))
     assert "désolé" in _texts(messages) and events == []
+
+
+def test_form_start_resets_slots_without_complaining(store):
+    """Starting the form clears its slots; clearing is not an answer and must not be re-asked as an error."""
+    from rasa_sdk.events import SlotSet
+    from actions.declare import ValidateDeclareUnpaidForm
+    tracker = _tracker("j'ai une facture impayée a declarer", "declare_unpaid")
+    tracker.events.extend(SlotSet(slot, None) for slot in ("buyer", "invoice_number", "amount", "due_date"))
+    import asyncio
+    from rasa_sdk.executor import CollectingDispatcher
+    domain = {"forms": {"declare_unpaid_form": {"required_slots": ["buyer", "invoice_number", "amount", "due_date"]}}}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateDeclareUnpaidForm().run(dispatcher, tracker, domain))
+    assert dispatcher.messages == []
