@@ -42,9 +42,21 @@ def is_cancel(text: str) -> bool:
     return bool(_CANCEL.match(text))
 
 
+def _plain_invoice_number(text: str) -> bool:
+    """A short reply that reads as an invoice number ("FAC-2026-118", "n° 1187"), not a claim
+    reference, an amount or a question: NLU may file it under a side-question intent."""
+    from bot.store.refs import parse_ref
+    return ("?" not in text and len(text.split()) <= 3 and invoice_number_from(text) is not None
+            and parse_ref(text).kind == "none" and "€" not in text and "euro" not in text.lower())
+
+
 def answering(requested_slot: Optional[str], slot: str, intent: Optional[str], text: str) -> bool:
     """The message answers the question asked for ``slot`` (not a side question, a no or a stop)."""
-    return requested_slot == slot and intent not in DIGRESSIONS | {"deny"} and not is_cancel(text)
+    if requested_slot != slot or intent == "deny" or is_cancel(text):
+        return False
+    if intent in DIGRESSIONS:
+        return slot == "invoice_number" and _plain_invoice_number(text)
+    return True
 
 
 def _amount_correction(text: str, current_amount: Any) -> bool:
@@ -84,7 +96,10 @@ def buyer_name(value: Any) -> Optional[str]:
 
 
 def invoice_number_from(text: str) -> Optional[str]:
-    """The first token holding a digit ("FA-2026-0042", "n° 1187"); None when there is none."""
+    """The first token holding a digit ("FA-2026-0042", "n° 1187"); None when there is none,
+    or when the reply is an amount ("2 400 €" is not invoice number 400)."""
+    if re.search(r"\d\s*(€|eur\b|euros?\b|k€)", text or "", re.IGNORECASE):
+        return None
     match = _INVOICE.search(text or "")
     if not match:
         return None

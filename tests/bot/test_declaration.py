@@ -73,3 +73,21 @@ def test_idempotency_key_is_stable_and_normalised():
     a = d.idempotency_key("s1", " ACME ", "f1", "12000", "2025-01-15")
     assert a == d.idempotency_key("s1", "acme", "F1 ", "12000", "2025-01-15") and a.startswith("chat:")
     assert a != d.idempotency_key("s2", "acme", "F1", "12000", "2025-01-15") and len(a) == 5 + 48
+
+
+def test_invoice_number_answer_is_taken_even_if_nlu_calls_it_a_side_question():
+    from bot.declaration import answering
+    assert answering("invoice_number", "invoice_number", "ask_claim_status", "FAC-2026-118")
+    assert answering("invoice_number", "invoice_number", "list_claims", "n° 1187")
+    # a real side question, a claim reference or a stop are still not answers
+    assert not answering("invoice_number", "invoice_number", "ask_claim_status", "où en est mon dossier ?")
+    assert not answering("invoice_number", "invoice_number", "ask_claim_status", "SIN-2026-000101")
+    assert not answering("invoice_number", "invoice_number", "request_human", "un conseiller")
+    assert not answering("invoice_number", "invoice_number", "deny", "stop")
+
+
+def test_an_amount_is_not_an_invoice_number():
+    from bot.declaration import invoice_number_from
+    assert invoice_number_from("2 400 €") is None
+    assert invoice_number_from("12300 euros") is None
+    assert invoice_number_from("FA-2026-0042") == "FA-2026-0042"
