@@ -47,6 +47,13 @@ class ActionGuarantee(Action):
                 return []
             say(dispatcher, wording.guarantee(lookup))
             return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
+        if ask.guess:  # no buyer entity, but a name after "sur / pour / chez": a buyer if the store knows it
+            lookup = await store_call(dispatcher, queries.guarantee_on_buyer, ph, ask.guess)
+            if lookup is None:
+                return []
+            if lookup.outcome != "none":
+                say(dispatcher, wording.guarantee(lookup))
+                return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
         if ask.kind == "encours":
             view = await store_call(dispatcher, queries.encours, ph)
             if view is not None:

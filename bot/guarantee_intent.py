@@ -41,6 +41,24 @@ class Ask:
     buyer: Optional[str] = None
     amount: Optional[Decimal] = None
     country: Optional[str] = None  # ISO2
+    guess: Optional[str] = None  # a buyer name read from the words when NLU found no buyer entity
+
+
+# "garantie sur martin", "limite pour Garage Martin ?": the words after "sur / pour / chez"
+_AFTER_PREPOSITION = re.compile(r"\b(?:sur|pour|chez)\s+(?P<name>[^?!.,;:]{2,60})", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"^(?:ce|cet|cette|ces|mon|ma|mes|un|une|des|le|la|les|l'|tous|toutes|quel|quelle|"
+                         r"l ?export|l ?etranger|la france|combien)\b", re.IGNORECASE)
+
+
+def buyer_guess(text: Optional[str]) -> Optional[str]:
+    """A buyer name after "sur / pour / chez", or None when the words there are not a name."""
+    match = _AFTER_PREPOSITION.search(text or "")
+    if not match:
+        return None
+    name = match.group("name").strip()
+    if _NOT_A_NAME.match(fold(name)) or not re.search(r"[a-zA-Z]{2}", name):
+        return None
+    return name
 
 
 def fold(text: Optional[str]) -> str:
@@ -83,11 +101,12 @@ def read(text: Optional[str], buyers: Iterable[object] = (), amounts: Iterable[o
         if amount is not None and amount > 0:
             return Ask("increase", buyer=buyer, amount=amount)
         return Ask("buyer", buyer=buyer)
+    guess = None if folded.startswith("/") else buyer_guess(text)
     if ENCOURS_RE.search(folded):
-        return Ask("encours")
+        return Ask("encours", guess=guess)
     if country or SCOPE_RE.search(folded):
         return Ask("scope", country=country)
-    return Ask("overview")
+    return Ask("overview", guess=guess)
 
 
 def country_in_scope(scope: Optional[str], code: Optional[str]) -> Optional[bool]:

@@ -270,3 +270,29 @@ def test_country_in_scope(scope, code, expected):
 def test_period_from_text(text, expected):
     from actions.fees import period_from_text
     assert period_from_text(text, date(2026, 5, 10)) == expected
+
+
+def test_buyer_named_without_entity_is_found_from_the_words(store):
+    """"garantie sur martin": NLU found no buyer entity, the name after "sur" still leads to the buyers."""
+    messages, _ = _guarantee("garantie sur martin", pid=2, sender="conv-m")
+    payloads = _buttons(messages)
+    assert '/ask_guarantee{"buyer":"Garage Martin"}' in payloads and "Duquel" in _texts(messages)
+    one, events = _guarantee("limite pour garage martin ?", pid=2, sender="conv-m")
+    assert "15\u202f000\u00a0€" in _texts(one) and events and events[0]["value"] == "Garage Martin"
+
+
+def test_words_that_are_not_a_known_buyer_keep_the_usual_answer(store):
+    """A guess unknown to the store (or a foreign company's buyer) falls back to the general answers."""
+    overview, _ = _guarantee("quelles garanties pour mes clients ?")
+    foreign, _ = _guarantee("garantie sur Garage Martin")          # a buyer of another company
+    assert _texts(foreign) == _texts(overview)
+    assert "Garage Martin" not in _texts(foreign)
+
+
+def test_buyer_guess_reads_only_names():
+    from bot.guarantee_intent import buyer_guess
+    assert buyer_guess("garantie sur martin") == "martin"
+    assert buyer_guess("quelle limite chez Bâtiments Lefèvre ?") == "Bâtiments Lefèvre"
+    assert buyer_guess("garantie sur ce client") is None
+    assert buyer_guess("couvert pour l'export ?") is None
+    assert buyer_guess("combien de garantie") is None
