@@ -6,7 +6,6 @@ channel, client metadata is dropped and the conversation id is derived server-si
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Awaitable, Callable, Text
 
@@ -15,7 +14,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.secure_socketio import MAX_MESSAGE_CHARS, channel_metadata, check_token
+from bot.channels.secure_socketio import MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id
 
 CHANNEL_NAME = "rest"
 
@@ -53,8 +52,7 @@ class SecureRestInput(RestInput):
             principal, status = check_token(token)
             if token and principal is None:
                 return response.json({"error": "Jeton invalide ou expiré."}, status=401)
-            digest = hashlib.sha256(sender.encode()).hexdigest()[:24]
-            sender_id = f"rest-ph{principal.policyholder_id}-{digest}" if principal else f"rest-anon-{digest}"
+            sender_id = conversation_id(principal, sender, CHANNEL_NAME)
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text.replace("\x00", ""), collector, sender_id,
                                              input_channel=CHANNEL_NAME,

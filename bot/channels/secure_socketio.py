@@ -56,11 +56,12 @@ def check_token(token: Optional[str]) -> tuple:
         return None, status
 
 
-def conversation_id(principal: Any, session_id: str) -> str:
+def conversation_id(principal: Any, session_id: str, channel: str = CHANNEL_NAME) -> str:
+    """Rasa's sender id, derived here: ``<channel>-ph<ID>-<digest>`` signed in, ``<channel>-anon-<digest>`` not."""
     digest = hashlib.sha256(session_id.encode()).hexdigest()[:24]
     if principal is not None:
-        return f"web-ph{principal.policyholder_id}-{digest}"
-    return f"web-anon-{digest}"
+        return f"{channel}-ph{principal.policyholder_id}-{digest}"
+    return f"{channel}-anon-{digest}"
 
 
 def channel_metadata(principal: Any, auth_status: str, sender_id: str) -> Dict[str, Any]:

@@ -80,7 +80,8 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         "TF_CPP_MIN_LOG_LEVEL": "3",
         **(extra_env or {}),
     }
-    env.pop("DATABASE_URL", None) if "DATABASE_URL" not in (extra_env or {}) else None
+    if "DATABASE_URL" not in (extra_env or {}):
+        env.pop("DATABASE_URL", None)  # the stack uses its own SQLite store unless told otherwise
     py = str(VENV_BIN / "python")
     subprocess.run([py, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
