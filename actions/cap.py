@@ -10,16 +10,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.common import identity, say, store_call
+from actions.common import identity, say
 from bot.cap import dialogue
 from bot.cap.engine import evaluate
 from bot.parsing import parse_date
-from bot.store import queries
 from bot.wording import cap as wording
 
 FORM_SLOTS = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
@@ -89,88 +87,6 @@ class ActionCap(Action):
         buyer = (entities.get("buyer") or [None])[0]
         values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None else buyer
         return [SlotSet(k, v) for k, v in values.items()] + [SlotSet("cap_mode", "eligibility")]
-
-
-class _AskSlot(Action):
-    slot = ""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        say(dispatcher, wording.ask(self.slot))
-        return []
-
-
-# action_ask_cap_buyer, action_ask_cap_requested, ... (one class per question of the form)
-for _slot in FORM_SLOTS:
-    _cls = type(f"ActionAsk{_slot.title().replace('_', '')}", (_AskSlot,), {"slot": _slot, "__module__": __name__})
-    globals()[_cls.__name__] = _cls
-
-
-class ValidateCapForm(FormValidationAction):
-    def name(self) -> Text:
-        return "validate_cap_form"
-
-    async def get_extraction_events(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        """The raw answer to the question just asked (never a question on the side)."""
-        slot = tracker.get_slot("requested_slot")
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        text = _text(tracker)
-        if slot not in FORM_SLOTS or intent in DIGRESSIONS or not text or text.startswith("/"):
-            return []
-        tracker.slots[slot] = text
-        return [SlotSet(slot, text)]
-
-    async def validate_cap_buyer(self, value: Any, dispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
-        name = " ".join(str(value or "").split())
-        who = identity(tracker)
-        if who is None or dialogue.is_no_buyer(name) or not 2 <= len(name) <= 120:
-            return {"cap_buyer": dialogue.NO_BUYER}
-        found = await store_call(dispatcher, queries.guarantee_on_buyer, who.policyholder_id, name)
-        if found is None:  # the store apologised: go on with typed figures
-            return {"cap_buyer": dialogue.NO_BUYER}
-        if found.outcome == "ambiguous":
-            say(dispatcher, wording.buyer_ambiguous(found.candidates))
-            return {"cap_buyer": None}
-        if found.outcome != "match":
-            say(dispatcher, wording.buyer_unknown())
-            return {"cap_buyer": dialogue.NO_BUYER}
-        values = dialogue.limit_slots(found.limit)
-        say(dispatcher, wording.from_store(found.limit.buyer_name, found.limit.requested_amount,
-                                           found.limit.amount, values["cap_refused"]))
-        return {k: v for k, v in values.items() if k == "cap_buyer" or not tracker.get_slot(k)}
-
-    async def validate_cap_requested(self, value: Any, dispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
-        amounts = dialogue.amounts_in(str(value or ""))
-        if not amounts:
-            say(dispatcher, wording.problem("bad_cap_amount"))
-            return {"cap_requested": None}
-        return {"cap_requested": str(amounts[0])}
-
-    async def validate_cap_granted(self, value: Any, dispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
-        parsed = dialogue.parse_granted(str(value or ""))
-        if parsed is None:
-            say(dispatcher, wording.problem("bad_cap_granted"))
-            return {"cap_granted": None}
-        return {"cap_granted": str(parsed[0]), "cap_refused": parsed[1]}
-
-    async def validate_cap_country(self, value: Any, dispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
-        code = dialogue.parse_country(str(value or ""))
-        if code is None:
-            say(dispatcher, wording.problem("bad_cap_country"))
-        return {"cap_country": code}
-
-    async def validate_cap_transaction_date(self, value: Any, dispatcher, tracker: Tracker,
-                                            domain: DomainDict) -> Dict[Text, Any]:
-        day = dialogue.parse_tx_date(str(value or ""), _today())
-        if day is None:
-            say(dispatcher, wording.problem("bad_cap_date"))
-        return {"cap_transaction_date": day.isoformat() if day else None}
 
 
 class ActionCapEvaluate(Action):

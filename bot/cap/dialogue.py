@@ -203,6 +203,38 @@ def after_decision(events: Iterable[Mapping[str, Any]]) -> bool:
     return False
 
 
+_STOP = re.compile(
+    r"^(?:(?:non|bon|ok|bref|en fait|finalement|alors)[ ,]+)?"
+    r"(?:stop|stoppe[rz]?|arrete[rz]?|arretons|on arrete|j'arrete|annuler|annulez|annule tout|on annule|j'annule|"
+    r"laisse[rz]? tomber|laissons tomber|abandonne[rz]?|j'abandonne|on abandonne|oublie[rz]?|oublions|"
+    r"tant pis|pas maintenant|plus tard|quitter|sortir|je ne veux plus|je veux plus|ca ne m'interesse plus|"
+    r"c'est bon|ca ira)"
+    r"(?:[ ,]+(?:la|le|cette|ce|les|ca|tout|merci|svp|stp|s'il vous plait|pour l'instant|pour le moment|"
+    r"question|demande|formulaire|cap|simulation|on verra))*[ .!]*$"
+)
+
+
+def wants_to_stop(text: Optional[str]) -> bool:
+    """The person wants to leave the eligibility form ("stop", "laissez tomber", "annuler")."""
+    folded = fold(text)
+    return bool(folded) and len(folded) <= 80 and bool(_STOP.match(folded))
+
+
+def answers(slot: str, text: Optional[str], today: date) -> bool:
+    """True when ``text`` reads as an answer to the form's question for ``slot``."""
+    if slot == "cap_buyer":
+        return "?" not in (text or "") and not scheme_from(text)
+    if slot == "cap_requested":
+        return bool(amounts_in(text))
+    if slot == "cap_granted":
+        return parse_granted(text) is not None
+    if slot == "cap_country":
+        return parse_country(text) is not None
+    if slot == "cap_transaction_date":
+        return parse_tx_date(text, today) is not None
+    return False
+
+
 def limit_slots(limit) -> Dict[str, Any]:
     """Slot values from a :class:`bot.store.views.LimitView` (the agrément on the buyer)."""
     refused = limit.status in ("refused", "cancelled") or limit.amount == 0

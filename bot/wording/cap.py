@@ -366,6 +366,11 @@ TEMPLATES.update({
     ),
     "bad_cap_country": "Je ne connais pas ce pays. Donnez son nom, par exemple Allemagne ou Maroc.",
     "bad_cap_date": "Je n'ai pas compris cette date. Écrivez-la comme ceci : 31/03/2021.",
+    "form_stopped": (
+        "D'accord, j'arrête là. Je n'ai rien gardé de vos réponses. "
+        "Que puis-je faire d'autre pour vous ?"
+    ),
+    "form_back": "Revenons à votre question sur ce client.",
     "from_store_partial": (
         "J'ai repris votre agrément sur {buyer}. Vous aviez demandé {requested_amount}. "
         "Votre assureur a accordé {granted_amount}."
@@ -411,6 +416,14 @@ def ask(slot: str) -> Reply:
     """The question of the eligibility form for ``slot`` (``cap_requested``, ...), with a quick answer."""
     quick = ASK_BUTTONS.get(slot)
     return Reply(TEMPLATES[f"ask_{slot}"], [Button(*quick)] if quick else [])
+
+
+def form_stopped() -> Reply:
+    return Reply(TEMPLATES["form_stopped"], [Button("Suis-je éligible ?", "/ask_cap"), HUMAN_BUTTON])
+
+
+def form_back() -> Reply:
+    return Reply(TEMPLATES["form_back"])
 
 
 def problem(key: str) -> Reply:

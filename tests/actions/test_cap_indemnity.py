@@ -42,7 +42,7 @@ def _slots(events):
 
 
 def _validate(slot, text, *, signed=False, slots=None, intent="out_of_scope", pid=1):
-    from actions.cap import ValidateCapForm
+    from actions.cap_form import ValidateCapForm
     tracker = _tracker(text, intent, signed=signed, pid=pid, slots={"requested_slot": slot, **(slots or {})})
     dispatcher = CollectingDispatcher()
     domain = {"forms": {"cap_form": {"required_slots": list(FORM)}}, "slots": {}}
@@ -300,3 +300,62 @@ def test_answers_are_parsed():
     assert dialogue.parse_tx_date("je ne sais pas", today) == today
     assert dialogue.prefill("1,5 M€ demandés, 200k€ accordés au Maroc", {}, today) == {
         "cap_requested": "1500000", "cap_granted": "200000", "cap_refused": False, "cap_country": "MA"}
+
+
+# --- the form's unhappy paths: "stop", a question on the schemes instead of an answer ------------
+
+def _left_form(events):
+    return any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+def _run_form(slot, text, intent, slots=None):
+    from actions.cap_form import ValidateCapForm
+    tracker = _tracker(text, intent, signed=False, slots={"requested_slot": slot, **(slots or {})})
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"cap_form": {"required_slots": list(FORM)}}, "slots": {}}
+    events = asyncio.run(ValidateCapForm().run(dispatcher, tracker, domain))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("stop", "deny"), ("Stop !", "out_of_scope"), ("laissez tomber", "deny"), ("non laisse tomber merci", "deny"),
+    ("annuler", "out_of_scope"), ("on arrête là", "deny"), ("c'est bon merci", "thank"), ("tant pis", "deny"),
+])
+@pytest.mark.parametrize("slot", ["cap_requested", "cap_granted", "cap_country", "cap_transaction_date"])
+def test_stop_leaves_the_form_and_forgets_the_answers(store, slot, text, intent):
+    events, messages = _run_form(slot, text, intent, slots={"cap_requested": "600000"} if slot != "cap_requested" else {})
+    assert _left_form(events)
+    slots = _slots(events)
+    assert slots["cap_mode"] == "stopped"
+    assert all(slots.get(s) is None for s in FORM)
+    assert "j'arrête là" in _texts(messages)
+    assert "Je n'ai pas compris" not in _texts(messages)
+
+
+@pytest.mark.parametrize("text", ["annulé", "refusé, ils ont tout annulé", "non"])
+def test_a_refusal_answer_is_not_a_stop(store, text):
+    events, messages = _run_form("cap_granted", text, "deny")
+    assert not _left_form(events)
+    assert _slots(events)["cap_granted"] == "0"
+    assert _slots(events)["cap_refused"] is True
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("cap_requested", "c'est quoi le CAP+ au juste ?", "refuse ou retire"),
+    ("cap_country", "et le cap francexport c'est pour qui ?", "étranger"),
+    ("cap_transaction_date", "le CAP existe encore ?", "CAP"),
+])
+def test_a_question_on_the_schemes_is_answered_and_the_question_comes_back(store, slot, text, expected):
+    events, messages = _run_form(slot, text, "ask_cap", slots={"cap_requested": "600000"} if slot != "cap_requested" else {})
+    said = _texts(messages)
+    assert expected in said and "Revenons à votre question" in said
+    assert not _left_form(events)
+    assert _slots(events).get(slot, "absent") is None  # nothing taken: the form asks again
+    assert "Je n'ai pas compris" not in said
+
+
+def test_an_answer_classified_as_a_cap_question_is_still_an_answer(store):
+    events, messages = _run_form("cap_granted", "le cap m'a été refusé, ils ont accordé 200 000 €", "ask_cap",
+                                 slots={"cap_requested": "600000"})
+    assert _slots(events)["cap_granted"] == "200000"
+    assert "Revenons" not in _texts(messages)

@@ -1,0 +1,45 @@
+"""The CAP form's pure helpers: leaving it ("stop") and telling an answer from a side question."""
+from datetime import date
+
+import pytest
+
+from bot.cap import dialogue
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("text", [
+    "stop", "STOP", "Stop !", "stop svp", "arrêtez", "on arrête", "on arrête là", "j'arrête", "annuler", "annulez",
+    "annule tout", "laissez tomber", "laisse tomber", "non laisse tomber merci", "bon, laissez tomber la question",
+    "abandonner", "oubliez", "oubliez ça", "tant pis", "pas maintenant", "plus tard", "c'est bon merci",
+    "je ne veux plus", "finalement on arrête", "quitter", "ok stop",
+])
+def test_stop_words(text):
+    assert dialogue.wants_to_stop(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", None, "non", "annulé", "refusé", "ils ont annulé", "stop ou encore, je ne sais pas quoi répondre à mon client "
+    "qui m'a dit qu'il arrêtait de payer toutes ses factures depuis mars", "600 000 €", "en France",
+    "l'assureur a arrêté la garantie", "aujourd'hui", "Menuiserie Stop SARL facture 12",
+])
+def test_not_stop(text):
+    assert not dialogue.wants_to_stop(text)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("cap_requested", "600 000 €", True),
+    ("cap_requested", "c'est quoi le CAP+ ?", False),
+    ("cap_granted", "refusé", True),
+    ("cap_granted", "200k", True),
+    ("cap_granted", "le cap+ sert à quoi ?", False),
+    ("cap_country", "en Allemagne", True),
+    ("cap_country", "c'est quoi cap francexport ?", False),
+    ("cap_transaction_date", "31/03/2021", True),
+    ("cap_transaction_date", "le cap relais existe encore ?", False),
+    ("cap_buyer", "Hôtel du Port SAS", True),
+    ("cap_buyer", "et le CAP+ c'est quoi ?", False),
+    ("unknown_slot", "600 000 €", False),
+])
+def test_answers(slot, text, expected):
+    assert dialogue.answers(slot, text, TODAY) is expected
