@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.store.handoff import HANDOFF_REASONS, CallbackRequest, HandoffTicket
-from bot.store.models import Claim
+from bot.store.models import Claim, Policyholder
 
 # --- phone numbers (France) -------------------------------------------------------------------
 
@@ -232,6 +232,30 @@ def close_ticket(session: Session, ticket_id: int, agent: str, *, now: Optional[
     if result.rowcount != 1:
         return None
     return _ticket_view(session.get(HandoffTicket, ticket_id, populate_existing=True))
+
+
+def desk_tickets(session: Session, *, limit: int = 200) -> List[TicketView]:
+    """The agent desk's list: open and taken tickets, oldest first. For the (authenticated) agent desk only."""
+    rows = session.execute(select(HandoffTicket).where(HandoffTicket.status.in_(("open", "taken")))
+                           .order_by(HandoffTicket.created_at, HandoffTicket.id).limit(limit)).scalars()
+    return [_ticket_view(r) for r in rows]
+
+
+def get_ticket(session: Session, ticket_id: int) -> Optional[TicketView]:
+    """One ticket by id, whatever its status. For the (authenticated) agent desk only."""
+    if isinstance(ticket_id, bool) or not isinstance(ticket_id, int):
+        return None
+    row = session.get(HandoffTicket, ticket_id)
+    return _ticket_view(row) if row is not None else None
+
+
+def policyholder_names(session: Session, policyholder_ids: Sequence[Optional[int]]) -> Dict[int, str]:
+    """Company names of the policyholders behind tickets, for the agent desk only."""
+    wanted = {i for i in policyholder_ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Policyholder.id, Policyholder.name).where(Policyholder.id.in_(wanted)))
+    return {pid: name for pid, name in rows}
 
 
 # --- callbacks --------------------------------------------------------------------------------

@@ -47,6 +47,12 @@ TEMPLATES = {
     "callback_in_progress": (
         "C'est bien ce que nous faisons : je prends les infos pour qu'un conseiller vous rappelle."
     ),
+    # the agent desk (live take-over): what the person sees in the same chat window
+    "agent_joined": "{agent}, de notre équipe, prend la suite. Vous pouvez lui écrire ici.",
+    "agent_says": "{agent}, de notre équipe, vous écrit : {text}",
+    "bot_back": "{agent} m'a rendu la main : je suis de retour.",
+    "bot_back_claims": "Nous parlions du dossier {refs}. Je le garde en tête.",
+    "bot_back_ask": "Que puis-je faire d'autre pour vous ?",
     # the ticket or the callback could not be saved
     "handoff_failed": (
         "Je suis désolé, je n'arrive pas à joindre l'équipe pour le moment. "
@@ -132,3 +138,23 @@ def callback_in_progress() -> Reply:
 
 def handoff_failed() -> Reply:
     return Reply(TEMPLATES["handoff_failed"])
+
+
+# --- agent desk -------------------------------------------------------------------------------
+
+def agent_joined(agent: str) -> Reply:
+    return Reply(TEMPLATES["agent_joined"].format(agent=agent))
+
+
+def agent_says(agent: str, text: str) -> Reply:
+    """An agent's message as the person sees it: the agent's name, then the text (kept as typed)."""
+    return Reply(TEMPLATES["agent_says"].format(agent=agent, text=text))
+
+
+def bot_back(agent: str, refs: Sequence[str] = ()) -> List[Reply]:
+    """The assistant takes the conversation back and recalls what it was about."""
+    replies = [Reply(TEMPLATES["bot_back"].format(agent=agent))]
+    if refs:
+        replies.append(Reply(TEMPLATES["bot_back_claims"].format(refs=_refs(refs))))
+    replies.append(Reply(TEMPLATES["bot_back_ask"]))
+    return replies

@@ -1,0 +1,228 @@
+"""The agent desk, framework-free: who the agents are, and how the desk talks to Rasa.
+
+The desk keeps no message store of its own. A taken conversation lives in Rasa's tracker:
+
+- the bot paused itself with ``ConversationPaused`` when it created the ticket
+  (:mod:`actions.handoff`); while paused, Rasa still records every message of the person;
+- an agent's reply is a ``bot`` event (``BotUttered``) appended through Rasa's HTTP API with
+  ``execute_side_effects=true`` and ``output_channel=latest``: Rasa stores it in the tracker and
+  sends it through the channel the person last wrote from (the web chat's socket room);
+- giving back appends ``resume`` (``ConversationResumed``), the assistant's "I am back" messages
+  (with the claim discussed), the claim in the ``claim_ref`` slot and an ``action_listen``, so
+  the next message of the person is handled by the assistant as usual.
+
+Events are plain dicts in Rasa's JSON event format (no Rasa import here). Agent messages carry
+``metadata.agent_desk`` so the desk can tell them from the assistant's messages.
+
+Agents: in production the insurer's single sign-on issues an agent-audience token
+(:data:`bot.auth.AUD_AGENT`, ``sub`` = ``agent:<id>``, ``name``) signed with the same key; for
+the demo, :data:`DEMO_AGENTS` can sign in from the desk page (``AGENT_DEMO_LOGIN=0`` disables it).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import quote
+
+from bot.auth import AUD_AGENT, AuthError, Principal, issue_token, verify_token
+from bot.handoff.summary import MAX_TEXT
+from bot.settings import Settings
+from bot.wording import handoff as wording
+
+logger = logging.getLogger(__name__)
+
+AGENT_PREFIX = "agent:"
+META_KEY = "agent_desk"
+MAX_REPLY_CHARS = 2000
+REQUEST_TIMEOUT = 10.0
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoAgent:
+    id: str
+    name: str
+    team: str
+
+    @property
+    def subject(self) -> str:
+        return AGENT_PREFIX + self.id
+
+
+DEMO_AGENTS: Tuple[DemoAgent, ...] = (
+    DemoAgent("claire.martin", "Claire Martin", "Gestion des sinistres"),
+    DemoAgent("karim.benali", "Karim Benali", "Gestion des sinistres"),
+)
+
+
+def demo_agent(agent_id: Any) -> Optional[DemoAgent]:
+    return next((a for a in DEMO_AGENTS if a.id == agent_id), None) if isinstance(agent_id, str) else None
+
+
+def issue_agent_token(settings: Settings, agent: DemoAgent, *, now: Optional[float] = None) -> str:
+    return issue_token(settings, audience=AUD_AGENT, subject=agent.subject, name=agent.name,
+                       ttl_seconds=settings.agent_token_ttl_seconds, now=now)
+
+
+def verify_agent(settings: Settings, token: Any, *, now: Optional[float] = None) -> Optional[Principal]:
+    """The agent behind a bearer token, or None. A policyholder token is never an agent token."""
+    try:
+        principal = verify_token(settings, token, audience=AUD_AGENT, now=now)
+    except AuthError:
+        return None
+    if not principal.subject.startswith(AGENT_PREFIX) or len(principal.subject) > 120:
+        return None
+    return principal
+
+
+def display_name(principal: Principal) -> str:
+    return principal.name.strip() or principal.subject[len(AGENT_PREFIX):]
+
+
+def agent_label(subject: Optional[str]) -> Optional[str]:
+    """A readable name for ``taken_by`` (the agent's subject) in the desk."""
+    if not subject:
+        return None
+    agent = next((a for a in DEMO_AGENTS if a.subject == subject), None)
+    return agent.name if agent else subject[len(AGENT_PREFIX):] if subject.startswith(AGENT_PREFIX) else subject
+
+
+def clean_reply(text: Any) -> Optional[str]:
+    """The agent's text ready to send, or None when it is empty, not text, or too long."""
+    if not isinstance(text, str):
+        return None
+    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    if not text or len(text) > MAX_REPLY_CHARS:
+        return None
+    return text
+
+
+# --- events (Rasa's JSON format) ----------------------------------------------------------------
+
+def _bot(text: str, agent: Principal, kind: str, raw: Optional[str] = None) -> Dict[str, Any]:
+    meta = {"agent": display_name(agent), "subject": agent.subject, "kind": kind}
+    if raw is not None:
+        meta["text"] = raw
+    return {"event": "bot", "text": text, "metadata": {META_KEY: meta}}
+
+
+def take_events(agent: Principal) -> List[Dict[str, Any]]:
+    """The person is told who takes the conversation."""
+    return [_bot(wording.agent_joined(display_name(agent)).as_message()["text"], agent, "joined")]
+
+
+def reply_events(agent: Principal, text: str) -> List[Dict[str, Any]]:
+    shown = wording.agent_says(display_name(agent), text).as_message()["text"]
+    return [_bot(shown, agent, "reply", raw=text)]
+
+
+def give_back_events(agent: Principal, claim_refs: Sequence[str] = ()) -> List[Dict[str, Any]]:
+    """Resume the assistant with the context: it says it is back, recalls the claim discussed
+    (also put in the ``claim_ref`` slot), and listens."""
+    events: List[Dict[str, Any]] = [{"event": "resume"}]
+    for reply in wording.bot_back(display_name(agent), list(claim_refs)[-1:]):
+        message = reply.as_message()
+        events.append({"event": "bot", "text": message["text"], "metadata": {META_KEY: {"kind": "back"}}})
+    if claim_refs:
+        events.append({"event": "slot", "name": "claim_ref", "value": list(claim_refs)[-1]})
+    events.append({"event": "action", "name": "action_listen"})
+    return events
+
+
+def _clip(text: Any) -> str:
+    text = text if isinstance(text, str) else ""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def since_handover(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """Messages of the conversation from the last pause (the hand-over) on, for the desk:
+    ``{"who": "user" | "agent" | "bot", "text", "at", "agent"?}``. Empty when it never paused."""
+    start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "pause"), None)
+    if start is None:
+        return []
+    out: List[Dict[str, Any]] = []
+    for event in events[start + 1:]:
+        kind, at = event.get("event"), event.get("timestamp")
+        if kind == "user" and isinstance(event.get("text"), str):
+            out.append({"who": "user", "text": _clip(event["text"]), "at": at})
+        elif kind == "bot" and isinstance(event.get("text"), str):
+            meta = (event.get("metadata") or {}).get(META_KEY) or {}
+            if meta.get("kind") in ("reply", "joined"):
+                out.append({"who": "agent", "agent": str(meta.get("agent") or ""), "at": at,
+                            "text": _clip(meta.get("text") if meta.get("kind") == "reply" else event["text"])})
+            else:
+                out.append({"who": "bot", "text": _clip(event["text"]), "at": at})
+        elif kind == "resume":
+            out.append({"who": "resume", "text": "", "at": at})
+    return out
+
+
+# --- Rasa's HTTP API ----------------------------------------------------------------------------
+
+class RasaApiError(Exception):
+    """Rasa's API could not be reached or refused the call (the message never holds the token)."""
+
+    def __init__(self, message: str, status: Optional[int] = None):
+        super().__init__(message)
+        self.status = status
+
+
+class RasaApi:
+    """A small blocking client of Rasa's HTTP API (``rasa run --enable-api --auth-token``).
+
+    Blocking (``requests``): async callers run it in a worker thread. The token goes in the
+    ``token`` query parameter, the only way Rasa's token auth reads it; errors are re-raised
+    without the URL so the token never reaches a log.
+    """
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = REQUEST_TIMEOUT, session: Any = None):
+        if not token:
+            raise ValueError("the Rasa API token is required")
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.timeout = timeout
+        self._session = session
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RasaApi":
+        return cls(settings.rasa_api_url, settings.rasa_api_token)
+
+    def _http(self):
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        return self._session
+
+    def _call(self, method: str, sender_id: str, suffix: str, params: Dict[str, str], body: Any = None) -> Any:
+        import requests
+
+        if not isinstance(sender_id, str) or not sender_id or len(sender_id) > 255:
+            raise RasaApiError("bad conversation id")
+        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{suffix}"
+        try:
+            response = self._http().request(method, url, params={**params, "token": self._token}, json=body,
+                                            timeout=self.timeout)
+        except requests.RequestException as exc:
+            logger.warning("Rasa API %s %s failed: %s", method, suffix, type(exc).__name__)
+            raise RasaApiError(f"Rasa API unreachable ({type(exc).__name__})") from None
+        if response.status_code >= 400:
+            logger.warning("Rasa API %s %s answered %s", method, suffix, response.status_code)
+            raise RasaApiError(f"Rasa API answered {response.status_code}", response.status_code)
+        try:
+            return response.json()
+        except ValueError:
+            raise RasaApiError("Rasa API answered something that is not JSON") from None
+
+    def tracker(self, sender_id: str) -> Dict[str, Any]:
+        """The conversation's tracker with all its events."""
+        return self._call("GET", sender_id, "tracker", {"include_events": "ALL"})
+
+    def append(self, sender_id: str, events: List[Dict[str, Any]], *, output_channel: str = "latest") -> Dict[str, Any]:
+        """Append events; bot messages among them are sent to the person (``execute_side_effects``)
+        through the channel they last wrote from."""
+        return self._call("POST", sender_id, "tracker/events",
+                          {"output_channel": output_channel, "execute_side_effects": "true",
+                           "include_events": "NONE"}, events)

@@ -1,0 +1,277 @@
+"""The agent desk: its page (``/agent/``) and its API (registered by web/server.py).
+
+Every ``/api/agent/*`` route but the demo sign-in needs an **agent** token (``Authorization:
+Bearer``, audience ``bot.auth.AUD_AGENT``); a policyholder token is refused, as an agent token is
+refused by the policyholder routes.
+
+- ``GET  /api/agent/demo-agents``          the demo agents (empty when ``AGENT_DEMO_LOGIN=0``)
+- ``POST /api/agent/demo-login``           ``{"agent_id"}`` -> ``{"token", "expires_in", "name"}``
+- ``GET  /api/agent/me``                   who is signed in
+- ``GET  /api/agent/tickets``              open and taken tickets, oldest first, with waiting time
+- ``GET  /api/agent/tickets/{id}``         + summary, stored transcript, and the live conversation
+                                           since the hand-over (Rasa tracker, HTTP API)
+- ``POST /api/agent/tickets/{id}/take``    take it (one agent only); the person is told who
+- ``POST /api/agent/tickets/{id}/reply``   ``{"text"}``: a bot event in the tracker, sent to the person
+- ``POST /api/agent/tickets/{id}/give-back`` resume the assistant with the context, close the ticket
+
+Rasa's HTTP API token stays on this server. Blocking work (store, Rasa client) runs in threads.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+from aiohttp import web
+
+from bot.handoff import desk, tickets
+from bot.settings import get_settings
+from bot.store.db import get_engine, session_scope
+
+logger = logging.getLogger("web.agent")
+AGENT_DIR = Path(__file__).resolve().parent / "agent"
+NO_STORE = {"Cache-Control": "no-store"}
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "Cache-Control": "no-store",
+}
+RASA_DOWN = "Le serveur de l'assistant ne répond pas. Réessayez dans un instant."
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=NO_STORE)
+
+
+def _ok(body: Any) -> web.Response:
+    return web.json_response(body, headers=NO_STORE)
+
+
+def _db(func, *args, **kwargs):
+    with session_scope(get_engine(get_settings().database_url)) as session:
+        return func(session, *args, **kwargs)
+
+
+def _agent(request: web.Request):
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    return desk.verify_agent(get_settings(), header[7:].strip())
+
+
+def _rasa() -> desk.RasaApi:
+    return desk.RasaApi.from_settings(get_settings())
+
+
+async def _json_body(request: web.Request):
+    """(payload, None) or (None, error response)."""
+    if request.content_type != "application/json":
+        return None, _error(415, "Envoyez un corps JSON (Content-Type: application/json).")
+    if request.content_length is not None and request.content_length > 16 * 1024:
+        return None, _error(413, "Requête trop volumineuse.")
+    try:
+        payload = json.loads(await request.text())
+    except (ValueError, UnicodeDecodeError):
+        return None, _error(400, "Le corps de la requête n'est pas du JSON valide.")
+    if not isinstance(payload, dict):
+        return None, _error(400, "Le corps de la requête doit être un objet JSON.")
+    return payload, None
+
+
+def _iso(value: Optional[datetime]) -> Optional[str]:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _ticket_json(ticket: tickets.TicketView, agent, names: dict, now: datetime) -> dict:
+    return {
+        "id": ticket.id, "reference": ticket.reference, "status": ticket.status, "reason": ticket.reason,
+        "created_at": _iso(ticket.created_at), "waiting_seconds": max(0, int((now - ticket.created_at).total_seconds())),
+        "taken_by": desk.agent_label(ticket.taken_by), "taken_by_me": ticket.taken_by == agent.subject,
+        "taken_at": _iso(ticket.taken_at), "closed_at": _iso(ticket.closed_at),
+        "policyholder_id": ticket.policyholder_id, "company": names.get(ticket.policyholder_id),
+        "claim_refs": list(ticket.claim_refs),
+        "last_user_message": ticket.summary.get("last_user_message"),
+    }
+
+
+def _list(session):
+    rows = tickets.desk_tickets(session)
+    return rows, tickets.policyholder_names(session, [t.policyholder_id for t in rows])
+
+
+def _one(session, ticket_id: int):
+    ticket = tickets.get_ticket(session, ticket_id)
+    names = tickets.policyholder_names(session, [ticket.policyholder_id]) if ticket else {}
+    return ticket, names
+
+
+def _ticket_id(request: web.Request) -> Optional[int]:
+    raw = request.match_info.get("ticket_id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _unauthorized() -> web.Response:
+    return _error(401, "Connectez-vous avec un compte conseiller.")
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+async def page(_: web.Request) -> web.StreamResponse:
+    return web.FileResponse(AGENT_DIR / "index.html", headers=PAGE_HEADERS)
+
+
+async def page_redirect(_: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/agent/")
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+async def demo_agents(_: web.Request) -> web.Response:
+    if not get_settings().agent_demo_login:
+        return _ok({"agents": []})
+    return _ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
+
+
+async def demo_login(request: web.Request) -> web.Response:
+    settings = get_settings()
+    if not settings.agent_demo_login:
+        return _error(404, "La connexion de démonstration est désactivée.")
+    payload, problem = await _json_body(request)
+    if problem is not None:
+        return problem
+    agent = desk.demo_agent(payload.get("agent_id"))
+    if agent is None:
+        return _error(404, "Ce conseiller de démonstration n'existe pas.")
+    token = desk.issue_agent_token(settings, agent)
+    return _ok({"token": token, "expires_in": settings.agent_token_ttl_seconds, "name": agent.name})
+
+
+async def me(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    return _ok({"name": desk.display_name(agent), "subject": agent.subject})
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+async def list_tickets(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    rows, names = await asyncio.to_thread(_db, _list)
+    now = datetime.now(timezone.utc)
+    return _ok({"tickets": [_ticket_json(t, agent, names, now) for t in rows]})
+
+
+async def ticket_detail(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    ticket_id = _ticket_id(request)
+    ticket, names = await asyncio.to_thread(_db, _one, ticket_id) if ticket_id else (None, {})
+    if ticket is None:
+        return _error(404, "Demande introuvable.")
+    body = _ticket_json(ticket, agent, names, datetime.now(timezone.utc))
+    body.update(summary=ticket.summary, transcript=list(ticket.transcript))
+    try:
+        tracker = await asyncio.to_thread(_rasa().tracker, ticket.sender_id)
+        body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handover(tracker.get("events") or [])}
+    except desk.RasaApiError:
+        body["live"] = {"error": RASA_DOWN}
+    return _ok(body)
+
+
+async def take(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    ticket_id = _ticket_id(request)
+    if ticket_id is None:
+        return _error(404, "Demande introuvable.")
+    taken = await asyncio.to_thread(_db, tickets.take_ticket, ticket_id, agent.subject)
+    if taken is None:
+        current, _ = await asyncio.to_thread(_db, _one, ticket_id)
+        if current is None:
+            return _error(404, "Demande introuvable.")
+        if current.status == "taken" and current.taken_by == agent.subject:
+            return _ok({"id": ticket_id, "status": "taken", "announced": False})
+        return _error(409, "Cette demande a déjà été prise ou close.")
+    announced = True
+    try:
+        await asyncio.to_thread(_rasa().append, taken.sender_id, desk.take_events(agent))
+    except desk.RasaApiError:
+        announced = False  # the ticket is taken; the person is told with the first reply
+    return _ok({"id": ticket_id, "status": "taken", "announced": announced})
+
+
+async def _own_ticket(request: web.Request, agent, *, allow_open: bool):
+    """(ticket, None) when this agent may act on it, else (None, error response)."""
+    ticket_id = _ticket_id(request)
+    ticket, _ = await asyncio.to_thread(_db, _one, ticket_id) if ticket_id else (None, {})
+    if ticket is None:
+        return None, _error(404, "Demande introuvable.")
+    if ticket.status == "closed":
+        return None, _error(409, "Cette demande est close.")
+    if ticket.status == "open" and not allow_open:
+        return None, _error(409, "Prenez d'abord cette demande.")
+    if ticket.status == "taken" and ticket.taken_by != agent.subject:
+        return None, _error(409, "Un collègue a pris cette demande.")
+    return ticket, None
+
+
+async def reply(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    payload, problem = await _json_body(request)
+    if problem is not None:
+        return problem
+    text = desk.clean_reply(payload.get("text"))
+    if text is None:
+        return _error(400, f"Écrivez un message (texte, {desk.MAX_REPLY_CHARS} caractères au plus).")
+    ticket, problem = await _own_ticket(request, agent, allow_open=False)
+    if problem is not None:
+        return problem
+    try:
+        await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.reply_events(agent, text))
+    except desk.RasaApiError:
+        return _error(502, RASA_DOWN)
+    return _ok({"id": ticket.id, "sent": True})
+
+
+async def give_back(request: web.Request) -> web.Response:
+    agent = _agent(request)
+    if agent is None:
+        return _unauthorized()
+    ticket, problem = await _own_ticket(request, agent, allow_open=True)
+    if problem is not None:
+        return problem
+    try:
+        await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.give_back_events(agent, ticket.claim_refs))
+    except desk.RasaApiError:
+        return _error(502, RASA_DOWN)
+    closed = await asyncio.to_thread(_db, tickets.close_ticket, ticket.id, agent.subject)
+    if closed is None:
+        logger.warning("ticket %s resumed but not closed (changed meanwhile)", ticket.id)
+    return _ok({"id": ticket.id, "status": closed.status if closed else ticket.status, "resumed": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/agent", page_redirect)
+    app.router.add_get("/agent/", page)
+    app.router.add_static("/agent/static/", AGENT_DIR)
+    app.router.add_get("/api/agent/demo-agents", demo_agents)
+    app.router.add_post("/api/agent/demo-login", demo_login)
+    app.router.add_get("/api/agent/me", me)
+    app.router.add_get("/api/agent/tickets", list_tickets)
+    app.router.add_get(r"/api/agent/tickets/{ticket_id}", ticket_detail)
+    app.router.add_post(r"/api/agent/tickets/{ticket_id}/take", take)
+    app.router.add_post(r"/api/agent/tickets/{ticket_id}/reply", reply)
+    app.router.add_post(r"/api/agent/tickets/{ticket_id}/give-back", give_back)
