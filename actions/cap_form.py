@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today
-from actions.common import identity, say, store_call
+from actions.common import audited_call, identity, say
 from bot.cap import dialogue
 from bot.store import queries
 from bot.wording import cap as wording
@@ -79,7 +79,7 @@ class ValidateCapForm(FormValidationAction):
         who = identity(tracker)
         if who is None or dialogue.is_no_buyer(name) or not 2 <= len(name) <= 120:
             return {"cap_buyer": dialogue.NO_BUYER}
-        found = await store_call(dispatcher, queries.guarantee_on_buyer, who.policyholder_id, name)
+        found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, name)
         if found is None:  # the store apologised: go on with typed figures
             return {"cap_buyer": dialogue.NO_BUYER}
         if found.outcome == "ambiguous":

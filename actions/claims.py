@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import auth_status, identity, off_loop, say, store_call
+from actions.common import audited_call, auth_status, identity, say
 from bot.store import queries
 from bot.store.refs import parse_ref
 from bot.wording import claims as wording
@@ -27,11 +27,7 @@ def _ref_from(tracker: Tracker):
 
 def _status_or_choices(session, policyholder_id: int, ref: Optional[str]):
     if ref:
-        view = queries.claim_by_ref(session, policyholder_id, ref)
-        if view is not None:
-            queries.audit(session, policyholder_id, who=f"policyholder:{policyholder_id}", object_type="claim",
-                          object_id=view.ref, channel="chat", action="read")
-        return view, None
+        return queries.claim_by_ref(session, policyholder_id, ref), None
     return None, queries.list_claims(session, policyholder_id, status="open", page=1, page_size=5)
 
 
@@ -50,7 +46,8 @@ class ActionClaimStatus(Action):
             return []
         ref = parsed.ref if parsed.valid else tracker.get_slot("claim_ref")
         ref = parse_ref(ref).ref if ref else None
-        result = await store_call(dispatcher, _status_or_choices, who.policyholder_id, ref)
+        result = await audited_call(dispatcher, who, _status_or_choices, ref,
+                                    requested=("claim", ref) if ref else None)
         if result is None:
             return []
         view, page = result
@@ -58,7 +55,7 @@ class ActionClaimStatus(Action):
             say(dispatcher, wording.claim_status(view) if view else wording.claim_not_found(ref))
             return [SlotSet("claim_ref", view.ref if view else None)]
         if page.total == 1:
-            only = await store_call(dispatcher, queries.claim_by_ref, who.policyholder_id, page.items[0].ref)
+            only = await audited_call(dispatcher, who, queries.claim_by_ref, page.items[0].ref)
             if only is not None:
                 say(dispatcher, wording.claim_status(only))
                 return [SlotSet("claim_ref", only.ref)]
@@ -98,8 +95,7 @@ class ActionListClaims(Action):
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
         status, number = list_request(tracker)
-        page = await store_call(dispatcher, queries.list_claims, who.policyholder_id, status=status, page=number,
-                                page_size=10)
+        page = await audited_call(dispatcher, who, queries.list_claims, status=status, page=number, page_size=10)
         if page is not None:
             say(dispatcher, wording.claims_list(page))
         return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 from typing import Any, Callable, Dict, Optional, TypeVar
 
 from rasa_sdk import Tracker
@@ -50,8 +51,9 @@ def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
 async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *args: Any, **kwargs: Any) -> Optional[T]:
     """Run ``func(session, *args)`` on the claims store in a worker thread.
 
-    When the store cannot answer, the person gets a polite apology and the offer of a person,
-    and the action gets None.
+    When the store cannot answer, or not within ``STORE_TIMEOUT_SECONDS`` (default 5: a slow
+    database), the person gets a polite apology and the offer of a person, and the action gets None.
+    A write that finishes after the bound is still one transaction; a retry is idempotent.
     """
     from bot.store.db import get_engine, session_scope
 
@@ -60,9 +62,28 @@ async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *
             return func(session, *args, **kwargs)
 
     try:
-        return await off_loop(work)
+        return await asyncio.wait_for(off_loop(work), float(os.environ.get("STORE_TIMEOUT_SECONDS") or 5))
     except Exception:  # noqa: BLE001 - any store failure becomes an apology, never a crash
         logger.exception("claims store call %s failed", getattr(func, "__name__", func))
         from bot.wording import core
         say(dispatcher, core.store_unavailable())
         return None
+
+
+async def audited_call(dispatcher: CollectingDispatcher, who: Identity, func: Callable[..., T], *args: Any,
+                       requested: Optional[tuple] = None, **kwargs: Any) -> Optional[T]:
+    """:func:`store_call` for reads of account data: ``func(session, who.policyholder_id, *args)``,
+    then, in the same unit of work, the audit rows for what it returned (``bot.audit``).
+
+    ``requested=("claim", ref)``: the reference the person asked for; when it is not in the result
+    (unknown, or another company's), a ``not_found`` row records the attempt.
+    """
+    from bot import audit
+
+    def read_and_audit(session, *a: Any, **kw: Any) -> T:
+        result = func(session, who.policyholder_id, *a, **kw)
+        audit.record_access(session, who, result, requested=requested)
+        return result
+
+    read_and_audit.__name__ = getattr(func, "__name__", "read")
+    return await store_call(dispatcher, read_and_audit, *args, **kwargs)

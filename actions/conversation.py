@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import identity, say, store_call
+from actions.common import audited_call, identity, say, store_call
 from bot.settings import get_settings
 from bot.store import queries
 from bot.wording import conversation as wording
@@ -60,7 +60,7 @@ class ActionClaimProcess(Action):
         who = identity(tracker)
         terms = None
         if who is not None:
-            terms = await store_call(dispatcher, queries.contract_terms, who.policyholder_id)
+            terms = await audited_call(dispatcher, who, queries.contract_terms)
         _say_all(dispatcher, process_wording.process(terms))
         return []
 

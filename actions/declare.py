@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import auth_status, identity, say, store_call
+from actions.common import audited_call, auth_status, identity, say, store_call
 from bot import declaration as decide
 from bot.declaration import DIGRESSIONS, FORM_SLOTS, idempotency_key, invoice_number_from  # noqa: F401 (re-exported)
 from bot.store import queries
@@ -38,7 +38,7 @@ def _pending(tracker: Tracker) -> Optional[Dict[str, Any]]:
 async def _terms(dispatcher: CollectingDispatcher, tracker: Tracker):
     """The contract terms of the signed-in person (None for a visitor, or when the store apologised)."""
     who = identity(tracker)
-    return None if who is None else await store_call(dispatcher, queries.contract_terms, who.policyholder_id)
+    return None if who is None else await audited_call(dispatcher, who, queries.contract_terms)
 
 
 def _say_all(dispatcher: CollectingDispatcher, replies) -> None:
@@ -134,7 +134,7 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
         who = identity(tracker)
         if who is None:
             return {"buyer": name}
-        found = await store_call(dispatcher, queries.guarantee_on_buyer, who.policyholder_id, name)
+        found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, name)
         if found is None:
             return {"buyer": None}
         if found.outcome == "match":

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import identity, say, store_call
+from actions.common import audited_call, identity, say
 from bot.guarantee_intent import fold
 from bot.store import queries
 from bot.wording import fees as wording
@@ -73,7 +73,7 @@ class ActionFees(Action):
             say(dispatcher, wording.general())
             return []
         period = period_from_text(tracker.latest_message.get("text"), date.today())
-        found = await store_call(dispatcher, _fees, who.policyholder_id, period)
+        found = await audited_call(dispatcher, who, _fees, period)
         if found is not None:
             terms, view = found
             say(dispatcher, wording.my_fees(terms, view, period=period is not None))

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import auth_status, identity, say, store_call
+from actions.common import audited_call, auth_status, identity, say, store_call
 from bot import guarantee_intent
 from bot.store import queries
 from bot.wording import core
@@ -42,31 +42,31 @@ class ActionGuarantee(Action):
                 say(dispatcher, wording.limit_increase(result))
             return []
         if ask.kind == "buyer":
-            lookup = await store_call(dispatcher, queries.guarantee_on_buyer, ph, ask.buyer)
+            lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, ask.buyer)
             if lookup is None:
                 return []
             say(dispatcher, wording.guarantee(lookup))
             return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
         if ask.guess:  # no buyer entity, but a name after "sur / pour / chez": a buyer if the store knows it
-            lookup = await store_call(dispatcher, queries.guarantee_on_buyer, ph, ask.guess)
+            lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, ask.guess)
             if lookup is None:
                 return []
             if lookup.outcome != "none":
                 say(dispatcher, wording.guarantee(lookup))
                 return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
         if ask.kind == "encours":
-            view = await store_call(dispatcher, queries.encours, ph)
+            view = await audited_call(dispatcher, who, queries.encours)
             if view is not None:
                 say(dispatcher, wording.encours(view))
             return []
         if ask.kind == "scope":
-            found = await store_call(dispatcher, _terms, ph)
+            found = await audited_call(dispatcher, who, _terms)
             if found is not None:
                 terms = found[0]
                 in_scope = guarantee_intent.country_in_scope(terms.territorial_scope if terms else None, ask.country)
                 say(dispatcher, wording.territory(terms, ask.country, in_scope))
             return []
-        views = await store_call(dispatcher, queries.limits, ph)
+        views = await audited_call(dispatcher, who, queries.limits)
         if views is not None:
             say(dispatcher, wording.limits_overview(views))
         return []

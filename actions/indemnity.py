@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import auth_status, identity, say, store_call
+from actions.common import audited_call, auth_status, identity, say
 from bot.indemnity import IndemnityInputs, estimate, inputs_from
 from bot.store import queries
 from bot.store.refs import parse_ref
@@ -91,7 +91,7 @@ class ActionAdvanceIndemnification(Action):
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
         ref = _ref_from(tracker) or tracker.get_slot("claim_ref")
-        data = await store_call(dispatcher, advance_data, who.policyholder_id, ref)
+        data = await audited_call(dispatcher, who, advance_data, ref, requested=("claim", ref) if ref else None)
         if data is None:  # the store apologised
             return []
         terms, claim, limit, open_refs = data
