@@ -27,6 +27,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
+from bot import audit
 from bot.handoff import desk, tickets
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
@@ -111,6 +112,15 @@ def _one(session, ticket_id: int):
     return ticket, names
 
 
+def _read(session, ticket_id: int, agent_subject: str):
+    """A ticket opened on the desk: the read is audited in the same unit of work."""
+    ticket, names = _one(session, ticket_id)
+    if ticket is not None:
+        audit.record(session, who=agent_subject, policyholder_id=ticket.policyholder_id, object_type="handoff_ticket",
+                     object_id=ticket.id, channel="agent_desk", action="read")
+    return ticket, names
+
+
 def _ticket_id(request: web.Request) -> Optional[int]:
     raw = request.match_info.get("ticket_id", "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -175,7 +185,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     if agent is None:
         return _unauthorized()
     ticket_id = _ticket_id(request)
-    ticket, names = await asyncio.to_thread(_db, _one, ticket_id) if ticket_id else (None, {})
+    ticket, names = await asyncio.to_thread(_db, _read, ticket_id, agent.subject) if ticket_id else (None, {})
     if ticket is None:
         return _error(404, "Demande introuvable.")
     body = _ticket_json(ticket, agent, names, datetime.now(timezone.utc))

@@ -186,3 +186,25 @@ def test_desk_lists_open_and_taken_tickets_oldest_first(url):
         assert tickets.policyholder_names(s, [1, None, 1]) == {1: "Menuiserie Durand SARL"}
         assert tickets.policyholder_names(s, [None]) == {}
         s.rollback()
+
+
+def test_opening_a_ticket_on_the_desk_is_audited(url):
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from bot.store.models import AuditEntry
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "web"))
+    import agent_api
+
+    with Session(db.get_engine(url), future=True, expire_on_commit=False) as s:
+        made = tickets.create_ticket(s, 3, "c-audit", "request", {"claim_refs": []}, [], now=NOW)
+        ticket, names = agent_api._read(s, made.id, "agent:karim.benali")
+        assert ticket.id == made.id and set(names) == {3}
+        rows = s.execute(select(AuditEntry).where(AuditEntry.object_type == "handoff_ticket")).scalars().all()
+        assert [(r.who, r.policyholder_id, r.object_id, r.channel, r.action) for r in rows] == [
+            ("agent:karim.benali", 3, str(made.id), "agent_desk", "read")]
+        assert agent_api._read(s, 10**6, "agent:karim.benali") == (None, {})
+        assert s.execute(select(AuditEntry).where(AuditEntry.object_type == "handoff_ticket")).scalars().all() == rows
+        s.rollback()
