@@ -4,6 +4,11 @@ Embedded default: SQLite tracker store under var/, in-memory lock store.
 Production: TRACKER_STORE_URL=postgresql://user:pass@host:5432/db -> SQL tracker store on
 PostgreSQL; REDIS_URL=redis://host:6379/0 -> Redis lock store (required with several Rasa
 replicas). ACTION_SERVER_URL overrides the action server address.
+
+The tracker store is Rasa's SQL store wrapped by ``bot.channels.tracker_store`` (retries across a
+database restart, never Rasa's silent fall-back to memory). Connections and Redis calls are time
+bounded (DB_CONNECT_TIMEOUT_SECONDS, default 5; LOCK_SOCKET_TIMEOUT_SECONDS, default 3);
+REDIS_KEY_PREFIX (letters and digits) separates several deployments sharing one Redis.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.settings import load_settings  # noqa: E402
 
+TRACKER_STORE_TYPE = "bot.channels.tracker_store.ResilientSQLTrackerStore"
+
 
 def render(env=os.environ) -> dict:
     settings = load_settings(env)
@@ -29,18 +36,22 @@ def render(env=os.environ) -> dict:
     if tracker_url:
         url = urlparse(tracker_url)
         endpoints["tracker_store"] = {
-            "type": "SQL", "dialect": "postgresql", "url": url.hostname or "localhost",
+            "type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": url.hostname or "localhost",
             "port": url.port or 5432, "db": (url.path or "/rasa").lstrip("/"),
             "username": url.username or "postgres", "password": url.password or "",
+            "query": {"connect_timeout": str(int(env.get("DB_CONNECT_TIMEOUT_SECONDS") or 5))},
         }
     else:
-        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
+        endpoints["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite",
                                       "db": str(settings.var_dir / "tracker.db")}
     redis_url = env.get("REDIS_URL")
     if redis_url:
         url = urlparse(redis_url)
         endpoints["lock_store"] = {"type": "redis", "url": url.hostname or "localhost",
-                                   "port": url.port or 6379, "db": int((url.path or "/0").lstrip("/") or 0)}
+                                   "port": url.port or 6379, "db": int((url.path or "/0").lstrip("/") or 0),
+                                   "socket_timeout": float(env.get("LOCK_SOCKET_TIMEOUT_SECONDS") or 3)}
+        if env.get("REDIS_KEY_PREFIX"):
+            endpoints["lock_store"]["key_prefix"] = env["REDIS_KEY_PREFIX"]
         if url.password:
             endpoints["lock_store"]["password"] = url.password
     else:
