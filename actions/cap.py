@@ -96,6 +96,8 @@ class ActionCapEvaluate(Action):
         return "action_cap_evaluate"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if tracker.get_slot("cap_mode") == "stopped":  # the person said "stop": already answered
+            return []
         today = _today()
         request = _previous_request(tracker, today)
         if request is None:

@@ -359,3 +359,9 @@ def test_an_answer_classified_as_a_cap_question_is_still_an_answer(store):
                                  slots={"cap_requested": "600000"})
     assert _slots(events)["cap_granted"] == "200000"
     assert "Revenons" not in _texts(messages)
+
+
+def test_evaluation_after_stop_says_nothing(store):
+    slots = {"cap_mode": "stopped", "cap_requested": None}
+    messages, events = _evaluate(slots)
+    assert messages == [] and events == []
