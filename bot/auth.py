@@ -28,6 +28,10 @@ from bot.settings import Settings
 ALGORITHM = "HS256"
 AUD_POLICYHOLDER = "assistant-indemnisation/policyholder"
 AUD_AGENT = "assistant-indemnisation/agent"
+# agent → bot hand-over links (bot/handover.py): never valid as a policyholder or agent token
+AUD_HANDOVER = "assistant-indemnisation/handover"
+# claim of a policyholder token issued when a hand-over link is redeemed (the hand-over id)
+HANDOVER_CLAIM = "hv"
 IDENTITY_KEY = "identity"
 IDENTITY_MAX_AGE_SECONDS = 600
 
@@ -45,6 +49,7 @@ class Principal:
     user_id: Optional[int] = None
     jti: str = ""
     expires_at: int = 0
+    handover_id: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ def issue_token(
     user_id: Optional[int] = None,
     ttl_seconds: Optional[int] = None,
     now: Optional[float] = None,
+    jti: Optional[str] = None,
+    extra_claims: Optional[Mapping[str, Any]] = None,
 ) -> str:
     issued = int(now if now is not None else time.time())
     ttl = settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
@@ -81,8 +88,10 @@ def issue_token(
         "iat": issued,
         "nbf": issued - 5,
         "exp": issued + ttl,
-        "jti": uuid.uuid4().hex,
+        "jti": jti or uuid.uuid4().hex,
     }
+    for key, value in (extra_claims or {}).items():
+        claims.setdefault(key, value)  # never overrides a registered claim
     if name:
         claims["name"] = name
     if policyholder_id is not None:
@@ -93,10 +102,12 @@ def issue_token(
 
 
 def issue_policyholder_token(settings: Settings, policyholder_id: int, *, user_id: Optional[int] = None,
-                             name: str = "", ttl_seconds: Optional[int] = None, now: Optional[float] = None) -> str:
+                             name: str = "", ttl_seconds: Optional[int] = None, now: Optional[float] = None,
+                             handover_id: Optional[int] = None) -> str:
+    extra = {HANDOVER_CLAIM: int(handover_id)} if handover_id is not None else None
     return issue_token(settings, audience=AUD_POLICYHOLDER, subject=f"policyholder:{int(policyholder_id)}",
                        name=name, policyholder_id=policyholder_id, user_id=user_id,
-                       ttl_seconds=ttl_seconds, now=now)
+                       ttl_seconds=ttl_seconds, now=now, extra_claims=extra)
 
 
 def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional[float] = None) -> Principal:
@@ -129,7 +140,12 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
             continue
         if now is not None and claims["exp"] <= now:
             raise AuthError("expired token")
+        # one token, one audience: a list naming both would make it valid as agent *and* policyholder
+        if claims.get("aud") != audience:
+            raise AuthError("token for several audiences")
         policyholder = claims.get("ph")
+        if isinstance(policyholder, bool):  # JSON true is an int in Python; never a policyholder id
+            policyholder = None
         if audience == AUD_POLICYHOLDER and not isinstance(policyholder, int):
             raise AuthError("policyholder token without policyholder")
         return Principal(
@@ -140,6 +156,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
             user_id=claims.get("uid") if isinstance(claims.get("uid"), int) else None,
             jti=str(claims.get("jti", "")),
             expires_at=int(claims["exp"]),
+            handover_id=claims.get(HANDOVER_CLAIM) if type(claims.get(HANDOVER_CLAIM)) is int else None,
         )
     raise AuthError(f"invalid token: {type(last_error).__name__}")
 

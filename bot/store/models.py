@@ -517,3 +517,4 @@ class AuditEntry(Base):
 # `metadata` complete for Alembic and for the models-vs-migration check.
 from bot.store import handoff as _handoff_tables  # noqa: E402,F401
 from bot.store import links as _link_tables  # noqa: E402,F401
+from bot.store import handover as _handover_tables  # noqa: E402,F401

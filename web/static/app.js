@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
+  var INIT_KEY = "ai_init_payload";  // first message of a conversation opened from a hand-over link
   var $ = function (id) { return document.getElementById(id); };
 
   function showError(text) {
@@ -124,7 +125,7 @@
       socketUrl: socketUrl,
       socketPath: "/socket.io/",
       customData: { language: "fr", token: token || "" },
-      initPayload: "/greet",
+      initPayload: takeInitPayload(),
       title: "Assistant indemnisation",
       subtitle: token ? sessionStorage.getItem(NAME_KEY) : "Questions générales",
       inputTextFieldHint: "Écrivez votre message…",
@@ -134,7 +135,52 @@
     }, $("chat"));
   }
 
+  // Agent → bot hand-over link: https://host/#handover=<token>. The fragment never reaches a server
+  // (so no access log can hold it); the page takes it out of the address bar and the history at once,
+  // sends it once in a JSON body, and gets an ordinary sign-in token for the policyholder.
+  function handoverTokenFromUrl() {
+    var match = /(?:^#|&)handover=([^&]+)/.exec(location.hash || "");
+    if (!match) return null;
+    history.replaceState(null, "", location.pathname + location.search);
+    try { return decodeURIComponent(match[1]); } catch (e) { return match[1]; }
+  }
+
+  function redeemHandover(linkToken) {
+    return fetch("/api/handover/redeem", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: linkToken })
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) { return [r, b]; });
+    }, function () {
+      return [{ ok: false }, { error: "Le service est indisponible pour le moment. Réessayez dans quelques minutes." }];
+    }).then(function (rb) {
+      // whatever happens, the previous session (another company, another conversation) ends here
+      sessionStorage.clear();
+      if (!rb[0].ok) throw new Error(rb[1].error || "Ce lien n'est pas valide.");
+      sessionStorage.setItem(TOKEN_KEY, rb[1].token);
+      sessionStorage.setItem(NAME_KEY, rb[1].name);
+      sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (rb[1].expires_in - 30)));
+      sessionStorage.setItem(INIT_KEY, rb[1].init_payload || "/greet");
+    });
+  }
+
+  function takeInitPayload() {
+    var payload = sessionStorage.getItem(INIT_KEY);
+    sessionStorage.removeItem(INIT_KEY);
+    return payload || "/greet";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var linkToken = handoverTokenFromUrl();
+    if (!linkToken) return showPage();
+    redeemHandover(linkToken).then(showPage, function (e) {
+      showPage();
+      showError(e.message);  // the polite refusal, above the normal sign-in
+    });
+  });
+
+  function showPage() {
     var token = currentToken();
     if (token) {
       $("signin").hidden = true;
@@ -149,5 +195,5 @@
     $("logout").addEventListener("click", logout);
     fetch("/api/config").then(function (r) { return r.json(); }).then(startChat)
       .catch(function () { showError("Le service de discussion est indisponible."); });
-  });
+  }
 })();

@@ -1,0 +1,148 @@
+"""Agent → bot hand-over: greet with the agent's context and go straight to the topic.
+
+The page sends ``/handover_greet`` after redeeming a hand-over link. The context (topic, claim
+reference) comes only from the database record found through the channel's signed ``handover``
+metadata, checked against the verified identity and the conversation — never from the message
+text or from entities a client could type (``/handover_greet{"claim_ref": ...}`` is ignored).
+Each topic reuses the existing store queries and wording of that topic.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.claims import _status_or_choices
+from actions.common import identity, latest_user_metadata, say, store_call
+from actions.fees import _fees
+from actions.indemnity import advance_data, inputs_for
+from bot import handover
+from bot.indemnity import estimate
+from bot.settings import get_settings
+from bot.store import queries
+from bot.wording import cap as cap_wording
+from bot.wording import claims as claims_wording
+from bot.wording import fees as fees_wording
+from bot.wording import guarantee as guarantee_wording
+from bot.wording import handover as wording
+from bot.wording import indemnity as indemnity_wording
+from bot.wording import process as process_wording
+
+
+def _context(session, handover_id: int, policyholder_id: int):
+    """In a tuple: None inside means "no hand-over to greet", None outside "the store failed"."""
+    return (handover.context_for_greeting(session, handover_id, policyholder_id),)
+
+
+def _claim_slot(ref: Optional[str]) -> List[Dict]:
+    return [SlotSet("claim_ref", ref)] if ref else []
+
+
+async def _claim_status(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    result = await store_call(dispatcher, _status_or_choices, ph, ref)
+    if result is None:
+        return []
+    view, page = result
+    if ref:
+        say(dispatcher, claims_wording.claim_status(view) if view else claims_wording.claim_not_found(ref))
+        return _claim_slot(view.ref if view else None)
+    if page.total == 1:
+        only = await store_call(dispatcher, queries.claim_by_ref, ph, page.items[0].ref)
+        if only is not None:
+            say(dispatcher, claims_wording.claim_status(only))
+            return _claim_slot(only.ref)
+        return []
+    say(dispatcher, claims_wording.which_claim(page))
+    return []
+
+
+def _guarantee_data(session, ph: int, ref: Optional[str]):
+    claim = queries.claim_by_ref(session, ph, ref) if ref else None
+    if claim is not None:
+        return queries.guarantee_on_buyer(session, ph, claim.buyer_name), None
+    return None, queries.limits(session, ph)
+
+
+async def _guarantee(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    found = await store_call(dispatcher, _guarantee_data, ph, ref)
+    if found is None:
+        return []
+    lookup, views = found
+    if lookup is not None:
+        say(dispatcher, guarantee_wording.guarantee(lookup))
+    else:
+        say(dispatcher, guarantee_wording.limits_overview(views))
+    return _claim_slot(ref)
+
+
+async def _fees_answer(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    found = await store_call(dispatcher, _fees, ph, None)
+    if found is not None:
+        terms, view = found
+        say(dispatcher, fees_wording.my_fees(terms, view, period=False))
+    return _claim_slot(ref)
+
+
+async def _cap(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    say(dispatcher, cap_wording.overview_reply(date.today()))  # its buttons start the eligibility form
+    return _claim_slot(ref)
+
+
+async def _indemnification(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    data = await store_call(dispatcher, advance_data, ph, ref)
+    if data is None:
+        return []
+    terms, claim, limit, _open_refs = data
+    if ref and claim is not None and not claim.is_open:  # closed: what was paid, and what happens next
+        say(dispatcher, claims_wording.claim_status(claim))
+        return _claim_slot(claim.ref)
+    if ref and claim is not None:  # the estimate for that claim, as action_advance_indemnification gives it
+        est = estimate(inputs_for(claim, terms, limit), as_of=date.today())
+        say(dispatcher, indemnity_wording.advance_claim_intro(claim.ref, est.advance))
+        say(dispatcher, indemnity_wording.estimate_reply(est))
+        return _claim_slot(claim.ref)
+    for reply in process_wording.process(terms):  # how indemnification works, with the contract's figures
+        say(dispatcher, reply)
+    return []
+
+
+async def _declaration(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+    say(dispatcher, wording.declare_next())  # its button starts the declaration form
+    return []
+
+
+TOPIC_ANSWERS = {
+    "claim_status": _claim_status,
+    "guarantee": _guarantee,
+    "fees": _fees_answer,
+    "cap": _cap,
+    "indemnification": _indemnification,
+    "declaration": _declaration,
+}
+
+
+class ActionHandoverGreet(Action):
+    def name(self) -> Text:
+        return "action_handover_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        who = identity(tracker)
+        handover_id = None
+        if who is not None:
+            handover_id = handover.verify_claim(get_settings(), latest_user_metadata(tracker), tracker.sender_id,
+                                                who.policyholder_id)
+        if handover_id is None:  # no verified hand-over: the ordinary greeting
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        found = await store_call(dispatcher, _context, handover_id, who.policyholder_id)
+        if found is None:  # the store apologised
+            return []
+        context = found[0]
+        if context is None or context.topic not in TOPIC_ANSWERS:  # already greeted, or not this person's
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        say(dispatcher, wording.greeting(context.topic, context.claim_ref))
+        return await TOPIC_ANSWERS[context.topic](dispatcher, who.policyholder_id, context.claim_ref)

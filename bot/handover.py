@@ -1,0 +1,222 @@
+"""Agent → bot hand-over links.
+
+A claims agent (from the agent desk, or the telephony system with an agent token) creates a
+hand-over for a caller: policyholder, optional claim reference, topic (:func:`create`). The
+caller gets a link ``<page>/#handover=<token>``; the token is a JWT (HS256, ``bot.auth`` keys and
+rotation) with its own audience :data:`bot.auth.AUD_HANDOVER`, a short expiry
+(``HANDOVER_TTL_SECONDS``, 15 min by default) and a random ``jti``. The database keeps only the
+SHA-256 of the ``jti`` plus the context (``handover_links``).
+
+Opening the link (:func:`redeem`): signature, audience, issuer and expiry are checked, the
+record is looked up by the ``jti`` hash, its policyholder must be the token's, and one atomic
+``UPDATE … WHERE used_at IS NULL AND expires_at > now`` marks it used, so two concurrent
+openings cannot both succeed. The page then gets an ordinary policyholder token carrying the
+hand-over id in a signed claim (``hv``); the web channel turns it into a signed, conversation-bound
+``handover`` entry of the message metadata (:func:`sign_claim`), and the greeting action reads
+the context from the database through :func:`context_for_greeting` — never from the message
+text or entities typed by the client.
+
+Failures have a reason (:data:`INVALID`, :data:`EXPIRED`, :data:`USED`) for the polite French
+refusal; the token itself is never logged. No Rasa import.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping, Optional
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.auth import AUD_HANDOVER, AuthError, issue_token, verify_token
+from bot.settings import Settings
+from bot.store import queries
+from bot.store.handover import HANDOVER_TOPICS, HandoverLink
+from bot.store.queries._common import _ph
+from bot.store.refs import parse_ref
+
+TOPICS = HANDOVER_TOPICS
+METADATA_KEY = "handover"
+CLAIM_MAX_AGE_SECONDS = 600
+MAX_CREATED_BY = 120
+
+# reasons of a refused link (one French answer each, bot/wording/handover.py)
+INVALID = "invalid"    # forged, malformed, unknown, meant for something else, wrong policyholder
+EXPIRED = "expired"
+USED = "used"
+# reasons of a refused creation
+UNKNOWN_POLICYHOLDER = "unknown_policyholder"
+UNKNOWN_TOPIC = "unknown_topic"
+BAD_CLAIM_REF = "bad_claim_ref"
+CLAIM_NOT_OWNED = "claim_not_owned"
+
+
+class HandoverError(Exception):
+    """A hand-over that cannot be created, or a link that cannot be redeemed; ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CreatedHandover:
+    id: int
+    token: str
+    policyholder_id: int
+    policyholder_name: str
+    topic: str
+    claim_ref: Optional[str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    id: int
+    policyholder_id: int
+    policyholder_name: str
+    topic: str
+    claim_ref: Optional[str]
+
+
+@dataclass(frozen=True)
+class HandoverContext:
+    id: int
+    topic: str
+    claim_ref: Optional[str]
+
+
+def _now(now: Optional[datetime]) -> datetime:
+    return now if now is not None else datetime.now(timezone.utc)
+
+
+def jti_hash(jti: str) -> str:
+    """What the database keeps of a link: the SHA-256 of its random token id (128 bits)."""
+    return hashlib.sha256(f"handover:{jti}".encode()).hexdigest()
+
+
+def link_url(base_url: str, token: str) -> str:
+    """The link sent to the caller: the token travels in the fragment, which browsers never send."""
+    return f"{base_url.rstrip('/')}/#handover={token}"
+
+
+def create(session: Session, settings: Settings, *, policyholder_id: int, topic: str, created_by: str,
+           claim_ref: Optional[str] = None, now: Optional[datetime] = None) -> CreatedHandover:
+    """Record a hand-over and return its signed, single-use, short-lived token."""
+    if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or policyholder_id <= 0:
+        raise HandoverError(UNKNOWN_POLICYHOLDER)
+    if topic not in TOPICS:
+        raise HandoverError(UNKNOWN_TOPIC)
+    holder = queries.get_policyholder(session, policyholder_id)
+    if holder is None:
+        raise HandoverError(UNKNOWN_POLICYHOLDER)
+    ref = None
+    if claim_ref is not None and str(claim_ref).strip():
+        parsed = parse_ref(str(claim_ref)[:60])
+        if not parsed.valid:
+            raise HandoverError(BAD_CLAIM_REF)
+        # scoped to the policyholder: another company's reference is refused like an unknown one
+        if queries.claim_by_ref(session, policyholder_id, parsed.ref) is None:
+            raise HandoverError(CLAIM_NOT_OWNED)
+        ref = parsed.ref
+    current = _now(now)
+    ttl = max(30, int(settings.handover_ttl_seconds))
+    jti = uuid.uuid4().hex
+    row = HandoverLink(jti_hash=jti_hash(jti), policyholder_id=policyholder_id, claim_ref=ref, topic=topic,
+                       created_by=str(created_by)[:MAX_CREATED_BY] or "agent", created_at=current,
+                       expires_at=current + timedelta(seconds=ttl))
+    session.add(row)
+    session.flush()
+    token = issue_token(settings, audience=AUD_HANDOVER, subject=f"policyholder:{policyholder_id}",
+                        policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti)
+    return CreatedHandover(id=row.id, token=token, policyholder_id=policyholder_id, policyholder_name=holder.name,
+                           topic=topic, claim_ref=ref, expires_at=row.expires_at)
+
+
+def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[datetime] = None) -> Redeemed:
+    """Check a link's token and use it up (once). Raises :class:`HandoverError` otherwise."""
+    current = _now(now)
+    try:
+        principal = verify_token(settings, token, audience=AUD_HANDOVER, now=current.timestamp())
+    except AuthError as exc:
+        raise HandoverError(EXPIRED if "xpired" in str(exc) else INVALID) from None
+    if not principal.jti or principal.policyholder_id is None:
+        raise HandoverError(INVALID)
+    row = session.execute(
+        select(HandoverLink).where(HandoverLink.jti_hash == jti_hash(principal.jti))
+    ).scalar_one_or_none()
+    if row is None or row.policyholder_id != principal.policyholder_id:
+        raise HandoverError(INVALID)
+    used = session.execute(
+        update(HandoverLink)
+        .where(HandoverLink.id == row.id, HandoverLink.used_at.is_(None), HandoverLink.expires_at > current)
+        .values(used_at=current)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        session.refresh(row)
+        raise HandoverError(USED if row.used_at is not None else EXPIRED)
+    holder = queries.get_policyholder(session, row.policyholder_id)
+    return Redeemed(id=row.id, policyholder_id=row.policyholder_id, policyholder_name=holder.name if holder else "",
+                    topic=row.topic, claim_ref=row.claim_ref)
+
+
+def context_for_greeting(session: Session, handover_id: int, policyholder_id: int, *,
+                         now: Optional[datetime] = None) -> Optional[HandoverContext]:
+    """The context of a redeemed hand-over of this policyholder, once (it is marked greeted)."""
+    if not isinstance(handover_id, int) or isinstance(handover_id, bool):
+        return None
+    policyholder_id = _ph(policyholder_id)
+    row = session.execute(
+        select(HandoverLink).where(HandoverLink.id == handover_id, HandoverLink.policyholder_id == policyholder_id,
+                                   HandoverLink.used_at.is_not(None))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    marked = session.execute(
+        update(HandoverLink)
+        .where(HandoverLink.id == row.id, HandoverLink.greeted_at.is_(None))
+        .values(greeted_at=_now(now))
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:
+        return None
+    return HandoverContext(id=row.id, topic=row.topic, claim_ref=row.claim_ref)
+
+
+# --- the hand-over claim the web channel puts in the message metadata -----------------------
+
+def _claim_mac(settings: Settings, payload: Mapping[str, Any]) -> str:
+    body = json.dumps({"purpose": "handover", **payload}, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(settings.identity_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def sign_claim(settings: Settings, handover_id: int, policyholder_id: int, sender_id: str, *,
+               now: Optional[float] = None) -> dict:
+    """What the channel writes under ``metadata["handover"]`` for a token carrying a hand-over id."""
+    payload = {"handover_id": int(handover_id), "policyholder_id": int(policyholder_id), "sender_id": sender_id,
+               "iat": int(now if now is not None else time.time())}
+    return {**payload, "sig": _claim_mac(settings, payload)}
+
+
+def verify_claim(settings: Settings, metadata: Any, sender_id: str, policyholder_id: int, *,
+                 now: Optional[float] = None, max_age: int = CLAIM_MAX_AGE_SECONDS) -> Optional[int]:
+    """The hand-over id of a message's signed claim, for this conversation and policyholder; else None."""
+    claim = metadata.get(METADATA_KEY) if isinstance(metadata, Mapping) else None
+    if not isinstance(claim, Mapping):
+        return None
+    payload = {k: claim.get(k) for k in ("handover_id", "policyholder_id", "sender_id", "iat")}
+    sig = claim.get("sig")
+    if not isinstance(sig, str) or not hmac.compare_digest(sig, _claim_mac(settings, payload)):
+        return None
+    if payload["sender_id"] != sender_id or payload["policyholder_id"] != policyholder_id:
+        return None
+    current = now if now is not None else time.time()
+    if not isinstance(payload["iat"], int) or not (current - max_age <= payload["iat"] <= current + 60):
+        return None
+    return payload["handover_id"] if isinstance(payload["handover_id"], int) else None

@@ -1,0 +1,249 @@
+"""Agent → bot hand-over links through the running stack: API, socket, browser, and the logs.
+
+The link tokens created here are collected; the last test reads every server log of the stack and
+checks that none of them (nor the session tokens the page got for them) was ever written.
+"""
+import os
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.sio_client import converse, texts
+
+OWN_REF, FOREIGN_REF = "SIN-2021-000123", "SIN-2021-000456"
+SECRETS_SEEN = []  # every link token / session token of this module, for the log check
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUT = Path(__file__).resolve().parents[1] / "_out"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture()
+def agent_headers(stack):
+    from bot.auth import AUD_AGENT, issue_token
+    token = issue_token(stack.settings(), audience=AUD_AGENT, subject="agent:e2e", name="Agent E2E")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def create(stack, headers, **body):
+    payload = {"policyholder_id": 1, "topic": "claim_status", "claim_ref": OWN_REF, **body}
+    return requests.post(f"{stack.web_url}/api/agent/handovers", json=payload, headers=headers, timeout=10)
+
+
+def new_link(stack, headers, **body):
+    r = create(stack, headers, **body)
+    assert r.status_code == 201, r.text
+    link = r.json()["link"]
+    SECRETS_SEEN.append(link.split("#handover=", 1)[1])
+    return r.json()
+
+
+def redeem(stack, token):
+    return requests.post(f"{stack.web_url}/api/handover/redeem", json={"token": token}, timeout=10)
+
+
+# --- in process (no stack): the API module alone, its logs and its rate limit ---------------------
+
+@pytest.fixture()
+def api_store(tmp_path, monkeypatch):
+    """A migrated, seeded SQLite store; settings and the rate limiter rebuilt from the test's environment."""
+    import bot.settings as settings_module
+    from bot import ratelimit
+    from bot.store.db import get_engine, migrate
+    from bot.store.seed import seed_demo
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    for key, value in {"DATABASE_URL": url, "JWT_SECRET": "api-" + "a" * 44, "ASSISTANT_VAR_DIR": str(tmp_path),
+                       "RATE_LIMIT_API_IP": "6/600"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(settings_module, "_cached", None)
+    migrate(url)
+    seed_demo(get_engine(url))
+    ratelimit.reset_limiter()
+    yield url
+    ratelimit.reset_limiter()
+
+
+def test_api_logs_no_token_and_limits_redeem_attempts(api_store, caplog, monkeypatch):
+    import asyncio
+    import logging
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.auth import AUD_AGENT, issue_token
+    from bot.settings import get_settings
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "web"))
+    import handover_api
+
+    agent = {"Authorization": "Bearer " + issue_token(get_settings(), audience=AUD_AGENT, subject="agent:t")}
+
+    async def scenario():
+        app = web.Application()
+        handover_api.add_routes(app)
+        async with TestClient(TestServer(app)) as client:
+            created = await client.post("/api/agent/handovers", headers=agent,
+                                        json={"policyholder_id": 1, "topic": "fees"})
+            token = (await created.json())["link"].split("#handover=", 1)[1]
+            statuses = []
+            for _ in range(5):  # 1 creation + 5 redeems = 6 calls: all within the allowance
+                statuses.append((await client.post("/api/handover/redeem", json={"token": token})).status)
+            over = await client.post("/api/handover/redeem", json={"token": token})
+            return token, statuses, over.status, await over.json()
+
+    with caplog.at_level(logging.DEBUG):
+        token, statuses, over_status, over_body = asyncio.run(scenario())
+    assert statuses == [200, 410, 410, 410, 410]
+    assert over_status == 429 and over_body["error"]
+    assert "hand-over" in caplog.text and "refused (used)" in caplog.text
+    assert token not in caplog.text and token.split(".")[2] not in caplog.text
+
+
+# --- through the running stack ----------------------------------------------------------------
+
+def test_agent_creates_a_link_with_sms_and_email(stack, agent_headers):
+    body = new_link(stack, agent_headers)
+    link = body["link"]
+    assert link.startswith(stack.web_url + "/#handover=")
+    token = link.split("#handover=", 1)[1]
+    assert token not in urllib.parse.urlsplit(link).path + urllib.parse.urlsplit(link).query  # fragment only
+    assert link in body["sms"] and link in body["email"]["body"] and OWN_REF in body["email"]["subject"]
+    assert body["policyholder"] == {"id": 1, "name": "Menuiserie Durand SARL"}
+    assert body["expires_in"] == 900
+
+
+def test_creation_needs_an_agent_token_and_an_owned_claim(stack, agent_headers, token_for):
+    assert create(stack, {}).status_code == 401
+    policyholder = {"Authorization": f"Bearer {token_for(1)}"}
+    assert create(stack, policyholder).status_code == 401
+    refused = create(stack, agent_headers, claim_ref=FOREIGN_REF)  # company 3's claim for company 1
+    assert refused.status_code == 422 and "pas un dossier de ce client" in refused.json()["error"]
+    assert create(stack, agent_headers, topic="weather").status_code == 422
+    assert create(stack, agent_headers, policyholder_id=99999).status_code == 404
+
+
+def test_link_redeems_once_then_is_refused_politely(stack, agent_headers):
+    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    first = redeem(stack, token)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    SECRETS_SEEN.append(body["token"])
+    assert (body["policyholder_id"], body["topic"], body["claim_ref"]) == (1, "claim_status", OWN_REF)
+    assert body["init_payload"] == "/handover_greet"
+    second = redeem(stack, token)
+    assert second.status_code == 410 and second.json()["reason"] == "used"
+    assert "déjà servi" in second.json()["error"] and "Connectez-vous" in second.json()["error"]
+
+
+def test_forged_or_foreign_tokens_are_refused(stack, agent_headers, token_for):
+    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    head, payload, sig = token.split(".")
+    tampered = redeem(stack, f"{head}.{payload}.{sig[::-1]}")
+    assert tampered.status_code == 401 and tampered.json()["reason"] == "invalid"
+    assert redeem(stack, token_for(1)).status_code == 401          # a sign-in token is no hand-over link
+    assert requests.post(f"{stack.web_url}/api/handover/redeem", data="x", timeout=10).status_code == 415
+    assert redeem(stack, token).status_code == 200                  # the genuine link was not spent
+
+
+def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_headers):
+    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    session_token = redeem(stack, token).json()["token"]
+    SECRETS_SEEN.append(session_token)
+    replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{FOREIGN_REF}"}}', "/handover_greet"],
+                       token=session_token, connect_token=session_token, timeout=40, quiet=1.5)
+    greeting = texts(replies[0])
+    assert f"Votre conseiller m'a transmis votre question sur le dossier {OWN_REF}" in greeting
+    assert "€" in greeting and FOREIGN_REF not in greeting  # the injected entity does nothing
+    assert "conseiller m'a transmis" not in texts(replies[1])  # once per hand-over
+
+
+def test_plain_sign_in_token_gets_no_handover_context(stack, token_for):
+    replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{OWN_REF}"}}'], token=token_for(1),
+                       connect_token=token_for(1), timeout=30)
+    assert "conseiller m'a transmis" not in texts(replies[0]) and "€" not in texts(replies[0])
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_browser_opens_the_link_then_a_reused_link_is_refused(stack, agent_headers):
+    from playwright.sync_api import sync_playwright
+    link = new_link(stack, agent_headers)["link"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_context(locale="fr-FR").new_page()
+            page.goto(link)
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.rw-response'))"
+                ".some(e => e.innerText.includes(\"m'a transmis votre question\"))", timeout=60000)
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.rw-response')).some(e => e.innerText.includes('€'))",
+                timeout=30000)
+            conversation = "\n".join(page.locator(".rw-response").all_inner_texts())
+            assert OWN_REF in conversation
+            assert "handover" not in page.url and "Menuiserie Durand" in page.inner_text("#company")
+            session_token = page.evaluate("() => sessionStorage.getItem('ai_token')")
+            SECRETS_SEEN.append(session_token)
+            # the same link again, in another browser context: polite refusal and the normal sign-in
+            again = browser.new_context(locale="fr-FR").new_page()
+            again.goto(link)
+            again.wait_for_selector("#signin-error:not([hidden])", timeout=15000)
+            assert "déjà servi" in again.inner_text("#signin-error")
+            assert again.is_visible("#login") and not again.is_visible("#signed-in")
+            assert "handover" not in again.url
+        finally:
+            browser.close()
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_agent_desk_creates_the_link_the_customer_opens(stack):
+    """Two pages: the agent signs in on the desk and creates the link; the customer opens it."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            desk = browser.new_context(locale="fr-FR").new_page()
+            desk.goto(f"{stack.web_url}/agent/")
+            desk.locator("#agent option").first.wait_for(state="attached", timeout=15000)
+            desk.click("#agent-login")
+            desk.wait_for_selector("#handover-topic option[value='fees']", state="attached", timeout=15000)
+            desk.fill("#handover-policyholder", "1")
+            desk.select_option("#handover-topic", "fees")
+            desk.click("#handover-submit")
+            desk.wait_for_selector("#handover-link", timeout=15000)
+            link = desk.input_value("#handover-link")
+            SECRETS_SEEN.append(link.split("#handover=", 1)[1])
+            assert link.startswith(stack.web_url + "/#handover=")
+            assert link in desk.input_value("#handover-sms")
+            assert "Menuiserie Durand" in desk.inner_text("#handover-result")
+            OUT.mkdir(exist_ok=True)
+            desk.screenshot(path=str(OUT / "agent-handover.png"), full_page=True)
+            # a claim of another company is refused in the desk
+            desk.fill("#handover-claim", FOREIGN_REF)
+            desk.click("#handover-submit")
+            desk.wait_for_selector("#handover-error:not([hidden])", timeout=15000)
+            assert "pas un dossier de ce client" in desk.inner_text("#handover-error")
+
+            customer = browser.new_context(locale="fr-FR").new_page()
+            customer.goto(link)
+            customer.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.rw-response'))"
+                ".some(e => e.innerText.includes('question sur vos frais'))", timeout=60000)
+            customer.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.rw-response')).some(e => e.innerText.includes('€'))",
+                timeout=30000)
+            assert "handover" not in customer.url
+            customer.screenshot(path=str(OUT / "chat-handover.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_no_log_line_contains_a_link_or_session_token(stack):
+    assert len(SECRETS_SEEN) >= 5, "the tests above did not run"
+    logs = {p.name: p.read_text(errors="replace") for p in stack.var_dir.glob("*.log")}
+    assert {"actions.log", "rasa.log", "web.log"} <= set(logs)
+    assert "hand-over" in logs["web.log"]  # the web server did log the hand-overs (without tokens)
+    for name, text in logs.items():
+        for secret in SECRETS_SEEN:
+            assert secret not in text, f"a token appears in {name}"
+            assert secret.split(".")[2] not in text, f"a token signature appears in {name}"

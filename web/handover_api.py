@@ -1,0 +1,180 @@
+"""Web API of agent → bot hand-over links (registered by web/server.py).
+
+- ``POST /api/agent/handovers`` (``Authorization: Bearer <agent token>``; the agent desk, or the
+  telephony system with an agent-audience token) with ``{"policyholder_id": 1, "topic":
+  "claim_status", "claim_ref": "SIN-2021-000123"}`` (``claim_ref`` optional; it must be one of that
+  policyholder's claims) -> 201 ``{"link", "expires_at", "expires_in", "sms", "email": {"subject",
+  "body"}, "policyholder": {"id", "name"}, "topic", "claim_ref"}``.
+- ``GET /api/agent/handover-topics`` -> the topics the desk offers (value + French label).
+- ``POST /api/handover/redeem`` with ``{"token": "..."}`` (read by the page from the link's
+  fragment, never from a URL the server sees) -> 200 ``{"token", "expires_in", "name",
+  "policyholder_id", "topic", "claim_ref", "init_payload"}`` where ``token`` is an ordinary
+  policyholder token carrying the hand-over id; or 410 (used, expired) / 401 (forged, unknown)
+  with a polite French ``error`` and a ``reason``.
+
+Tokens never reach a log line: the server logs the outcome and the hand-over id only, and the
+link token travels in a URL fragment and a JSON body (no access log is written either).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from aiohttp import web
+
+from bot import handover, ratelimit
+from bot.auth import AUD_AGENT, AuthError, issue_policyholder_token, verify_token
+from bot.settings import get_settings
+from bot.store.db import get_engine, session_scope
+from bot.wording import handover as wording
+
+logger = logging.getLogger("web.handover")
+NO_STORE = {"Cache-Control": "no-store"}
+MAX_BODY = 8192
+GREET_PAYLOAD = "/handover_greet"
+
+
+def _json_error(status: int, message: str, **extra) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status, headers=NO_STORE)
+
+
+def _agent(request: web.Request):
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    try:
+        principal = verify_token(get_settings(), header[7:].strip(), audience=AUD_AGENT)
+    except AuthError:
+        return None
+    # same rule as the agent desk (bot/handoff/desk.py): agent subjects are "agent:<id>"
+    return principal if principal.subject.startswith("agent:") and len(principal.subject) <= 120 else None
+
+
+async def _body(request: web.Request):
+    """The JSON object of the request, or an error response."""
+    if request.content_type != "application/json":
+        return None, _json_error(415, wording.request_error("not_json"))
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None, _json_error(413, wording.request_error("too_large"))
+    try:
+        payload = json.loads(await request.text())
+    except (ValueError, UnicodeDecodeError):
+        return None, _json_error(400, wording.request_error("bad_json"))
+    if not isinstance(payload, dict):
+        return None, _json_error(400, wording.agent_error("bad_request"))
+    return payload, None
+
+
+async def _rate_limited(request: web.Request):
+    """A 429 (French message, Retry-After) past the per-IP allowance of web API calls (bot/ratelimit.py), else None."""
+    decision = await ratelimit.get_limiter().acheck(
+        ("api_ip", ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))))
+    if decision:
+        return None
+    body, headers = ratelimit.http_refusal(decision)
+    return web.json_response(body, status=429, headers=headers)
+
+
+def _base_url(request: web.Request) -> str:
+    configured = get_settings().handover_link_base
+    return configured or f"{request.scheme}://{request.host}"
+
+
+def _create(policyholder_id: int, topic: str, claim_ref, created_by: str):
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        return handover.create(session, settings, policyholder_id=policyholder_id, topic=topic,
+                               claim_ref=claim_ref, created_by=created_by)
+
+
+async def create_handover(request: web.Request) -> web.Response:
+    limited = await _rate_limited(request)
+    if limited is not None:
+        return limited
+    agent = _agent(request)
+    if agent is None:
+        return _json_error(401, wording.agent_error("sign_in"))
+    payload, error = await _body(request)
+    if error is not None:
+        return error
+    ph, topic, claim_ref = payload.get("policyholder_id"), payload.get("topic"), payload.get("claim_ref")
+    if isinstance(ph, str) and ph.strip().isdigit():
+        ph = int(ph.strip())
+    if isinstance(ph, bool) or not isinstance(ph, int) or not isinstance(topic, str) \
+            or not (claim_ref is None or isinstance(claim_ref, str)):
+        return _json_error(400, wording.agent_error("bad_request"))
+    try:
+        created = await asyncio.to_thread(_create, ph, topic, claim_ref, agent.subject)
+    except handover.HandoverError as exc:
+        status = 404 if exc.reason == handover.UNKNOWN_POLICYHOLDER else 422
+        return _json_error(status, wording.agent_error(exc.reason), reason=exc.reason)
+    except Exception:  # noqa: BLE001 - the desk must say something useful
+        logger.exception("hand-over creation failed")
+        return _json_error(503, wording.unavailable())
+    minutes = max(1, get_settings().handover_ttl_seconds // 60)
+    link = handover.link_url(_base_url(request), created.token)
+    logger.info("hand-over %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
+                created.policyholder_id, created.topic)
+    return web.json_response({
+        "id": created.id,
+        "link": link,
+        "expires_at": created.expires_at.isoformat(),
+        "expires_in": get_settings().handover_ttl_seconds,
+        "sms": wording.sms(link, minutes),
+        "email": wording.email(link, minutes, created.claim_ref),
+        "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
+        "topic": created.topic,
+        "claim_ref": created.claim_ref,
+    }, status=201, headers=NO_STORE)
+
+
+async def topics(request: web.Request) -> web.Response:
+    if _agent(request) is None:
+        return _json_error(401, wording.agent_error("sign_in"))
+    return web.json_response({"topics": [{"value": k, "label": v} for k, v in wording.TOPIC_CHOICES.items()]},
+                             headers=NO_STORE)
+
+
+def _redeem(token):
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        redeemed = handover.redeem(session, settings, token)
+    session_token = issue_policyholder_token(settings, redeemed.policyholder_id, name=redeemed.policyholder_name,
+                                             handover_id=redeemed.id)
+    return redeemed, session_token
+
+
+async def redeem(request: web.Request) -> web.Response:
+    limited = await _rate_limited(request)
+    if limited is not None:
+        return limited
+    payload, error = await _body(request)
+    if error is not None:
+        return error
+    token = payload.get("token")
+    try:
+        redeemed, session_token = await asyncio.to_thread(_redeem, token)
+    except handover.HandoverError as exc:
+        logger.info("hand-over link refused (%s)", exc.reason)
+        status = 410 if exc.reason in (handover.USED, handover.EXPIRED) else 401
+        return _json_error(status, wording.refused(exc.reason), reason=exc.reason)
+    except Exception:  # noqa: BLE001
+        logger.exception("hand-over redeem failed")
+        return _json_error(503, wording.unavailable())
+    logger.info("hand-over %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
+    return web.json_response({
+        "token": session_token,
+        "expires_in": get_settings().token_ttl_seconds,
+        "name": redeemed.policyholder_name,
+        "policyholder_id": redeemed.policyholder_id,
+        "topic": redeemed.topic,
+        "claim_ref": redeemed.claim_ref,
+        "init_payload": GREET_PAYLOAD,
+    }, headers=NO_STORE)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/agent/handovers", create_handover)
+    app.router.add_get("/api/agent/handover-topics", topics)
+    app.router.add_post("/api/handover/redeem", redeem)
