@@ -16,10 +16,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.claims import _status_or_choices
-from actions.common import identity, latest_user_metadata, say, store_call
+from actions.common import audited_call, identity, latest_user_metadata, say, store_call
 from actions.fees import _fees
 from actions.indemnity import advance_data, inputs_for
 from bot import handover
+from bot.auth import Identity
 from bot.indemnity import estimate
 from bot.settings import get_settings
 from bot.store import queries
@@ -41,8 +42,8 @@ def _claim_slot(ref: Optional[str]) -> List[Dict]:
     return [SlotSet("claim_ref", ref)] if ref else []
 
 
-async def _claim_status(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
-    result = await store_call(dispatcher, _status_or_choices, ph, ref)
+async def _claim_status(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
+    result = await audited_call(dispatcher, who, _status_or_choices, ref, requested=("claim", ref) if ref else None)
     if result is None:
         return []
     view, page = result
@@ -50,7 +51,7 @@ async def _claim_status(dispatcher: CollectingDispatcher, ph: int, ref: Optional
         say(dispatcher, claims_wording.claim_status(view) if view else claims_wording.claim_not_found(ref))
         return _claim_slot(view.ref if view else None)
     if page.total == 1:
-        only = await store_call(dispatcher, queries.claim_by_ref, ph, page.items[0].ref)
+        only = await audited_call(dispatcher, who, queries.claim_by_ref, page.items[0].ref)
         if only is not None:
             say(dispatcher, claims_wording.claim_status(only))
             return _claim_slot(only.ref)
@@ -66,8 +67,8 @@ def _guarantee_data(session, ph: int, ref: Optional[str]):
     return None, queries.limits(session, ph)
 
 
-async def _guarantee(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
-    found = await store_call(dispatcher, _guarantee_data, ph, ref)
+async def _guarantee(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
+    found = await audited_call(dispatcher, who, _guarantee_data, ref, requested=("claim", ref) if ref else None)
     if found is None:
         return []
     lookup, views = found
@@ -78,21 +79,21 @@ async def _guarantee(dispatcher: CollectingDispatcher, ph: int, ref: Optional[st
     return _claim_slot(ref)
 
 
-async def _fees_answer(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
-    found = await store_call(dispatcher, _fees, ph, None)
+async def _fees_answer(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
+    found = await audited_call(dispatcher, who, _fees, None)
     if found is not None:
         terms, view = found
         say(dispatcher, fees_wording.my_fees(terms, view, period=False))
     return _claim_slot(ref)
 
 
-async def _cap(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+async def _cap(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
     say(dispatcher, cap_wording.overview_reply(date.today()))  # its buttons start the eligibility form
     return _claim_slot(ref)
 
 
-async def _indemnification(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
-    data = await store_call(dispatcher, advance_data, ph, ref)
+async def _indemnification(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
+    data = await audited_call(dispatcher, who, advance_data, ref, requested=("claim", ref) if ref else None)
     if data is None:
         return []
     terms, claim, limit, _open_refs = data
@@ -109,7 +110,7 @@ async def _indemnification(dispatcher: CollectingDispatcher, ph: int, ref: Optio
     return []
 
 
-async def _declaration(dispatcher: CollectingDispatcher, ph: int, ref: Optional[str]) -> List[Dict]:
+async def _declaration(dispatcher: CollectingDispatcher, who: Identity, ref: Optional[str]) -> List[Dict]:
     say(dispatcher, wording.declare_next())  # its button starts the declaration form
     return []
 
@@ -145,4 +146,4 @@ class ActionHandoverGreet(Action):
             dispatcher.utter_message(response="utter_greet")
             return []
         say(dispatcher, wording.greeting(context.topic, context.claim_ref))
-        return await TOPIC_ANSWERS[context.topic](dispatcher, who.policyholder_id, context.claim_ref)
+        return await TOPIC_ANSWERS[context.topic](dispatcher, who, context.claim_ref)

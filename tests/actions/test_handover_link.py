@@ -139,3 +139,21 @@ def test_indemnification_on_an_open_claim_gives_its_estimate(store):
     assert f"sur votre indemnité, pour le dossier {open_ref}" in answer
     assert len(messages) >= 3 and "€" in answer  # the intro on advance payment, then the estimate
     assert any(e.get("name") == "claim_ref" and e.get("value") == open_ref for e in events)
+
+
+def test_the_greeting_answer_is_audited(store):
+    """The claim read for the hand-over greeting writes an audit row like any claim-status read."""
+    from sqlalchemy import select
+
+    from bot.settings import get_settings
+    from bot.store.db import get_engine, session_scope
+    from bot.store.models import AuditEntry
+
+    def rows():
+        with session_scope(get_engine(get_settings().database_url)) as s:
+            return [(e.who, e.policyholder_id, e.action) for e in s.execute(select(AuditEntry).where(
+                AuditEntry.object_type == "claim", AuditEntry.object_id == OWN_REF)).scalars()]
+    before = rows()
+    greet(_tracker(_handover()))
+    after = rows()
+    assert len(after) == len(before) + 1 and after[-1][1:] == (1, "read")
