@@ -10,7 +10,7 @@ import asyncio
 
 from aiohttp import web
 
-from bot import linking
+from bot import linking, ratelimit
 from bot.auth import AUD_POLICYHOLDER, AuthError, verify_token
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
@@ -37,8 +37,21 @@ def _unauthorized() -> web.Response:
     return web.json_response({"error": "Connectez-vous d'abord."}, status=401, headers=NO_STORE)
 
 
+def _too_many(decision: ratelimit.Decision) -> web.Response:
+    body, headers = ratelimit.http_refusal(decision)
+    return web.json_response(body, status=429, headers={**headers, **NO_STORE})
+
+
+def _ip(request: web.Request) -> str:
+    return ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))
+
+
 async def link_code(request: web.Request) -> web.Response:
     who = _principal(request)
+    limited = await ratelimit.get_limiter().acheck(
+        ("link_code_ip", _ip(request)), ("link_code_identity", who.policyholder_id if who else None))
+    if not limited:
+        return _too_many(limited)
     if who is None:
         return _unauthorized()
     issued = await asyncio.to_thread(_db, linking.issue_code, get_settings().identity_secret,
@@ -47,6 +60,9 @@ async def link_code(request: web.Request) -> web.Response:
 
 
 async def list_links(request: web.Request) -> web.Response:
+    limited = await ratelimit.get_limiter().acheck(("api_ip", _ip(request)))
+    if not limited:
+        return _too_many(limited)
     who = _principal(request)
     if who is None:
         return _unauthorized()
@@ -58,12 +74,17 @@ async def list_links(request: web.Request) -> web.Response:
 
 
 async def revoke(request: web.Request) -> web.Response:
+    limited = await ratelimit.get_limiter().acheck(("api_ip", _ip(request)))
+    if not limited:
+        return _too_many(limited)
     who = _principal(request)
     if who is None:
         return _unauthorized()
     try:
         link_id = int(request.match_info["link_id"])
     except ValueError:
+        return web.json_response({"error": "Lien inconnu."}, status=404)
+    if not 0 < link_id < 2**31:  # a huge id overflowed the database driver (HTTP 500)
         return web.json_response({"error": "Lien inconnu."}, status=404)
     done = await asyncio.to_thread(_db, linking.revoke_link, who.policyholder_id, link_id)
     if not done:

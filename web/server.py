@@ -23,6 +23,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import ratelimit  # noqa: E402
 from bot.auth import issue_policyholder_token  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from bot.store import queries  # noqa: E402
@@ -89,6 +90,39 @@ async def demo_accounts(_: web.Request) -> web.Response:
     return web.json_response({"accounts": accounts})
 
 
+def client_ip(request: web.Request) -> str:
+    return ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))
+
+
+def too_many(decision: ratelimit.Decision) -> web.Response:
+    body, headers = ratelimit.http_refusal(decision)
+    return web.json_response(body, status=429, headers=headers)
+
+
+# sign-in endpoints limited per client IP (the agent desk's demo sign-in too), before the body is read
+SIGN_IN_PATHS = frozenset({"/api/demo-login", "/api/agent/demo-login"})
+
+
+@web.middleware
+async def sign_in_rate_limit(request: web.Request, handler):
+    if request.method == "POST" and request.path in SIGN_IN_PATHS:
+        limited = await ratelimit.get_limiter().acheck(("login_ip", client_ip(request)))
+        if not limited:
+            return too_many(limited)
+    return await handler(request)
+
+
+@web.middleware
+async def malformed_json_guard(request: web.Request, handler):
+    """A JSON body nested thousands of levels deep makes ``json.loads`` raise RecursionError (not
+    ValueError) in whichever handler parses it: answer 400 like any malformed body, never 500."""
+    try:
+        return await handler(request)
+    except RecursionError:
+        logger.info("absurdly nested request body refused on %s", request.path)
+        return _error(400, "Le corps de la requête n'est pas du JSON valide.")
+
+
 async def demo_login(request: web.Request) -> web.Response:
     if request.content_type != "application/json":
         return _error(415, "Envoyez un corps JSON (Content-Type: application/json).")
@@ -101,6 +135,9 @@ async def demo_login(request: web.Request) -> web.Response:
     ph = payload.get("policyholder_id") if isinstance(payload, dict) else None
     if isinstance(ph, bool) or not isinstance(ph, int):
         return _error(400, "Indiquez « policyholder_id », un nombre entier.")
+    limited = await ratelimit.get_limiter().acheck(("login_account", ph))
+    if not limited:
+        return too_many(limited)
     try:
         result = await asyncio.to_thread(_login, ph)
     except Exception:  # noqa: BLE001
@@ -112,7 +149,7 @@ async def demo_login(request: web.Request) -> web.Response:
 
 
 def make_app() -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[malformed_json_guard, sign_in_rate_limit])
     app.router.add_get("/", index)
     app.router.add_get("/static/webchat.js", webchat_js)
     app.router.add_static("/static/", WEB / "static")
@@ -122,6 +159,12 @@ def make_app() -> web.Application:
     from link_api import add_routes as add_link_routes  # messaging-channel account linking
 
     add_link_routes(app)
+    from agent_api import add_routes as add_agent_routes  # the agent desk (/agent/, /api/agent/*)
+
+    add_agent_routes(app)
+    from handover_api import add_routes as add_handover_routes  # agent → bot hand-over links
+
+    add_handover_routes(app)
     return app
 
 
@@ -130,7 +173,9 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=get_settings().web_port)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(levelname)s %(message)s")
+    from bot import logmask
+
+    logmask.configure("web")  # masked records (tokens, phones, e-mails, IBANs...), LOG_FORMAT=json for JSON lines
     web.run_app(make_app(), host=args.host, port=args.port, print=None, access_log=None)
 
 

@@ -31,8 +31,9 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot import linking
+from bot import linking, ratelimit
 from bot.auth import Identity, sign_identity
+from bot.channels.resilience import handle_guarded
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,16 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
     if not text:
         return
     code = linking.parse_code(text)
+    account = f"{channel}:{user_digest(channel, channel_user)}"
+    limiter = ratelimit.get_limiter()
+    limited = await limiter.acheck(("link_redeem" if code is not None else "messages_identity", account))
+    if not limited:
+        logger.info("rate limit on %s (%s)", channel, limited.scope)
+        if await limiter.acheck(("limit_notice", account)):
+            from bot.wording.core import rate_limited
+
+            await output.send_plain(rate_limited().as_message()["text"])
+        return
     if code is not None:
         try:
             result = await asyncio.to_thread(_db_call, linking.redeem_code, channel, channel_user, code)
@@ -152,8 +163,8 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
         text = chosen
     sender_id = sender_id_for(channel, channel_user, link)
     output.linked = link is not None
-    await on_new_message(UserMessage(text, output, sender_id, input_channel=channel,
-                                     metadata=metadata_for(channel, link, sender_id)))
+    await handle_guarded(on_new_message, UserMessage(text, output, sender_id, input_channel=channel,
+                                                     metadata=metadata_for(channel, link, sender_id)))
 
 
 # --- outbound --------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ class LinkedMessengerInput(FacebookInput):
                 return response.text("forbidden", status=403)
             try:
                 payload = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
                 return response.text("bad request", status=400)
             for entry in payload.get("entry") or [] if isinstance(payload, dict) else []:
                 for event in (entry.get("messaging") or []) if isinstance(entry, dict) else []:

@@ -14,9 +14,17 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.secure_socketio import MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id
+from bot import ratelimit
+from bot.channels.resilience import handle_guarded
+from bot.channels.secure_socketio import (MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id,
+                                          message_limit_key)
 
 CHANNEL_NAME = "rest"
+
+
+def _too_many(decision: ratelimit.Decision) -> Any:
+    body, headers = ratelimit.http_refusal(decision)
+    return response.json(body, status=429, headers=headers)
 
 
 class SecureRestInput(RestInput):
@@ -33,9 +41,13 @@ class SecureRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            ip = ratelimit.client_ip(request.remote_addr or request.ip, request.headers.get("X-Forwarded-For"))
+            limited = await ratelimit.get_limiter().acheck(("messages_ip", ip))
+            if not limited:
+                return _too_many(limited)
             try:
                 payload = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
                 return response.json({"error": "Le corps de la requête doit être du JSON valide."}, status=400)
             if not isinstance(payload, dict):
                 return response.json({"error": "Le corps doit être un objet JSON."}, status=400)
@@ -53,8 +65,12 @@ class SecureRestInput(RestInput):
             if token and principal is None:
                 return response.json({"error": "Jeton invalide ou expiré."}, status=401)
             sender_id = conversation_id(principal, sender, CHANNEL_NAME)
+            limited = await ratelimit.get_limiter().acheck(
+                ("messages_identity", message_limit_key(principal, sender_id)))
+            if not limited:
+                return _too_many(limited)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text.replace("\x00", ""), collector, sender_id,
+            await handle_guarded(on_new_message, UserMessage(text.replace("\x00", ""), collector, sender_id,
                                              input_channel=CHANNEL_NAME,
                                              metadata=channel_metadata(principal, status, sender_id)))
             return response.json(collector.messages)

@@ -27,6 +27,9 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import response
 from socketio import AsyncServer
 
+from bot import ratelimit
+from bot.channels.resilience import handle_guarded
+from bot import handover
 from bot.auth import AUD_POLICYHOLDER, AuthError, Identity, sign_identity, verify_token
 from bot.settings import get_settings
 
@@ -64,19 +67,36 @@ def conversation_id(principal: Any, session_id: str, channel: str = CHANNEL_NAME
     return f"{channel}-anon-{digest}"
 
 
+def peer_ip(environ: Optional[Dict[str, Any]]) -> str:
+    """The client IP of a socket.io connection (engineio's Sanic driver puts the request in the environ)."""
+    request = (environ or {}).get("sanic.request")
+    peer = (getattr(request, "remote_addr", "") or getattr(request, "ip", "")) if request is not None else ""
+    return ratelimit.client_ip(peer or None, (environ or {}).get("HTTP_X_FORWARDED_FOR"))
+
+
+def message_limit_key(principal: Any, sender_id: str) -> str:
+    """Whose allowance a message uses: the verified policyholder, else the (anonymous) conversation."""
+    return f"ph:{principal.policyholder_id}" if principal is not None else f"conv:{sender_id}"
+
+
 def channel_metadata(principal: Any, auth_status: str, sender_id: str) -> Dict[str, Any]:
     metadata: Dict[str, Any] = {"auth_status": auth_status, "channel": CHANNEL_NAME}
     if principal is not None:
         identity = Identity(policyholder_id=principal.policyholder_id, channel=CHANNEL_NAME,
                             user_id=principal.user_id, name=principal.name)
         metadata["identity"] = sign_identity(get_settings(), identity, sender_id)
+        if getattr(principal, "handover_id", None) is not None:  # opened from an agent's hand-over link
+            metadata[handover.METADATA_KEY] = handover.sign_claim(get_settings(), principal.handover_id,
+                                                                  principal.policyholder_id, sender_id)
     return metadata
 
 
 class SecureSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
-        return "secure_socketio"
+        # Same name as the ``input_channel`` of its messages, so that Rasa's ``output_channel=latest``
+        # (HTTP API, used by the agent desk) finds this channel and reaches the person's socket room.
+        return CHANNEL_NAME
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=64 * 1024)
@@ -90,12 +110,12 @@ class SecureSocketIOInput(SocketIOInput):
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             principal, status = check_token(_token_from(environ, auth))
-            await sio.save_session(sid, {"connect_status": status}, namespace=self.namespace)
+            await sio.save_session(sid, {"connect_status": status, "ip": peer_ip(environ)}, namespace=self.namespace)
             logger.debug("socket %s connected (auth: %s)", sid, status)
             return True  # anonymous visitors may still ask general questions
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not isinstance(session_id, str) or not _SESSION_RE.match(session_id):
                 session_id = uuid.uuid4().hex
@@ -105,7 +125,7 @@ class SecureSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:  # an empty emit carries no data
             if not isinstance(data, dict):
                 return
             session = await sio.get_session(sid, namespace=self.namespace)
@@ -123,6 +143,13 @@ class SecureSocketIOInput(SocketIOInput):
             joined = sio.enter_room(sid, sender_id, namespace=self.namespace)
             if inspect.isawaitable(joined):  # a coroutine in recent python-socketio
                 await joined
+            limited = await ratelimit.get_limiter().acheck(
+                ("messages_ip", session.get("ip")), ("messages_identity", message_limit_key(principal, sender_id)))
+            if not limited:
+                from bot.wording.core import rate_limited
+
+                await sio.emit(self.bot_message_evt, rate_limited().as_message(), room=sid, namespace=self.namespace)
+                return
             text = data.get("message", "")
             if not isinstance(text, str):
                 text = ""
@@ -134,6 +161,6 @@ class SecureSocketIOInput(SocketIOInput):
                 input_channel=CHANNEL_NAME,
                 metadata=channel_metadata(principal, status, sender_id),
             )
-            await on_new_message(message)
+            await handle_guarded(on_new_message, message)  # an answer in bounded time, even on faults
 
         return blueprint

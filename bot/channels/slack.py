@@ -91,7 +91,9 @@ class LinkedSlackInput(SlackInput):
                 raw = parse_qs(body.decode("utf-8", "replace")).get("payload", ["{}"])[0]
                 try:
                     payload = json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
+                    return response.text("bad request", status=400)
+                if not isinstance(payload, dict):
                     return response.text("bad request", status=400)
                 actions = payload.get("actions") or []
                 if payload.get("type") == "block_actions" and actions:
@@ -101,7 +103,9 @@ class LinkedSlackInput(SlackInput):
             else:
                 try:
                     payload = json.loads(body)
-                except (ValueError, UnicodeDecodeError):
+                except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
+                    return response.text("bad request", status=400)
+                if not isinstance(payload, dict):
                     return response.text("bad request", status=400)
                 if payload.get("type") == "url_verification":
                     return response.json({"challenge": payload.get("challenge")})

@@ -80,7 +80,7 @@ class LinkedTelegramInput(TelegramInput):
                 return response.text("forbidden", status=403)
             try:
                 update = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
                 return response.text("bad request", status=400)
             if not isinstance(update, dict):
                 return response.text("bad request", status=400)

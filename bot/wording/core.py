@@ -1,6 +1,7 @@
 """Wording shared by every topic: sign-in, errors, fallback, offer of a person."""
 from __future__ import annotations
 
+from bot.wording.format import typo
 from bot.wording.reply import Button, Reply
 
 HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
@@ -29,6 +30,13 @@ TEMPLATES = {
     "message_too_long": (
         "Votre message est très long. Pouvez-vous me dire en une ou deux phrases ce que vous cherchez ?"
     ),
+    "rate_limited": (
+        "Vous m'envoyez beaucoup de messages en peu de temps. "
+        "Attendez une minute, puis écrivez-moi à nouveau. Je reste là."
+    ),
+    "too_many_requests": (
+        "Trop de demandes en peu de temps. Réessayez dans {seconds} secondes."
+    ),
 }
 
 
@@ -53,3 +61,13 @@ def fallback_rephrase(suggestions) -> Reply:
 
 def fallback_human() -> Reply:
     return Reply(TEMPLATES["fallback_human"], [HUMAN_BUTTON])
+
+
+def rate_limited() -> Reply:
+    """Chat answer to a person who sends messages faster than the limit allows."""
+    return Reply(TEMPLATES["rate_limited"])
+
+
+def too_many_requests(seconds: int) -> str:
+    """HTTP 429 message (web page, link API, REST channel)."""
+    return typo(TEMPLATES["too_many_requests"].format(seconds=max(1, int(seconds))))
