@@ -23,8 +23,18 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _secret_from_file(path: Path) -> str:
-    """Read the local JWT secret, generating it once (untracked file, mode 0600)."""
+    """Read a local secret (JWT secret, Rasa API token), generating it once (untracked file, mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         value = path.read_text(encoding="utf-8").strip()
@@ -51,6 +61,18 @@ class Settings:
     web_port: int = 8080
     public_host: str = "localhost"
     timezone: str = "Europe/Paris"
+    # Rasa's HTTP API (enabled with --enable-api --auth-token): only server-side code uses it
+    # (the agent desk); the browser never sees the token.
+    rasa_api_token: str = field(default="", repr=False)
+    rasa_api_url: str = ""
+    agent_token_ttl_seconds: int = 14400
+    agent_demo_login: bool = True
+    handover_ttl_seconds: int = 900
+    handover_link_base: str = ""
+    retention_days: int = 90
+    audit_retention_days: int = 365
+    purge_interval_hours: float = 24.0
+    purge_first_delay_seconds: float = 60.0
 
     @property
     def rasa_url(self) -> str:
@@ -83,6 +105,16 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         web_port=_int(env, "WEB_PORT", 8080),
         public_host=env.get("PUBLIC_HOST") or "localhost",
         timezone=env.get("ASSISTANT_TZ") or "Europe/Paris",
+        rasa_api_token=env.get("RASA_API_TOKEN") or _secret_from_file(var_dir / "rasa_api_token"),
+        rasa_api_url=(env.get("RASA_API_URL") or f"http://127.0.0.1:{_int(env, 'RASA_PORT', 5005)}").rstrip("/"),
+        agent_token_ttl_seconds=_int(env, "AGENT_TOKEN_TTL_SECONDS", 14400),
+        agent_demo_login=(env.get("AGENT_DEMO_LOGIN") or "1").strip().lower() not in ("0", "false", "no", "off"),
+        handover_ttl_seconds=_int(env, "HANDOVER_TTL_SECONDS", 900),
+        handover_link_base=(env.get("HANDOVER_LINK_BASE_URL") or "").rstrip("/"),
+        retention_days=_int(env, "RETENTION_DAYS", 90),
+        audit_retention_days=_int(env, "AUDIT_RETENTION_DAYS", 365),
+        purge_interval_hours=_float(env, "PURGE_INTERVAL_HOURS", 24.0),
+        purge_first_delay_seconds=_float(env, "PURGE_FIRST_DELAY_SECONDS", 60.0),
     )
 
 

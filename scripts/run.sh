@@ -9,6 +9,10 @@ export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
 mkdir -p var/logs
 ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
 CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
+# Rasa's HTTP API is enabled for the agent desk (web server only; the browser never sees the token):
+# RASA_API_TOKEN from the environment, or generated once into var/rasa_api_token (0600).
+RASA_API_TOKEN="${RASA_API_TOKEN:-$(.venv/bin/python -c 'from bot.settings import get_settings; print(get_settings().rasa_api_token)')}"
+export RASA_API_TOKEN
 CORS="${CORS_ORIGINS:-http://$PUBLIC_HOST:$WEB_PORT http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
 
 pids=()
@@ -25,7 +29,8 @@ trap stop INT TERM EXIT
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
-  --port "$RASA_PORT" --interface "$BIND" --cors $CORS >var/logs/rasa.log 2>&1 &
+  --port "$RASA_PORT" --interface "$BIND" --cors $CORS --enable-api --auth-token "$RASA_API_TOKEN" \
+  --logging-config-file scripts/logging.yml >var/logs/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &
 pids+=($!)

@@ -6,6 +6,7 @@ and the demo data, so tests never touch a developer's running instance.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -78,6 +79,9 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         "RASA_PORT": str(ports[0]), "ACTION_PORT": str(ports[1]), "WEB_PORT": str(ports[2]),
         "PUBLIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "3",
+        # Rasa's HTTP API (agent desk), behind its token; a person can always be reached in tests
+        "RASA_API_TOKEN": "e2e-api-" + secrets.token_urlsafe(24),
+        "HANDOFF_HOURS": "mon-sun 00:00-24:00",
         **(extra_env or {}),
     }
     if "DATABASE_URL" not in (extra_env or {}):
@@ -97,7 +101,8 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         "actions": [py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
         "rasa": [rasa, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
                  str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
-                 "--cors", f"http://127.0.0.1:{ports[2]}"],
+                 "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
+                 "--logging-config-file", "scripts/logging.yml"],
         "web": [py, "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],
     }
     for name, cmd in commands.items():
