@@ -48,7 +48,8 @@ async def _converse(url: str, messages: List[str], token: Optional[str], connect
             if current and loop.time() - last["t"] > quiet:
                 break
         replies.append(list(current))
-    await client.disconnect()
+    # abort: a polite disconnect waits for the pending long-poll (about 30 s per conversation)
+    await client.eio.disconnect(abort=True)
     return replies
 
 
