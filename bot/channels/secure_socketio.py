@@ -110,7 +110,8 @@ class SecureSocketIOInput(SocketIOInput):
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             principal, status = check_token(_token_from(environ, auth))
-            await sio.save_session(sid, {"connect_status": status, "ip": peer_ip(environ)}, namespace=self.namespace)
+            await sio.save_session(sid, {"connect_status": status, "ip": peer_ip(environ), "principal": principal},
+                                   namespace=self.namespace)
             logger.debug("socket %s connected (auth: %s)", sid, status)
             return True  # anonymous visitors may still ask general questions
 
@@ -122,6 +123,11 @@ class SecureSocketIOInput(SocketIOInput):
             session = await sio.get_session(sid, namespace=self.namespace)
             session["session_id"] = session_id
             await sio.save_session(sid, session, namespace=self.namespace)
+            # a page reloaded while an agent holds the conversation: rejoin its room at once, so the
+            # agent's replies arrive before the person types again (identity from the connect token)
+            joined = sio.enter_room(sid, conversation_id(session.get("principal"), session_id), namespace=self.namespace)
+            if inspect.isawaitable(joined):
+                await joined
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

@@ -195,3 +195,49 @@ def test_the_rasa_api_token_never_reaches_a_log(stack):
         assert call(stack, "GET", f"/api/agent/tickets/{t['id']}", claire).status_code == 200
     logs = list(stack.var_dir.glob("*.log"))
     assert logs and not any(stack.env["RASA_API_TOKEN"] in p.read_text(errors="replace") for p in logs)
+
+
+def test_a_reloaded_page_receives_agent_replies_before_typing_again(stack):
+    """The widget reconnects after a reload: the socket rejoins the conversation on session_request,
+    so an agent's reply arrives without the person sending a message first."""
+    import asyncio
+
+    import socketio
+
+    from tests.e2e.sio_client import converse
+
+    token = issue_policyholder_token(stack.settings(), 1)
+    session_id = uuid.uuid4().hex
+    assert converse(stack.rasa_url, ["bonjour"], token=token, connect_token=token, session_id=session_id)[0]
+    sender = f"web-ph1-{_digest(session_id)}"  # as bot.channels.secure_socketio.conversation_id derives it
+
+    async def reload_and_wait():
+        client = socketio.AsyncClient(reconnection=False)
+        got, confirmed = [], asyncio.Event()
+        client.on("session_confirm", lambda _d: confirmed.set())
+        client.on("bot_uttered", lambda d: got.append(d))
+        await client.connect(f"{stack.rasa_url}?token={token}", transports=["polling"], socketio_path="/socket.io")
+        try:
+            await client.emit("session_request", {"session_id": session_id})
+            await asyncio.wait_for(confirmed.wait(), 10)
+            await asyncio.to_thread(
+                requests.post, f"{stack.rasa_url}/conversations/{sender}/tracker/events",
+                params={"token": stack.env["RASA_API_TOKEN"], "output_channel": "latest",
+                        "execute_side_effects": "true"},
+                json=[{"event": "bot", "text": "Claire Martin, de notre équipe, vous écrit : bonjour"}], timeout=30)
+            for _ in range(200):
+                if got:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await client.eio.disconnect(abort=True)
+        return got
+
+    got = asyncio.run(reload_and_wait())
+    assert [m.get("text") for m in got] == ["Claire Martin, de notre équipe, vous écrit : bonjour"]
+
+
+def _digest(session_id):
+    import hashlib
+    return hashlib.sha256(session_id.encode()).hexdigest()[:24]
+
