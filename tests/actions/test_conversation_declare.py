@@ -112,7 +112,7 @@ def test_declare_visitor_gets_explanation_and_no_form(store):
 
 
 def _validate(slot, text, intent="out_of_scope", slots=None):
-    from actions.declare import ValidateDeclareUnpaidForm
+    from actions.declare_form import ValidateDeclareUnpaidForm
     tracker = _tracker(text, intent, slots={"requested_slot": slot, **(slots or {})})
     dispatcher = CollectingDispatcher()
     domain = {"forms": {"declare_unpaid_form": {"required_slots": ["buyer", "invoice_number", "amount", "due_date"]}},
@@ -204,7 +204,7 @@ def test_submit_when_the_store_fails_apologises(store, monkeypatch):
 def test_form_start_resets_slots_without_complaining(store):
     """Starting the form clears its slots; clearing is not an answer and must not be re-asked as an error."""
     from rasa_sdk.events import SlotSet
-    from actions.declare import ValidateDeclareUnpaidForm
+    from actions.declare_form import ValidateDeclareUnpaidForm
     tracker = _tracker("j'ai une facture impayée a declarer", "declare_unpaid")
     tracker.events.extend(SlotSet(slot, None) for slot in ("buyer", "invoice_number", "amount", "due_date"))
     import asyncio
