@@ -4,28 +4,25 @@
   stored, the person is told a claims agent takes over, and the bot pauses itself for this
   conversation with Rasa's ``ConversationPaused`` (the agent desk resumes it with
   ``ConversationResumed``).
-- Outside business hours: ``callback_form`` asks a French phone number and a slot among the
-  next opening slots, then ``action_callback_submit`` stores the callback request and says when
-  someone will call.
+- Outside business hours: ``callback_form`` (:mod:`actions.callback`) asks a French phone number
+  and a slot among the next opening slots, then stores the callback request.
 
 Business rules (hours, holidays, phone numbers, summary) live in :mod:`bot.handoff`.
 """
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.common import identity, off_loop, say
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar, load_calendar
-from bot.handoff.summary import build_summary, claim_refs, infer_reason, transcript
+from bot.handoff.summary import build_summary, infer_reason, transcript
 from bot.settings import get_settings
 from bot.wording import handoff as wording
 
@@ -39,8 +36,6 @@ DIGRESSIONS = {
     "list_claims", "declare_unpaid", "express_worry", "request_human", "complain", "bot_challenge", "deny",
     "greet", "goodbye", "thank",
 }
-_INDEX = re.compile(r"^\s*(?:n°\s*)?([1-9])\s*$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def now() -> datetime:
@@ -104,130 +99,3 @@ class ActionHandoff(Action):
         for reply in wording.ticket_created(ticket.reference, ticket.claim_refs, who is not None):
             say(dispatcher, reply)
         return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "ticket"), ConversationPaused()]
-
-
-def offered_slots(current: Optional[datetime] = None) -> List[datetime]:
-    return calendar().callback_slots(current or now(), SLOT_CHOICES)
-
-
-def parse_slot(value: Any, current: datetime, cal: Calendar) -> Optional[datetime]:
-    """The slot the person chose: a button's ISO value, a number in the list, or a button title."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    chosen: Optional[datetime] = None
-    if _ISO.match(value):
-        try:
-            chosen = cal.local(datetime.fromisoformat(value))
-        except ValueError:
-            return None
-    else:
-        slots = cal.callback_slots(current, SLOT_CHOICES)
-        index = _INDEX.match(value)
-        if index and int(index.group(1)) <= len(slots):
-            chosen = slots[int(index.group(1)) - 1]
-        else:
-            chosen = next((s for s in slots if wording.slot_title(s).lower() == value.lower()), None)
-    if chosen is None or not cal.is_valid_slot(chosen, current):
-        return None
-    return chosen
-
-
-class ActionAskCallbackPhone(Action):
-    def name(self) -> Text:
-        return "action_ask_callback_phone"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        say(dispatcher, wording.ask_phone())
-        return []
-
-
-class ActionAskCallbackSlot(Action):
-    def name(self) -> Text:
-        return "action_ask_callback_slot"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        say(dispatcher, wording.ask_slot(offered_slots()))
-        return []
-
-
-class ValidateCallbackForm(FormValidationAction):
-    def name(self) -> Text:
-        return "validate_callback_form"
-
-    def _answering(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in DIGRESSIONS
-
-    async def extract_callback_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._answering(tracker, "callback_phone") or not _text(tracker):
-            return {}
-        return {"callback_phone": _text(tracker)}
-
-    async def extract_callback_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != "callback_slot":
-            return {}
-        entity = next(tracker.get_latest_entity_values("callback_slot"), None)
-        if entity:
-            return {"callback_slot": entity}
-        if _intent(tracker) in DIGRESSIONS or not _text(tracker):
-            return {}
-        return {"callback_slot": _text(tracker)}
-
-    def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
-        number = tickets.normalise_phone(value)
-        if number is None:
-            say(dispatcher, wording.phone_invalid(tickets.phone_problem(value)))
-        return {"callback_phone": number}
-
-    def validate_callback_slot(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
-        chosen = parse_slot(value, now(), calendar())
-        if chosen is None:
-            say(dispatcher, wording.slot_invalid())
-            return {"callback_slot": None}
-        return {"callback_slot": chosen.isoformat()}
-
-
-def _reset() -> List[Dict]:
-    return [SlotSet("callback_phone", None), SlotSet("callback_slot", None), SlotSet("requested_slot", None)]
-
-
-class ActionCallbackSubmit(Action):
-    def name(self) -> Text:
-        return "action_callback_submit"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        cal = calendar()
-        phone = tickets.normalise_phone(tracker.get_slot("callback_phone"))
-        slot = parse_slot(tracker.get_slot("callback_slot"), now(), cal)
-        if phone is None or slot is None:  # should not happen after validation; never store junk
-            say(dispatcher, wording.handoff_failed())
-            return _reset()
-        who = identity(tracker)
-        pid = who.policyholder_id if who else None
-        reason = tracker.get_slot("handoff_reason") or "request"
-        refs_seen = claim_refs(list(tracker.events))
-
-        def work(session):
-            request = tickets.create_callback(session, pid, tracker.sender_id, phone, slot, reason=reason)
-            return request, tickets.own_claim_refs(session, pid, refs_seen)
-
-        try:
-            request, refs = await in_store(work)
-        except Exception:  # noqa: BLE001
-            logger.exception("callback request for %s failed", tracker.sender_id)
-            say(dispatcher, wording.handoff_failed())
-            return _reset()
-        for reply in wording.callback_done(cal.local(request.slot_start), tickets.display_phone(request.phone), refs):
-            say(dispatcher, reply)
-        return _reset()
-
-
-class ActionCallbackCancel(Action):
-    def name(self) -> Text:
-        return "action_callback_cancel"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        say(dispatcher, wording.callback_cancelled())
-        return _reset()

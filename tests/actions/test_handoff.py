@@ -136,7 +136,7 @@ def _domain():
 def _validate(slot, value_text, *, entities=None, intent="nlu_fallback", slots=None):
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.handoff import ValidateCallbackForm
+    from actions.callback import ValidateCallbackForm
     all_slots = {"requested_slot": slot, **(slots or {})}
     tracker = make_tracker(value_text, intent, slots=all_slots, entities=entities)
     tracker.active_loop = {"name": "callback_form"}
@@ -174,7 +174,7 @@ def test_digressions_are_not_taken_as_a_phone(seeded_store, clock):
 
 
 def test_callback_slot_buttons_and_validation(seeded_store, clock):
-    from actions.handoff import ActionAskCallbackSlot
+    from actions.callback import ActionAskCallbackSlot
     clock(FRIDAY_EVENING)
     messages, _ = run_action(ActionAskCallbackSlot(), make_tracker("", "affirm"))
     assert payloads(messages) == ['/affirm{"callback_slot":"2026-03-09T%02d:00"}' % h for h in (9, 10, 11, 12)]
@@ -192,7 +192,7 @@ def test_callback_slot_buttons_and_validation(seeded_store, clock):
 
 
 def test_callback_submit_stores_and_says_when(seeded_store, clock):
-    from actions.handoff import ActionCallbackSubmit
+    from actions.callback import ActionCallbackSubmit
     clock(FRIDAY_EVENING)
     tracker = _conversation_tracker(slots={"callback_phone": "+33612345678",
                                            "callback_slot": "2026-03-09T10:00:00+01:00",
@@ -208,7 +208,7 @@ def test_callback_submit_stores_and_says_when(seeded_store, clock):
 
 
 def test_callback_submit_store_failure(seeded_store, clock, monkeypatch):
-    from actions.handoff import ActionCallbackSubmit
+    from actions.callback import ActionCallbackSubmit
     from bot.handoff import tickets
 
     def boom(*args, **kwargs):
