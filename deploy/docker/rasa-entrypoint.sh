@@ -1,0 +1,10 @@
+#!/bin/sh
+# Render Rasa's endpoint and channel files from the environment (TRACKER_STORE_URL, REDIS_URL,
+# ACTION_SERVER_URL, ACTION_SERVER_TOKEN, messaging channel variables), then run the server.
+set -eu
+mkdir -p "${ASSISTANT_VAR_DIR:-/tmp/var}"
+ENDPOINTS=$(python /app/scripts/render_endpoints.py "${ASSISTANT_VAR_DIR:-/tmp/var}/endpoints.yml")
+CREDENTIALS=$(python /app/scripts/render_credentials.py "${ASSISTANT_VAR_DIR:-/tmp/var}/credentials.yml")
+# shellcheck disable=SC2086
+exec rasa run --model /app/models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
+  --port "${RASA_PORT:-5005}" --interface "${BIND_HOST:-0.0.0.0}" --cors ${CORS_ORIGINS:-*} "$@"

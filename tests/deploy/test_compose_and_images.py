@@ -1,0 +1,130 @@
+"""deploy/compose.yml and deploy/docker/*: the checks `docker compose config` and a Dockerfile
+review would make, without needing Docker (not usable on every machine that runs the tests)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+DOCKER = DEPLOY / "docker"
+IMAGES = ("rasa", "actions", "web")
+PINNED = re.compile(r"^[a-z0-9./-]+:\d+(\.\d+){1,2}(-[a-z0-9.-]+)?(@sha256:[0-9a-f]{64})?$")
+
+
+def _compose() -> dict:
+    return yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
+
+
+def _instructions(path: Path):
+    """(INSTRUCTION, arguments) with line continuations joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            yield word.upper(), rest.strip()
+
+
+def _args(path: Path) -> dict:
+    return {rest.split("=", 1)[0]: rest.split("=", 1)[1] for word, rest in _instructions(path)
+            if word == "ARG" and "=" in rest}
+
+
+def test_compose_services_dependencies_and_healthchecks():
+    compose = _compose()
+    services = compose["services"]
+    assert {"postgres", "redis", "actions", "rasa", "web"} <= set(services)
+    for name, service in services.items():
+        for dep, cond in (service.get("depends_on") or {}).items():
+            assert dep in services, f"{name} depends on unknown service {dep}"
+            needed = cond["condition"]
+            assert needed in {"service_healthy", "service_completed_successfully", "service_started"}
+            if needed == "service_healthy":
+                assert "healthcheck" in services[dep], f"{name} waits for {dep}, which has no healthcheck"
+        if name != "migrate":
+            assert "healthcheck" in service or "build" not in service, f"{name} has no healthcheck"
+        image = service.get("image", "")
+        if "build" not in service:
+            assert PINNED.match(image), f"{name}: image {image!r} is not pinned to an exact version"
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond the laptop"
+
+
+def test_compose_wires_the_production_settings():
+    services = _compose()["services"]
+    for name in ("actions", "rasa", "web", "migrate"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql+psycopg2://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["TRACKER_STORE_URL"].startswith("postgresql://")
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        assert env["ACTION_SERVER_URL"] == "http://actions:5055/webhook"
+    assert services["rasa"]["deploy"]["replicas"] >= 2
+    for name in ("actions", "rasa", "web", "migrate"):
+        build = services[name]["build"]
+        dockerfile = (DEPLOY / build["context"] / build["dockerfile"]).resolve()
+        assert dockerfile.exists(), dockerfile
+    for volume in services["postgres"].get("volumes", []):
+        source = volume.split(":")[0]
+        if source.startswith("./"):
+            assert (DEPLOY / source).exists(), source
+
+
+def test_render_endpoints_accepts_the_compose_urls(monkeypatch):
+    import importlib.util
+
+    env = _compose()["services"]["rasa"]["environment"]
+    spec = importlib.util.spec_from_file_location("render_endpoints", ROOT / "scripts" / "render_endpoints.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rendered = module.render({k: re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", str(v)) for k, v in env.items()})
+    assert rendered["tracker_store"]["dialect"] == "postgresql" and rendered["tracker_store"]["url"] == "postgres"
+    lock = rendered["lock_store"]
+    assert (lock["type"], lock["url"], lock["port"], lock["db"]) == ("redis", "redis", 6379, 0)
+    assert rendered["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    assert rendered["action_endpoint"]["token"]
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_dockerfile_is_pinned_non_root_with_a_healthcheck(image):
+    path = DOCKER / f"Dockerfile.{image}"
+    steps = list(_instructions(path))
+    args = _args(path)
+    for word, rest in steps:
+        if word == "FROM":
+            ref = rest.split()[0]
+            ref = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], ref)
+            assert ref in {s.split()[-1] for w, s in steps if w == "FROM"} or PINNED.match(ref), ref
+    assert args["PYTHON_IMAGE"].startswith("python:3.10.") and PINNED.match(args["PYTHON_IMAGE"])
+    final = [i for i, (w, _) in enumerate(steps) if w == "FROM"][-1]
+    users = [rest for w, rest in steps[final:] if w == "USER"]
+    assert users and users[-1].split(":")[0] not in {"0", "root"}, "the final stage must not run as root"
+    assert any(w == "HEALTHCHECK" for w, _ in steps[final:])
+    assert any(w in {"CMD", "ENTRYPOINT"} for w, _ in steps[final:])
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_dockerfile_copies_only_what_exists_and_is_not_ignored(image):
+    path = DOCKER / f"Dockerfile.{image}"
+    ignore = (DOCKER / f"Dockerfile.{image}.dockerignore").read_text().splitlines()
+    allowed = [line[1:] for line in ignore if line.startswith("!")]
+    for word, rest in _instructions(path):
+        if word != "COPY" or "--from=" in rest:
+            continue
+        parts = [p for p in rest.split() if not p.startswith("--")]
+        for source in parts[:-1]:
+            matches = list(ROOT.glob(source.rstrip("/"))) or ([ROOT / source] if (ROOT / source).exists() else [])
+            if source == "models/assistant.tar.gz":
+                matches = [ROOT / source]  # built by `make train`, not versioned
+            assert matches, f"{path.name}: COPY {source} matches nothing"
+            assert any(Path(source.rstrip("/")).match(a.rstrip("*").rstrip("/") or a) or
+                       source.startswith(a.split("*")[0]) for a in allowed), f"{source} is excluded by .dockerignore"
+
+
+def test_rasa_entrypoint_renders_the_endpoint_files():
+    script = (DOCKER / "rasa-entrypoint.sh").read_text()
+    assert "render_endpoints.py" in script and "render_credentials.py" in script
+    assert "exec rasa run" in script and "--endpoints" in script and "--credentials" in script
