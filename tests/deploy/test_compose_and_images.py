@@ -128,3 +128,16 @@ def test_rasa_entrypoint_renders_the_endpoint_files():
     script = (DOCKER / "rasa-entrypoint.sh").read_text()
     assert "render_endpoints.py" in script and "render_credentials.py" in script
     assert "exec rasa run" in script and "--endpoints" in script and "--credentials" in script
+
+
+def test_rasa_image_runs_the_http_api_behind_its_token_with_masked_logs():
+    entry = (DEPLOY / "docker" / "rasa-entrypoint.sh").read_text()
+    assert '--enable-api --auth-token "$RASA_API_TOKEN"' in entry
+    assert "RASA_API_TOKEN:?" in entry  # refuses to start an open API
+    assert "--logging-config-file /app/scripts/logging.yml" in entry
+    assert "scripts/logging.yml" in (DEPLOY / "docker" / "Dockerfile.rasa").read_text()
+    secret = yaml.safe_load((DEPLOY / "k8s" / "secret.example.yaml").read_text())
+    config = yaml.safe_load((DEPLOY / "k8s" / "configmap.yaml").read_text())
+    assert "RASA_API_TOKEN" in secret["stringData"] and config["data"]["PURGE_INTERVAL_HOURS"] == "0"
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text())
+    assert "RASA_API_TOKEN" in compose["x-app-env"]
