@@ -8,7 +8,9 @@ included, entities after RegexEntityExtractor + EntityMerger + synonyms):
 
 * intent accuracy and macro-F1 over the gold intents (nlu_fallback counts as an error);
 * entity F1 (micro, exact span and type) and a lenient one (overlapping span, same type);
-* training time, model size (.tar.gz), inference time per message.
+* per entity type: precision, recall, exact and lenient F1 (aggregated counts only);
+* training wall time and CPU time (the machine is shared: compare CPU times), load
+  average before / after, model size (.tar.gz), inference time per message.
 
 Writes bench/results/nlu.json, bench/results/nlu_scores.png (bar chart) and
 bench/results/nlu_confusion_<candidate>.png for the chosen candidate.
@@ -16,9 +18,9 @@ bench/results/nlu_confusion_<candidate>.png for the chosen candidate.
 Usage (from the repo root, with the Rasa venv):
     .venv/bin/python bench/nlu.py                       # all candidates, 3 folds + holdout
     .venv/bin/python bench/nlu.py --folds 0             # holdout only
-    .venv/bin/python bench/nlu.py --candidates b_french_diet --folds 5
-Candidate c_spacy needs spaCy + fr_core_news_md (see docs/nlu.md); it is skipped,
-and marked so in the JSON, when `import spacy` fails.
+    .venv/bin/python bench/nlu.py --candidates b5_fast --folds 3 --cv-only
+Candidates c_spacy / c5_spacy need spaCy + fr_core_news_md (a separate venv, see
+docs/nlu.md); they are skipped, and marked so in the JSON, when `import spacy` fails.
 """
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ def score(gold: List[Dict[str, Any]], pred: List[Dict[str, Any]]) -> Dict[str, A
     out["intent_f1"] = {lab: float(f) for lab, f in zip(labels, per_intent)}
 
     counts = defaultdict(lambda: [0, 0, 0])  # type -> tp, fp, fn (exact)
-    lenient = [0, 0, 0]
+    lenient = defaultdict(lambda: [0, 0, 0])  # type -> tp, fp, fn (overlapping span)
     for g, p in zip(gold, pred):
         gs, ps = entity_set(g["entities"]), entity_set(p["entities"])
         for s in gs & ps:
@@ -84,25 +86,45 @@ def score(gold: List[Dict[str, Any]], pred: List[Dict[str, Any]]) -> Dict[str, A
                         and s[0] < t[1] and t[0] < s[1]), None)
             if hit:
                 matched.add(hit)
-                lenient[0] += 1
+                lenient[s[2]][0] += 1
             else:
-                lenient[1] += 1
-        lenient[2] += len(gs - matched)
+                lenient[s[2]][1] += 1
+        for t in gs - matched:
+            lenient[t[2]][2] += 1
 
     def f1(tp: int, fp: int, fn: int) -> float:
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
     tot = [sum(c[i] for c in counts.values()) for i in range(3)]
     out["entity_f1"] = f1(*tot)
-    out["entity_f1_lenient"] = f1(*lenient)
+    out["entity_f1_lenient"] = f1(*[sum(c[i] for c in lenient.values()) for i in range(3)])
     out["entity_f1_by_type"] = {k: f1(*v) for k, v in sorted(counts.items())}
+    out["entity_by_type"] = {  # aggregated counts only: no text
+        k: {"precision": v[0] / (v[0] + v[1]) if v[0] + v[1] else 0.0,
+            "recall": v[0] / (v[0] + v[2]) if v[0] + v[2] else 0.0,
+            "f1": f1(*v), "f1_lenient": f1(*lenient[k]),
+            "tp": v[0], "fp": v[1], "fn": v[2]}
+        for k, v in sorted(counts.items())}
     out["entity_support"] = {k: v[0] + v[2] for k, v in sorted(counts.items())}
     return out
 
 
+def entity_errors(gold: List[Dict[str, Any]], pred: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Per-message entity differences (only stored for cross-validation on data/nlu)."""
+    errors = []
+    for g, p in zip(gold, pred):
+        gs, ps = entity_set(g["entities"]), entity_set(p["entities"])
+        if gs != ps:
+            text = g["text"]
+            errors.append({"text": text,
+                           "missed": [f"{text[s:e]}|{t}" for s, e, t in sorted(gs - ps)],
+                           "spurious": [f"{text[s:e]}|{t}" for s, e, t in sorted(ps - gs)]})
+    return errors
+
+
 def mean_scores(folds: List[Dict[str, Any]]) -> Dict[str, Any]:
     keys = ["intent_accuracy", "intent_macro_f1", "entity_f1", "entity_f1_lenient",
-            "fallback_rate", "train_seconds", "model_mb", "ms_per_message"]
+            "fallback_rate", "train_seconds", "train_cpu_seconds", "model_mb", "ms_per_message"]
     return {k: sum(f[k] for f in folds) / len(folds) for k in keys if k in folds[0]}
 
 
@@ -112,20 +134,36 @@ def gold_of(examples) -> List[Dict[str, Any]]:
              "entities": m.get("entities") or []} for m in examples]
 
 
-def train(config: Path, nlu_yaml: Path, out_dir: Path) -> Tuple[Path, float]:
-    import fcntl
+USE_LOCK = True  # --no-lock sets it to False
 
+
+def train(config: Path, nlu_yaml: Path, out_dir: Path) -> Tuple[Path, Dict[str, float]]:
+    import fcntl
     from rasa.model_training import train_nlu
 
     # one training at a time on the machine: the same lock as scripts/train_if_changed.sh
     lock_path = Path(os.environ.get("TMPDIR", "/tmp")) / "assistant-indemnisation-train.lock"
     with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        if USE_LOCK:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        load = os.getloadavg()[0]
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         model = train_nlu(str(config), str(nlu_yaml), str(out_dir), fixed_model_name="nlu")
+        wall = time.perf_counter() - start
+        cpu = _cpu_seconds() - cpu
     if not model:
         raise RuntimeError(f"training failed for {config}")
-    return Path(model), time.perf_counter() - start
+    return Path(model), {"train_seconds": wall, "train_cpu_seconds": cpu,
+                         "load_before_train": load, "load_after_train": os.getloadavg()[0]}
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process, all threads, and of its children."""
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def predict(model: Path, texts: List[str], desc: str) -> Tuple[List[Dict[str, Any]], float]:
@@ -150,15 +188,16 @@ def run_once(config: Path, train_td, test_examples, workdir: Path, desc: str) ->
     workdir.mkdir(parents=True, exist_ok=True)
     nlu_yaml = workdir / "train.yml"
     nlu_yaml.write_text(train_td.nlu_as_yaml(), encoding="utf-8")
-    model, seconds = train(config, nlu_yaml, workdir / "models")
+    model, timing = train(config, nlu_yaml, workdir / "models")
     gold = gold_of(test_examples)
     pred, ms = predict(model, [g["text"] for g in gold], desc)
     result = score(gold, pred)
-    result.update(train_seconds=seconds, model_mb=model.stat().st_size / 2**20,
-                  ms_per_message=ms)
+    result.update(timing)
+    result.update(model_mb=model.stat().st_size / 2**20, ms_per_message=ms)
     result["_pairs"] = [(g["intent"], p["intent"]) for g, p in zip(gold, pred)]
     result["_errors"] = [{"text": g["text"], "gold": g["intent"], "pred": p["intent"]}
                          for g, p in zip(gold, pred) if g["intent"] != p["intent"]]
+    result["_entity_errors"] = entity_errors(gold, pred)
     return result
 
 
@@ -236,6 +275,16 @@ def plot(results: Dict[str, Any], chosen: str, out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- main
+def save(json_path: Path, results: Dict[str, Any], measured: set) -> None:
+    """Write the results, keeping candidates another run wrote meanwhile (e.g. c_spacy)."""
+    if json_path.exists():
+        on_disk = json.loads(json_path.read_text()).get("candidates", {})
+        for name, entry in on_disk.items():
+            if name not in measured:
+                results["candidates"][name] = entry
+    json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--candidates", nargs="*", help="names in config_candidates/ (default all)")
@@ -243,10 +292,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--data", default=str(ROOT / "data" / "nlu"))
     ap.add_argument("--holdout", default=str(ROOT / "tests" / "nlu" / "holdout.yml"))
-    ap.add_argument("--chosen", default="b_french_diet", help="candidate for the confusion matrix")
+    ap.add_argument("--chosen", default="b5_fast", help="candidate for the confusion matrix")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--keep-models", action="store_true")
+    ap.add_argument("--cv-only", action="store_true", help="skip the held-out evaluation")
+    ap.add_argument("--no-lock", action="store_true",
+                    help="do not wait for the machine-wide training lock (timings get noisier)")
     args = ap.parse_args()
+    global USE_LOCK
+    USE_LOCK = not args.no_lock
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("rasa", "tensorflow", "absl"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -262,14 +316,16 @@ def main() -> int:
     names = args.candidates or sorted(p.stem for p in (ROOT / "config_candidates").glob("*.yml"))
     td = load_data(args.data)
     holdout = Path(args.holdout)
-    holdout_examples = load_data(str(holdout)).intent_examples if holdout.exists() else None
+    holdout_examples = (load_data(str(holdout)).intent_examples
+                        if holdout.is_file() and not args.cv_only else None)
     previous = json.loads(json_path.read_text()) if json_path.exists() else {}
     results: Dict[str, Any] = {
         "data": {"examples": len(td.intent_examples), "intents": len(td.intents),
                  "holdout_examples": len(holdout_examples) if holdout_examples else 0},
-        "folds": args.folds, "seed": args.seed,
+        "folds": args.folds, "seed": args.seed, "cpu_count": os.cpu_count(),
         "candidates": previous.get("candidates", {}),
     }
+    measured: set = set()
     tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_"))
     try:
         for name in tqdm(names, desc="candidates"):
@@ -294,9 +350,11 @@ def main() -> int:
                                           f"{name} fold {i}"))
                 pairs = [p for f in folds for p in f.pop("_pairs")]
                 errors = [e for f in folds for e in f.pop("_errors")]
+                entity_errs = [e for f in folds for e in f.pop("_entity_errors")]
                 gold_pred = list(zip(*pairs))
                 entry["cv"] = {"folds": folds, "mean": mean_scores(folds),
-                               "_pairs": pairs, "errors": errors}
+                               "_pairs": pairs, "errors": errors,
+                               "entity_errors": entity_errs}
                 from sklearn.metrics import f1_score
                 labels = sorted(set(gold_pred[0]))
                 entry["cv"]["pooled_intent_f1"] = dict(zip(labels, map(float, f1_score(
@@ -304,12 +362,16 @@ def main() -> int:
                     zero_division=0))))
             if holdout_examples:
                 r = run_once(config, td, holdout_examples, tmp / name / "full", f"{name} holdout")
-                r.pop("_errors")  # the held-out texts are not copied into the results
+                # the held-out texts are not copied into the results
+                r.pop("_errors")
+                r.pop("_entity_errors")
                 entry["holdout"] = r
+            entry["python"] = sys.executable  # c_spacy runs in its own venv
             results["candidates"][name] = entry
-            json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+            measured.add(name)
+            save(json_path, results, measured)
         plot(results, args.chosen, out)
-        json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        save(json_path, results, measured)
     finally:
         if args.keep_models:
             print(f"models kept in {tmp}")
