@@ -147,6 +147,7 @@ def test_a_short_database_outage_is_retried_away(tracker_store, monkeypatch):
 
     call, calls = _flaky(2)
     monkeypatch.setattr(SQLTrackerStore, "_retrieve", call)
+    monkeypatch.setattr(ResilientSQLTrackerStore, "_cached_retrieve", call)
     assert asyncio.run(tracker_store.retrieve("someone")) is None
     assert calls["n"] == 3
 
@@ -158,6 +159,7 @@ def test_a_long_outage_is_raised_past_rasas_fail_safe_wrapper(tracker_store, mon
 
     call, calls = _flaky(10_000)
     monkeypatch.setattr(SQLTrackerStore, "_retrieve", call)
+    monkeypatch.setattr(ResilientSQLTrackerStore, "_cached_retrieve", call)
     monkeypatch.setattr(SQLTrackerStore, "save", call)
     wrapped = FailSafeTrackerStore(tracker_store)
     started = time.monotonic()
