@@ -166,7 +166,7 @@ def start_ours(topology: str, work_dir: Path, replicas: int = 2, timeout: float 
                                    str(action_port)], env, ROOT)
         for i, port in enumerate(rasa_ports, start=1):
             # One after the other: the first one creates the tracker tables.
-            _spawn(system, f"rasa-{i}", [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints",
+            _spawn(system, f"rasa-{i}", [py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints",
                                          str(endpoints), "--credentials", str(credentials), "--port", str(port),
                                          "--interface", "127.0.0.1"], env, ROOT)
             _wait(system, [f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{action_port}/health"], timeout)

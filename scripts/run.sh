@@ -28,7 +28,7 @@ trap stop INT TERM EXIT
 .venv/bin/python scripts/action_server.py --host "$BIND" --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
-.venv/bin/rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
+.venv/bin/python scripts/rasa_server.py run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "$RASA_PORT" --interface "$BIND" --cors $CORS --enable-api --auth-token "$RASA_API_TOKEN" \
   --logging-config-file scripts/logging.yml >var/logs/rasa.log 2>&1 &
 pids+=($!)

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import ratelimit
+from bot.channels import memory_trim
 from bot.channels.resilience import handle_guarded
 from bot.channels.secure_socketio import (MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id,
                                           message_limit_key)
@@ -34,6 +35,7 @@ class SecureRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("secure_rest_webhook", __name__)
+        memory_trim.attach(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

@@ -28,6 +28,7 @@ from sanic import response
 from socketio import AsyncServer
 
 from bot import ratelimit
+from bot.channels import memory_trim
 from bot.channels.resilience import handle_guarded
 from bot import handover
 from bot.auth import AUD_POLICYHOLDER, AuthError, Identity, sign_identity, verify_token
@@ -101,6 +102,7 @@ class SecureSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=64 * 1024)
         blueprint = SocketBlueprint(sio, self.socketio_path, "secure_socketio_webhook", __name__)
+        memory_trim.attach(blueprint)
         self.sio = sio
 
         @blueprint.route("/", methods=["GET"])

@@ -8,6 +8,6 @@ CREDENTIALS=$(python /app/scripts/render_credentials.py "${ASSISTANT_VAR_DIR:-/t
 # The HTTP API (used by the agent desk through the web server) only with its token: RASA_API_TOKEN is required.
 : "${RASA_API_TOKEN:?RASA_API_TOKEN must be set (Secret)}"
 # shellcheck disable=SC2086
-exec rasa run --model /app/models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
+exec python /app/scripts/rasa_server.py run --model /app/models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "${RASA_PORT:-5005}" --interface "${BIND_HOST:-0.0.0.0}" --cors ${CORS_ORIGINS:-*} \
   --enable-api --auth-token "$RASA_API_TOKEN" --logging-config-file /app/scripts/logging.yml "$@"

@@ -127,7 +127,8 @@ def test_dockerfile_copies_only_what_exists_and_is_not_ignored(image):
 def test_rasa_entrypoint_renders_the_endpoint_files():
     script = (DOCKER / "rasa-entrypoint.sh").read_text()
     assert "render_endpoints.py" in script and "render_credentials.py" in script
-    assert "exec rasa run" in script and "--endpoints" in script and "--credentials" in script
+    assert "exec python /app/scripts/rasa_server.py run" in script
+    assert "--endpoints" in script and "--credentials" in script
 
 
 def test_rasa_image_runs_the_http_api_behind_its_token_with_masked_logs():

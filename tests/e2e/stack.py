@@ -96,11 +96,10 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
     subprocess.run([py, "scripts/render_credentials.py", str(credentials)], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     stack = Stack(env=env, rasa_port=ports[0], action_port=ports[1], web_port=ports[2], var_dir=var_dir)
-    rasa = str(VENV_BIN / "rasa")
     commands = {
         "actions": [py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
-        "rasa": [rasa, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
-                 str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
+        "rasa": [py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+                 "--credentials", str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
                  "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
                  "--logging-config-file", "scripts/logging.yml"],
         "web": [py, "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],

@@ -275,11 +275,11 @@ def start_cluster(var_dir: Path, rasa_replicas: int = 2, action_replicas: int = 
                        stdout=subprocess.DEVNULL)
         subprocess.run([py, "scripts/render_credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True,
                        stdout=subprocess.DEVNULL)
-        rasa = str(VENV_BIN / "rasa")
         for i in range(rasa_replicas):
             port = free_port()
-            cmd = [rasa, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
-                   str(credentials), "--port", str(port), "--interface", "127.0.0.1"]
+            cmd = [str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", str(MODEL),
+                   "--endpoints", str(endpoints), "--credentials", str(credentials), "--port", str(port),
+                   "--interface", "127.0.0.1"]
             cluster.rasa.append(Server(f"rasa-{i + 1}", cmd, rasa_env, port, "/", var_dir / f"rasa-{i + 1}.log"))
         # all at once: Rasa's SQL tracker store retries when two replicas create its tables together
         for server in cluster.rasa:
