@@ -19,7 +19,6 @@ Rasa's HTTP API token stays on this server. Blocking work (store, Rasa client) r
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ from bot import audit
 from bot.handoff import desk, tickets
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
+import jsonbody  # web/jsonbody.py (web/ is on sys.path)
 
 logger = logging.getLogger("web.agent")
 AGENT_DIR = Path(__file__).resolve().parent / "agent"
@@ -72,17 +72,7 @@ def _rasa() -> desk.RasaApi:
 
 async def _json_body(request: web.Request):
     """(payload, None) or (None, error response)."""
-    if request.content_type != "application/json":
-        return None, _error(415, "Envoyez un corps JSON (Content-Type: application/json).")
-    if request.content_length is not None and request.content_length > 16 * 1024:
-        return None, _error(413, "Requête trop volumineuse.")
-    try:
-        payload = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
-        return None, _error(400, "Le corps de la requête n'est pas du JSON valide.")
-    if not isinstance(payload, dict):
-        return None, _error(400, "Le corps de la requête doit être un objet JSON.")
-    return payload, None
+    return await jsonbody.read_object(request, 16 * 1024, _error)
 
 
 def _iso(value: Optional[datetime]) -> Optional[str]:

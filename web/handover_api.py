@@ -18,7 +18,6 @@ link token travels in a URL fragment and a JSON body (no access log is written e
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 from aiohttp import web
@@ -28,6 +27,7 @@ from bot.auth import AUD_AGENT, AuthError, issue_policyholder_token, verify_toke
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
 from bot.wording import handover as wording
+import jsonbody  # web/jsonbody.py (web/ is on sys.path)
 
 logger = logging.getLogger("web.handover")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -53,17 +53,9 @@ def _agent(request: web.Request):
 
 async def _body(request: web.Request):
     """The JSON object of the request, or an error response."""
-    if request.content_type != "application/json":
-        return None, _json_error(415, wording.request_error("not_json"))
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return None, _json_error(413, wording.request_error("too_large"))
-    try:
-        payload = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
-        return None, _json_error(400, wording.request_error("bad_json"))
-    if not isinstance(payload, dict):
-        return None, _json_error(400, wording.agent_error("bad_request"))
-    return payload, None
+    return await jsonbody.read_object(request, MAX_BODY, _json_error, {
+        "not_json": wording.request_error("not_json"), "too_large": wording.request_error("too_large"),
+        "bad_json": wording.request_error("bad_json"), "not_object": wording.agent_error("bad_request")})
 
 
 async def _rate_limited(request: web.Request):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
@@ -28,6 +27,7 @@ from bot.auth import issue_policyholder_token  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from bot.store import queries  # noqa: E402
 from bot.store.db import get_engine, session_scope  # noqa: E402
+import jsonbody  # noqa: E402  (web/jsonbody.py)
 
 logger = logging.getLogger("web")
 WEB = Path(__file__).resolve().parent
@@ -124,15 +124,11 @@ async def malformed_json_guard(request: web.Request, handler):
 
 
 async def demo_login(request: web.Request) -> web.Response:
-    if request.content_type != "application/json":
-        return _error(415, "Envoyez un corps JSON (Content-Type: application/json).")
-    if request.content_length is not None and request.content_length > 4096:
-        return _error(413, "Requête trop volumineuse.")
-    try:
-        payload = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "Le corps de la requête n'est pas du JSON valide.")
-    ph = payload.get("policyholder_id") if isinstance(payload, dict) else None
+    payload, problem = await jsonbody.read_object(request, 4096, _error, {
+        "not_object": "Indiquez « policyholder_id », un nombre entier."})
+    if problem is not None:
+        return problem
+    ph = payload.get("policyholder_id")
     if isinstance(ph, bool) or not isinstance(ph, int):
         return _error(400, "Indiquez « policyholder_id », un nombre entier.")
     limited = await ratelimit.get_limiter().acheck(("login_account", ph))

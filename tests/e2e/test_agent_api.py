@@ -204,7 +204,7 @@ def test_a_reloaded_page_receives_agent_replies_before_typing_again(stack):
 
     import socketio
 
-    from tests.e2e.sio_client import converse
+    from tests.sio_client import converse
 
     token = issue_policyholder_token(stack.settings(), 1)
     session_id = uuid.uuid4().hex

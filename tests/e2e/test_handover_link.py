@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.sio_client import converse, texts
+from tests.sio_client import converse, texts
 
 OWN_REF, FOREIGN_REF = "SIN-2021-000123", "SIN-2021-000456"
 SECRETS_SEEN = []  # every link token / session token of this module, for the log check

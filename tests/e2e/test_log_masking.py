@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.sio_client import converse
+from tests.sio_client import converse
 from tests.e2e.stack import start_stack
 
 PHONE = "06 12 34 56 78"

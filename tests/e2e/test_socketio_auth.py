@@ -6,7 +6,7 @@ import pytest
 
 from bot.wording.core import TEMPLATES as CORE
 from bot.wording.format import typo
-from tests.e2e.sio_client import converse, texts
+from tests.sio_client import converse, texts
 
 MY_REF = "SIN-2021-000123"        # belongs to demo company 1 (Menuiserie Durand)
 OTHER_REF = "SIN-2021-000456"     # belongs to demo company 3 (Laboratoires Aubert)

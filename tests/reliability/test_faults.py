@@ -107,7 +107,7 @@ def test_action_server_hanging(rig):
 
 
 def test_action_server_down_on_the_web_socket(rig):
-    from tests.e2e.sio_client import converse
+    from tests.sio_client import converse
 
     token = rig.token(1)
     rig.proxies["actions"].cut()
