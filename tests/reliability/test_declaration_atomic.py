@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from bot.store import db
 from bot.store import queries as q
 from bot.store.models import Claim, ClaimStageEvent, Invoice, RefCounter
+from tests.pgadmin import run_admin_sql
 
 PG_URL = os.environ.get("STORE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 AS_OF = date(2025, 6, 30)
@@ -25,18 +26,7 @@ DUE = AS_OF - timedelta(days=20)
 
 
 def _admin(sql: str) -> None:
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    u = make_url(PG_URL)
-    conn = psycopg2.connect(host=u.host, port=u.port or 5432, user=u.username, password=u.password,
-                            dbname=u.database, connect_timeout=3)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+    run_admin_sql(sql, PG_URL, connect_timeout=3)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import sqlalchemy.exc
 
 from bot.channels import tracker_store as ts
 from bot.channels.tracker_store import ResilientSQLTrackerStore
+from tests.pgadmin import run_admin_sql
 
 from rasa.shared.core.domain import Domain  # noqa: E402  (Rasa: Python 3.10 suite only)
 from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,  # noqa: E402
@@ -71,18 +72,17 @@ def stores(request, tmp_path):
         kwargs = dict(dialect="sqlite", db=str(tmp_path / "tracker.db"))
         cleanup = None
     else:
+        import psycopg2
+
         name = f"cache_test_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        except sqlalchemy.exc.OperationalError as exc:
+            run_admin_sql(f'CREATE DATABASE "{name}"', PG_ADMIN_URL)
+        except psycopg2.OperationalError as exc:
             pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc}")
         kwargs = dict(dialect="postgresql", host="127.0.0.1", port=5432, username="postgres", db=name)
 
         def cleanup():
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            run_admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', PG_ADMIN_URL)
     made = [ResilientSQLTrackerStore(domain=DOMAIN, retry_seconds=1.0, cache_size=cache, **kwargs)
             for cache in (100, 100, 0)]
     yield made

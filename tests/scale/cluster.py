@@ -32,6 +32,8 @@ from typing import Dict, List, Optional, Tuple
 
 import requests
 
+from tests.pgadmin import run_admin_sql
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -68,15 +70,10 @@ def unavailable() -> str:
 
 
 def _admin(sql: str) -> None:
-    import psycopg2
+    from sqlalchemy.engine import URL
 
-    conn = psycopg2.connect(dbname="postgres", connect_timeout=5, **PG)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+    run_admin_sql(sql, URL.create("postgresql", username=PG["user"], password=PG["password"] or None,
+                                  host=PG["host"], port=PG["port"], database="postgres"))
 
 
 def create_database(name: str) -> None:

@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.store import db  # noqa: E402
+from tests.pgadmin import run_admin_sql  # noqa: E402
 
 AS_OF = date(2025, 6, 30)
 PG_URL = os.environ.get("STORE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -42,18 +43,7 @@ def _pg_reachable() -> str:
 
 
 def _pg_admin(sql: str) -> None:
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    u = make_url(PG_URL)
-    conn = psycopg2.connect(host=u.host, port=u.port or 5432, user=u.username, password=u.password,
-                            dbname=u.database, connect_timeout=5)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+    run_admin_sql(sql, PG_URL)
 
 
 def new_database(backend: str, tmp_dir: Path):
