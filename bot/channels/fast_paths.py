@@ -1,4 +1,4 @@
-"""Two hot-path fixes for Rasa 3.6 that profiling the REST load showed (``bench/latency.py``).
+"""Hot-path fixes for Rasa 3.6 that profiling the REST load showed (``bench/latency.py``).
 
 py-spy on a Rasa server under ``bench/latency.py`` load (README, "Benchmarks"):
 
@@ -13,6 +13,9 @@ py-spy on a Rasa server under ``bench/latency.py`` load (README, "Benchmarks"):
    event of the conversation. The class found for a type name is remembered; an unknown name
    still goes through Rasa's own lookup (so events defined later, ``topic`` and defaults behave
    as before).
+
+3. ``Domain.states_for_tracker_history`` replayed the whole conversation for every policy at every prediction:
+   :mod:`bot.channels.incremental_states` replays each event once (same states, see that module).
 
 :func:`install` is idempotent; ``bot/channels/__init__.py`` calls it, so every Rasa process that
 loads one of our channels or the tracker store gets it.
@@ -68,7 +71,7 @@ def _cached_resolve_by_type(original: Any) -> Any:
 
 
 def install() -> bool:
-    """Apply both fixes once; returns False when Rasa is not importable (nothing to fix)."""
+    """Apply the fixes once; returns False when Rasa is not importable (nothing to fix)."""
     global _installed
     with _lock:
         if _installed:
@@ -80,5 +83,8 @@ def install() -> bool:
             return False
         RemoteAction._validate_action_result = _validate_action_result_once_compiled()
         Event.resolve_by_type = staticmethod(_cached_resolve_by_type(Event.resolve_by_type))
+        from bot.channels import incremental_states
+
+        incremental_states.install()
         _installed = True
         return True
