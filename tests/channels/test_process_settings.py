@@ -37,6 +37,16 @@ def test_the_launcher_sets_its_defaults_before_rasa_starts_and_the_environment_w
     assert seen["env"]["TF_ENABLE_ONEDNN_OPTS"] == expected
 
 
+def test_the_launcher_limits_malloc_arenas_unless_the_environment_says(monkeypatch):
+    launcher = _launcher()
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert launcher.limit_malloc_arenas() is False  # the operator's setting stays
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    if memory_trim._libc() is None:
+        pytest.skip("not glibc: no mallopt")
+    assert launcher.limit_malloc_arenas() is True
+
+
 def test_every_launcher_of_the_rasa_server_goes_through_it():
     for path in ("scripts/run.sh", "deploy/docker/rasa-entrypoint.sh", "tests/e2e/stack.py", "tests/scale/cluster.py",
                  "bench/latency_stacks.py"):
