@@ -13,7 +13,7 @@ from typing import Mapping, Optional
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -23,7 +23,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def env_float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -98,23 +98,23 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         jwt_secret=jwt_secret,
         jwt_previous_secrets=previous,
         jwt_issuer=env.get("JWT_ISSUER") or "assistant-indemnisation",
-        token_ttl_seconds=_int(env, "TOKEN_TTL_SECONDS", 1800),
+        token_ttl_seconds=env_int(env, "TOKEN_TTL_SECONDS", 1800),
         identity_secret=identity_secret,
-        rasa_port=_int(env, "RASA_PORT", 5005),
-        action_port=_int(env, "ACTION_PORT", 5055),
-        web_port=_int(env, "WEB_PORT", 8080),
+        rasa_port=env_int(env, "RASA_PORT", 5005),
+        action_port=env_int(env, "ACTION_PORT", 5055),
+        web_port=env_int(env, "WEB_PORT", 8080),
         public_host=env.get("PUBLIC_HOST") or "localhost",
         timezone=env.get("ASSISTANT_TZ") or "Europe/Paris",
         rasa_api_token=env.get("RASA_API_TOKEN") or _secret_from_file(var_dir / "rasa_api_token"),
-        rasa_api_url=(env.get("RASA_API_URL") or f"http://127.0.0.1:{_int(env, 'RASA_PORT', 5005)}").rstrip("/"),
-        agent_token_ttl_seconds=_int(env, "AGENT_TOKEN_TTL_SECONDS", 14400),
+        rasa_api_url=(env.get("RASA_API_URL") or f"http://127.0.0.1:{env_int(env, 'RASA_PORT', 5005)}").rstrip("/"),
+        agent_token_ttl_seconds=env_int(env, "AGENT_TOKEN_TTL_SECONDS", 14400),
         agent_demo_login=(env.get("AGENT_DEMO_LOGIN") or "1").strip().lower() not in ("0", "false", "no", "off"),
-        handover_ttl_seconds=_int(env, "HANDOVER_TTL_SECONDS", 900),
+        handover_ttl_seconds=env_int(env, "HANDOVER_TTL_SECONDS", 900),
         handover_link_base=(env.get("HANDOVER_LINK_BASE_URL") or "").rstrip("/"),
-        retention_days=_int(env, "RETENTION_DAYS", 90),
-        audit_retention_days=_int(env, "AUDIT_RETENTION_DAYS", 365),
-        purge_interval_hours=_float(env, "PURGE_INTERVAL_HOURS", 24.0),
-        purge_first_delay_seconds=_float(env, "PURGE_FIRST_DELAY_SECONDS", 60.0),
+        retention_days=env_int(env, "RETENTION_DAYS", 90),
+        audit_retention_days=env_int(env, "AUDIT_RETENTION_DAYS", 365),
+        purge_interval_hours=env_float(env, "PURGE_INTERVAL_HOURS", 24.0),
+        purge_first_delay_seconds=env_float(env, "PURGE_FIRST_DELAY_SECONDS", 60.0),
     )
 
 

@@ -13,16 +13,21 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import functools
 import logging
 import os
 from typing import Any, Optional
+
+from bot.settings import env_float
 
 logger = logging.getLogger(__name__)
 DEFAULT_INTERVAL_SECONDS = 15.0
 _started = False
 
 
+@functools.lru_cache(maxsize=None)
 def _libc() -> Optional[Any]:
+    """glibc, looked up once (``find_library`` runs ``ldconfig``); None elsewhere."""
     name = ctypes.util.find_library("c")
     if not name:
         return None
@@ -40,8 +45,7 @@ def release() -> bool:
 
 
 def interval_from_env() -> float:
-    raw = (os.environ.get("MALLOC_TRIM_SECONDS") or "").strip()
-    value = float(raw) if raw else DEFAULT_INTERVAL_SECONDS
+    value = env_float(os.environ, "MALLOC_TRIM_SECONDS", DEFAULT_INTERVAL_SECONDS)
     if value < 0:
         raise ValueError("MALLOC_TRIM_SECONDS must be 0 (only at start) or more")
     return value

@@ -51,6 +51,8 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, deser
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.settings import env_float, env_int
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_RETRY_SECONDS = 8.0
@@ -63,13 +65,11 @@ class TrackerStoreUnavailable(BaseException):
 
 
 def retry_seconds_from_env() -> float:
-    raw = (os.environ.get("TRACKER_RETRY_SECONDS") or "").strip()
-    return float(raw) if raw else DEFAULT_RETRY_SECONDS
+    return env_float(os.environ, "TRACKER_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
 
 
 def cache_size_from_env() -> int:
-    raw = (os.environ.get("TRACKER_CACHE_SIZE") or "").strip()
-    size = int(raw) if raw else DEFAULT_CACHE_SIZE
+    size = env_int(os.environ, "TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE)
     if size < 0:
         raise ValueError("TRACKER_CACHE_SIZE must be 0 (off) or more")
     return size
