@@ -32,7 +32,7 @@ VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 CACHE = Path(os.environ.get("ASSISTANT_CACHE") or Path.home() / ".cache" / "assistant-indemnisation")
 STOCK_DIR = CACHE / "stock-bot"
-PG_ADMIN = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 POLICYHOLDERS = (1, 2, 3)
@@ -111,15 +111,9 @@ def _wait(system: System, urls: List[str], timeout: float) -> None:
 
 
 def _pg(sql: str, dbname: str = "test") -> None:
-    import psycopg2
+    from tests.pgadmin import run_admin_sql  # the test suites' helper (ROOT is on sys.path)
 
-    conn = psycopg2.connect(**{**PG_ADMIN, "dbname": dbname})
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+    run_admin_sql(sql, PG_ADMIN_URL, dbname=dbname)
 
 
 def start_ours(topology: str, work_dir: Path, replicas: int = 2, timeout: float = 600) -> System:

@@ -76,20 +76,12 @@ def _prepare(url: str, keep: bool) -> Tuple[str, Callable[[], None]]:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "postgresql":
-        import psycopg2
+        from tests.pgadmin import run_admin_sql  # the test suites' helper (ROOT is on sys.path)
 
         schema = f"store_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = dict(host=parsed.host, port=parsed.port or 5432, user=parsed.username, password=parsed.password,
-                     dbname=parsed.database)
 
         def run(sql: str) -> None:
-            conn = psycopg2.connect(**admin)
-            conn.autocommit = True
-            try:
-                with conn.cursor() as cur:
-                    cur.execute(sql)
-            finally:
-                conn.close()
+            run_admin_sql(sql, url)
 
         run(f'CREATE SCHEMA "{schema}"')
         sep = "&" if "?" in url else "?"

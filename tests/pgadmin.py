@@ -1,6 +1,7 @@
 """Run one administrative SQL statement (CREATE/DROP DATABASE or SCHEMA) on PostgreSQL, outside any transaction.
 
-Shared by the test suites that make throw-away databases (store, reliability, scale-out, tracker cache). Imports
+Shared by the test suites and the benchmarks that make throw-away databases (store, reliability, scale-out,
+tracker cache; bench/latency_stacks.py, bench/store_bench.py). Imports
 psycopg2 only when called, so the suites that never touch PostgreSQL do not need it.
 """
 from __future__ import annotations
