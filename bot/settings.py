@@ -1,6 +1,6 @@
 """One settings object, built from environment variables with embedded defaults.
 
-Every variable is documented in ``.env.example`` and README.md.
+Every variable is documented in ``.env.example`` and docs/configuration.md.
 """
 from __future__ import annotations
 

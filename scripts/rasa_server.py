@@ -7,11 +7,9 @@ imported, which ``rasa``'s own entry point does first; each is a default that th
 override:
 
 - ``TF_ENABLE_ONEDNN_OPTS=0``: TensorFlow's oneDNN kernels are made for large tensors; the NLU and
-  dialogue models here run tiny batches. Measured with ``bench/latency.py`` (30 x 30 messages,
-  single topology, same machine, README "Benchmarks"): Rasa server RSS 1 102 -> 1 072 MiB after
-  start and 1 122 -> 1 094 MiB at peak; saturation 37.2 -> 40.4 messages/s.
-- at most two glibc malloc arenas (``mallopt``, unless ``MALLOC_ARENA_MAX`` is set): with the trim every 15 s
-  (:mod:`bot.channels.memory_trim`), peak RSS of a replica under the full load 1 118 -> 1 109 MiB.
+  dialogue models here run tiny batches (measured: docs/benchmarks.md#rasa-server-process-settings).
+- at most two glibc malloc arenas (``mallopt``, unless ``MALLOC_ARENA_MAX`` is set), with the trim every 15 s
+  (:mod:`rasa_ext.patches.memory_trim`) (measured: docs/benchmarks.md#rasa-server-process-settings).
 """
 from __future__ import annotations
 
