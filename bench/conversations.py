@@ -33,6 +33,7 @@ import tempfile
 import time
 import unicodedata
 import uuid
+from datetime import date, timedelta
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -233,6 +234,34 @@ def plot(summary: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: bool) -> List[Dict[str, Any]]:
+    """Start the product on free ports with the advisers' desk always open or closed for the coming days."""
+    from bot.auth import issue_policyholder_token
+    from tests.e2e.stack import start_stack
+
+    env = {"RATE_LIMIT_MESSAGES_IP": "100000/60", "RATE_LIMIT_MESSAGES_IDENTITY": "100000/60"}
+    if desk == "closed":
+        today = date.today()
+        env["HANDOFF_HOURS"] = "mon-fri 09:00-18:00"
+        env["HANDOFF_EXTRA_CLOSED_DAYS"] = ",".join(str(today + timedelta(days=d)) for d in range(-1, 4))
+    with tempfile.TemporaryDirectory(prefix="conversations-") as tmp:
+        var_dir = Path(tmp)
+        stack = start_stack(var_dir, env)
+        try:
+            settings = stack.settings()
+            tokens: Dict[int, str] = {}
+
+            def token_for(company: int) -> str:
+                if company not in tokens:
+                    tokens[company] = issue_policyholder_token(settings, int(company))
+                return tokens[company]
+
+            player = Player(stack.rasa_url, stack.env["RASA_API_TOKEN"], token_for, var_dir / "claims.db")
+            return [player.play(conv, verbose) for conv in conversations]
+        finally:
+            stack.stop()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", nargs="*", type=Path, default=None, help="YAML sets (default: bench/conversations/*.yml)")
@@ -252,28 +281,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("no conversation to play", file=sys.stderr)
         return 2
 
-    from bot.auth import issue_policyholder_token
-    from tests.e2e.stack import start_stack
-
-    with tempfile.TemporaryDirectory(prefix="conversations-") as tmp:
-        var_dir = Path(tmp)
-        stack = start_stack(var_dir, {"RATE_LIMIT_MESSAGES_IP": "100000/60",
-                                      "RATE_LIMIT_MESSAGES_IDENTITY": "100000/60"})
-        try:
-            settings = stack.settings()
-            tokens: Dict[int, str] = {}
-
-            def token_for(company: int) -> str:
-                if company not in tokens:
-                    tokens[company] = issue_policyholder_token(settings, int(company))
-                return tokens[company]
-
-            player = Player(stack.rasa_url, stack.env["RASA_API_TOKEN"], token_for, var_dir / "claims.db")
-            started = time.time()
-            results = [player.play(conv, args.verbose) for conv in conversations]
-            elapsed = time.time() - started
-        finally:
-            stack.stop()
+    started = time.time()
+    by_id = {}
+    for desk in ("open", "closed"):
+        group = [c for c in conversations if str(c.get("desk") or "open") == desk]
+        if group:
+            by_id.update({r["id"]: r for r in play_on_new_stack(group, desk, args.verbose)})
+    results = [by_id[c["id"]] for c in conversations]
+    elapsed = time.time() - started
 
     summary = summarise(results)
     summary["seconds"] = round(elapsed, 1)

@@ -58,6 +58,7 @@ def test_every_set_is_well_formed():
             assert c["id"] not in ids, c["id"]
             ids.add(c["id"])
             assert c.get("company") in (None, 1, 2, 3, 4), c["id"]
+            assert c.get("desk", "open") in ("open", "closed"), c["id"]
             assert c["turns"], c["id"]
             for turn in c["turns"]:
                 assert isinstance(turn["user"], str) and turn["user"].strip(), c["id"]
