@@ -23,24 +23,21 @@ Dates (:func:`parse_date`)
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Dict, List, Optional, Tuple
+
+from bot.text import fold as _fold_text
 
 __all__ = ["parse_amount", "parse_date", "normalise_scheme", "normalise_country", "COUNTRIES",
            "SCHEME_NAMES"]
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
 def _fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes and spaces made plain."""
-    text = text.replace("\u2019", "'").replace("\u02bc", "'")
+    text = text.replace("\u02bc", "'")
     text = re.sub(r"[\u00a0\u202f\u2009\u2007]", " ", text)
-    return _strip_accents(text).lower()
+    return _fold_text(text)
 
 
 # ================================================================================================
