@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from bot.cap.rules import RuleEntry, RuleSet, Scheme, Source, get_rules
+from bot.decimals import to_decimal
 
 Amount = Union[Decimal, int, float, str]
 
@@ -40,24 +41,6 @@ FAMILY = {  # (insurer decision family, abroad) -> scheme
     ("refused", False): "CAP+",
     ("refused", True): "CAP+ Francexport",
 }
-
-
-def _to_decimal(value: Any, name: str, allow_none: bool = True) -> Optional[Decimal]:
-    if value is None:
-        if allow_none:
-            return None
-        raise ValueError(f"{name} is required")
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number")
-    try:
-        dec = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be a number (got {value!r})") from None
-    if not dec.is_finite():
-        raise ValueError(f"{name} must be a finite number")
-    if dec < 0:
-        raise ValueError(f"{name} must not be negative (got {value})")
-    return dec
 
 
 @dataclass(frozen=True)
@@ -83,11 +66,11 @@ class CapRequest:
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
-        requested = _to_decimal(self.requested, "requested", allow_none=False)
+        requested = to_decimal(self.requested, "requested", required=True)
         if requested == 0:
             raise ValueError("requested must be greater than 0")
         setattr_(self, "requested", requested)
-        granted = _to_decimal(self.granted, "granted")
+        granted = to_decimal(self.granted, "granted")
         if (self.refused or self.cancelled) and granted not in (None, Decimal(0)):
             raise ValueError("give either a granted amount or refused/cancelled, not both")
         if granted is None and not (self.refused or self.cancelled):
@@ -101,8 +84,8 @@ class CapRequest:
         if len(currency) != 3 or not currency.isalpha():
             raise ValueError(f"currency must be an ISO 4217 code like EUR (got {self.currency!r})")
         setattr_(self, "currency", currency)
-        setattr_(self, "turnover", _to_decimal(self.turnover, "turnover"))
-        share = _to_decimal(self.french_content_share, "french_content_share")
+        setattr_(self, "turnover", to_decimal(self.turnover, "turnover"))
+        share = to_decimal(self.french_content_share, "french_content_share")
         if share is not None and share > 1:
             raise ValueError("french_content_share is a ratio between 0 and 1 (0.25 for 25 %)")
         setattr_(self, "french_content_share", share)
