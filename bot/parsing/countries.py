@@ -1,100 +1,114 @@
 """Countries in what people type: ISO 3166 alpha-2 code from a French name, adjective or code
 (:func:`normalise_country`).
 
-:data:`COUNTRIES`: ISO2 -> (names, adjectives and aliases), folded (lower case, no accents).
+The data is ``bot/parsing/countries.yml``, read once at import: one entry per code with
+``names`` (how people write the country) and ``aliases`` (the words the parser knows, folded).
+:data:`COUNTRIES`: ISO2 -> (names, adjectives and aliases), folded (lower case, no accents), for
+the codes with aliases. The NLU lookup table ``country`` (``data/nlu/countries_lookup.yml``) is
+generated from the same file by :func:`render_nlu_lookup` (``python -m bot.parsing --nlu-lookup``).
 """
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional, Tuple
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+import yaml
 
 from bot.parsing.text import fold
+from bot.text import strip_accents
 
-__all__ = ["COUNTRIES", "normalise_country"]
+__all__ = ["COUNTRIES", "COUNTRY_DATA", "DATA_FILE", "Country", "load_countries", "nlu_lookup_entries",
+           "normalise_country", "render_nlu_lookup"]
 
-COUNTRIES: Dict[str, Tuple[str, ...]] = {
-    "FR": ("france", "francais", "francaise", "francaises", "hexagone", "metropole"),
-    "DE": ("allemagne", "allemand", "allemande", "allemands", "allemandes", "rfa"),
-    "BE": ("belgique", "belge", "belges"),
-    "NL": ("pays-bas", "pays bas", "hollande", "neerlandais", "neerlandaise", "neerlandaises", "hollandais",
-           "hollandaise"),
-    "LU": ("luxembourg", "luxembourgeois", "luxembourgeoise"),
-    "IT": ("italie", "italien", "italienne", "italiens", "italiennes"),
-    "ES": ("espagne", "espagnol", "espagnole", "espagnols", "espagnoles"),
-    "PT": ("portugal", "portugais", "portugaise", "portugaises"),
-    "IE": ("irlande", "irlandais", "irlandaise", "irlandaises"),
-    "AT": ("autriche", "autrichien", "autrichienne", "autrichiens", "autrichiennes"),
-    "CH": ("suisse", "suisses", "helvetique", "helvetiques"),
-    "GB": ("royaume-uni", "royaume uni", "angleterre", "grande-bretagne", "grande bretagne", "uk",
-           "britannique", "britanniques", "anglais", "anglaise", "anglaises", "ecosse", "pays de galles"),
-    "US": ("etats-unis", "etats unis", "etats-unis d'amerique", "usa", "us", "amerique", "americain",
-           "americaine", "americains", "americaines", "etats unis d'amerique"),
-    "CA": ("canada", "canadien", "canadienne", "canadiens", "canadiennes", "quebec", "quebecois", "quebecoise"),
-    "MX": ("mexique", "mexicain", "mexicaine", "mexicains", "mexicaines"),
-    "BR": ("bresil", "bresilien", "bresilienne", "bresiliens", "bresiliennes"),
-    "AR": ("argentine", "argentin", "argentins", "argentines"),
-    "CL": ("chili", "chilien", "chilienne", "chiliens", "chiliennes"),
-    "CO": ("colombie", "colombien", "colombienne", "colombiens", "colombiennes"),
-    "PE": ("perou", "peruvien", "peruvienne", "peruviens", "peruviennes"),
-    "CN": ("chine", "chinois", "chinoise", "chinoises", "rpc"),
-    "HK": ("hong kong", "hong-kong", "hongkongais"),
-    "TW": ("taiwan", "taiwanais", "taiwanaise"),
-    "JP": ("japon", "japonais", "japonaise", "japonaises"),
-    "KR": ("coree du sud", "coree", "sud-coreen", "sud-coreenne", "coreen", "coreenne"),
-    "IN": ("inde", "indien", "indienne", "indiens", "indiennes"),
-    "ID": ("indonesie", "indonesien", "indonesienne"),
-    "VN": ("vietnam", "viet nam", "vietnamien", "vietnamienne"),
-    "TH": ("thailande", "thailandais", "thailandaise"),
-    "MY": ("malaisie", "malaisien", "malaisienne", "malais"),
-    "SG": ("singapour", "singapourien", "singapourienne"),
-    "PH": ("philippines", "philippin", "philippine", "philippins"),
-    "AU": ("australie", "australien", "australienne", "australiens", "australiennes"),
-    "NZ": ("nouvelle-zelande", "nouvelle zelande", "neo-zelandais", "neo-zelandaise", "neozelandais"),
-    "PL": ("pologne", "polonais", "polonaise", "polonaises"),
-    "CZ": ("republique tcheque", "tchequie", "tcheque", "tcheques"),
-    "SK": ("slovaquie", "slovaque", "slovaques"),
-    "HU": ("hongrie", "hongrois", "hongroise", "hongroises"),
-    "RO": ("roumanie", "roumain", "roumaine", "roumains", "roumaines"),
-    "BG": ("bulgarie", "bulgare", "bulgares"),
-    "GR": ("grece", "grec", "grecque", "grecs", "grecques"),
-    "HR": ("croatie", "croate", "croates"),
-    "SI": ("slovenie", "slovene", "slovenes"),
-    "SE": ("suede", "suedois", "suedoise", "suedoises"),
-    "NO": ("norvege", "norvegien", "norvegienne", "norvegiens", "norvegiennes"),
-    "DK": ("danemark", "danois", "danoise", "danoises"),
-    "FI": ("finlande", "finlandais", "finlandaise", "finlandaises"),
-    "IS": ("islande", "islandais", "islandaise"),
-    "EE": ("estonie", "estonien", "estonienne"),
-    "LV": ("lettonie", "letton", "lettone"),
-    "LT": ("lituanie", "lituanien", "lituanienne"),
-    "CY": ("chypre", "chypriote", "chypriotes"),
-    "MT": ("malte", "maltais", "maltaise"),
-    "MC": ("monaco", "monegasque", "monegasques"),
-    "TR": ("turquie", "turc", "turque", "turcs", "turques"),
-    "RU": ("russie", "russe", "russes"),
-    "UA": ("ukraine", "ukrainien", "ukrainienne", "ukrainiens", "ukrainiennes"),
-    "BY": ("bielorussie", "belarus", "bielorusse"),
-    "RS": ("serbie", "serbe", "serbes"),
-    "MA": ("maroc", "marocain", "marocaine", "marocains", "marocaines"),
-    "DZ": ("algerie", "algerien", "algerienne", "algeriens", "algeriennes"),
-    "TN": ("tunisie", "tunisien", "tunisienne", "tunisiens", "tunisiennes"),
-    "EG": ("egypte", "egyptien", "egyptienne"),
-    "SN": ("senegal", "senegalais", "senegalaise"),
-    "CI": ("cote d'ivoire", "cote divoire", "ivoirien", "ivoirienne", "ivoiriens"),
-    "CM": ("cameroun", "camerounais", "camerounaise"),
-    "GA": ("gabon", "gabonais", "gabonaise"),
-    "NG": ("nigeria", "nigerian", "nigeriane"),
-    "ZA": ("afrique du sud", "sud-africain", "sud-africaine", "sud africain"),
-    "KE": ("kenya", "kenyan", "kenyane"),
-    "SA": ("arabie saoudite", "arabie", "saoudien", "saoudienne"),
-    "AE": ("emirats arabes unis", "emirats", "eau", "dubai", "emirati", "emiratie"),
-    "QA": ("qatar", "qatari", "qatarie"),
-    "IL": ("israel", "israelien", "israelienne"),
-    "LB": ("liban", "libanais", "libanaise"),
-    "IR": ("iran", "iranien", "iranienne"),
-    "SY": ("syrie", "syrien", "syrienne"),
-    "KP": ("coree du nord", "nord-coreen", "nord-coreenne"),
-}
+DATA_FILE = Path(__file__).resolve().with_name("countries.yml")
+NLU_LOOKUP_FILE = "data/nlu/countries_lookup.yml"  # relative to the repository root
+_CODE = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    names: Tuple[str, ...] = ()  # as people write them (NLU lookup)
+    aliases: Tuple[str, ...] = ()  # folded words the parser knows
+
+
+def _strings(raw: Any, where: str, errors: List[str]) -> Tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() == x and x for x in raw):
+        errors.append(f"{where}: must be a list of non-empty texts (got {raw!r})")
+        return ()
+    return tuple(raw)
+
+
+def load_countries(path: Path = DATA_FILE) -> Dict[str, Country]:
+    """Read and check the country file; ``ValueError`` lists every problem."""
+    with Path(path).open(encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(data, dict):
+        raise ValueError(f"{Path(path).name}: must map ISO 3166 alpha-2 codes to entries")
+    errors: List[str] = []
+    countries: Dict[str, Country] = {}
+    owner: Dict[str, str] = {}  # alias or name -> code
+    for code, entry in data.items():
+        where = f"{Path(path).name}: {code!r}"
+        if not isinstance(code, str) or not _CODE.fullmatch(code):
+            errors.append(f"{where}: the key must be an ISO 3166 alpha-2 code like DE (quote \"NO\")")
+            continue
+        entry = {} if entry is None else entry
+        if not isinstance(entry, dict) or set(entry) - {"names", "aliases"}:
+            errors.append(f"{where}: must be a mapping with 'names' and/or 'aliases' (got {entry!r})")
+            continue
+        names = _strings(entry.get("names"), f"{where}: names", errors)
+        aliases = _strings(entry.get("aliases"), f"{where}: aliases", errors)
+        for alias in aliases:
+            if fold(alias) != alias:
+                errors.append(f"{where}: alias {alias!r} must be folded (lower case, no accents): {fold(alias)!r}")
+        for kind, values in (("alias", aliases), ("name", names)):
+            for value in values:
+                other = owner.setdefault(f"{kind}:{value}", code)
+                if other != code:
+                    errors.append(f"{where}: {kind} {value!r} already belongs to {other}")
+        countries[code] = Country(code, names, aliases)
+    if errors:
+        raise ValueError("Invalid country data:\n  - " + "\n  - ".join(errors))
+    return countries
+
+
+COUNTRY_DATA: Mapping[str, Country] = load_countries()
+COUNTRIES: Dict[str, Tuple[str, ...]] = {c.code: c.aliases for c in COUNTRY_DATA.values() if c.aliases}
+
+
+def nlu_lookup_entries(countries: Optional[Mapping[str, Country]] = None) -> List[str]:
+    """The NLU lookup entries: every name, also without accents and with spaces for its hyphens,
+    longest first (the regex Rasa builds from them tries the entries in this order)."""
+    entries = set()
+    for country in (COUNTRY_DATA if countries is None else countries).values():
+        for name in country.names:
+            for variant in (name, strip_accents(name)):
+                entries.update((variant, variant.replace("-", " ")))
+    return sorted(entries, key=lambda e: (-len(e), e))
+
+
+def render_nlu_lookup(countries: Optional[Mapping[str, Country]] = None) -> str:
+    """The text of ``data/nlu/countries_lookup.yml``."""
+    lines = [
+        'version: "3.1"',
+        "",
+        "# GENERATED from bot/parsing/countries.yml (edit that file, then run",
+        f"# `python -m bot.parsing --nlu-lookup > {NLU_LOOKUP_FILE}`; a test checks they agree).",
+        "# Entries are sorted longest first so that the generated alternation prefers",
+        '# "Guinée équatoriale" over "Guinée".',
+        "",
+        "nlu:",
+        "- lookup: country",
+        "  examples: |",
+    ]
+    lines += [f"    - {entry}" for entry in nlu_lookup_entries(countries)]
+    return "\n".join(lines) + "\n"
+
 
 _COUNTRY_INDEX: Dict[str, str] = {}
 for _code, _names in COUNTRIES.items():
