@@ -2,7 +2,7 @@
 
 :func:`to_decimal` turns what a caller gives (Decimal, int, float, numeric string) into a finite,
 non-negative :class:`~decimal.Decimal`, or raises ``ValueError``. Used by
-:class:`bot.cap.engine.CapRequest` (messages :data:`NUMBER`) and
+:class:`bot.cap.request.CapRequest` (messages :data:`NUMBER`) and
 :class:`bot.indemnity.IndemnityInputs` (messages :data:`AMOUNT`, ``""`` read as missing); each
 keeps the error messages it always had.
 """
