@@ -16,12 +16,12 @@ when the text does not allow a sure answer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Optional
 
 from bot.parsing import normalise_country, parse_amount
+from bot.text import fold as _fold_text
 
 INCREASE_RE = re.compile(
     r"\baugment\w*|\brelev(?:er|ez|e|ons)\b|\brehauss\w*|plus de garantie|\bhausses?\b|plus (?:elevee?|haute?)"
@@ -62,9 +62,7 @@ def buyer_guess(text: Optional[str]) -> Optional[str]:
 
 
 def fold(text: Optional[str]) -> str:
-    text = (text or "").replace("\u2019", "'")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", text.lower())
+    return _fold_text(text, squeeze=True)
 
 
 def _first(values: Iterable[object]) -> Optional[str]:

@@ -27,8 +27,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.decimals import AMOUNT, to_decimal
 
 CAUSES = ("protracted_default", "insolvency")
 _CAUSE_ALIASES = {
@@ -45,17 +47,7 @@ BODACC_DECLARATION_MONTHS = 2
 
 
 def _amount(value: Any, name: str) -> Optional[Decimal]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an amount")
-    try:
-        dec = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be an amount (got {value!r})") from None
-    if not dec.is_finite() or dec < 0:
-        raise ValueError(f"{name} must be a positive amount (got {value!r})")
-    return dec
+    return to_decimal(value, name, blank_is_none=True, messages=AMOUNT)
 
 
 def _ratio(value: Any, name: str) -> Optional[Decimal]:

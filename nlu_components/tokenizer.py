@@ -28,6 +28,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.text import fold as fold_text
+
 _ELIDED = r"(?:jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst])"
 
 TOKEN_RE = re.compile(
@@ -49,12 +51,8 @@ TOKEN_RE = re.compile(
 
 
 def fold(text: Text) -> Text:
-    """Remove accents and normalise the typographic apostrophe."""
-    text = text.replace("’", "'")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    )
+    """Remove accents and normalise the typographic apostrophe (``bot.text.fold``, case kept)."""
+    return unicodedata.normalize("NFC", fold_text(text, lower=False))
 
 
 def split_words(text: Text) -> List[re.Match]:

@@ -15,12 +15,12 @@ countries as ISO 3166 alpha-2 codes. ``NO_BUYER`` marks "no buyer from the store
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 from bot.parsing import normalise_country, normalise_scheme, parse_amount, parse_date
+from bot.text import fold as _fold_text
 
 NO_BUYER = "aucun"
 MODES = ("explain", "eligibility")
@@ -50,9 +50,7 @@ _MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aou
 
 
 def fold(text: Optional[str]) -> str:
-    text = (text or "").replace("\u2019", "'")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    return _fold_text(text, squeeze=True).strip()
 
 
 _NO_BUYER = re.compile(r"^(?:non|aucun|aucune|personne|rien|passer|pas de client|je ne sais pas|je prefere)\b")

@@ -14,6 +14,8 @@ It then applies the rule entry in force at the **transaction date** (``request.t
 default ``as_of``) and says separately whether the scheme still takes **new requests** at ``as_of``
 (the domestic schemes closed at the end of 2021). Nothing here formats text: every reason is a code
 with data, worded by :mod:`bot.wording.cap`.
+The request and result types live in :mod:`bot.cap.request` (:class:`CapRequest`) and
+:mod:`bot.cap.decision` (:class:`Decision`, :class:`Reason`); they are importable from here too.
 
 Reason codes (``Reason.met``: True = met, False = not met (blocks), None = to check / information):
 ``insurer_grants_full``, ``insurer_decision``, ``buyer_location``, ``in_force_at_transaction_date``,
@@ -24,206 +26,20 @@ Reason codes (``Reason.met``: True = met, False = not met (blocks), None = to ch
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Tuple
 
-from bot.cap.rules import RuleEntry, RuleSet, Scheme, Source, get_rules
+from bot.cap.decision import Decision, Reason
+from bot.cap.request import COMPANY_SIZES, Amount, CapRequest  # noqa: F401  (public names of this module)
+from bot.cap.rules import RuleEntry, RuleSet, Scheme, get_rules
 
-Amount = Union[Decimal, int, float, str]
-
-COMPANY_SIZES = ("TPE", "PME", "ETI", "GE")
 FAMILY = {  # (insurer decision family, abroad) -> scheme
     ("partial", False): "CAP",
     ("partial", True): "CAP Francexport",
     ("refused", False): "CAP+",
     ("refused", True): "CAP+ Francexport",
 }
-
-
-def _to_decimal(value: Any, name: str, allow_none: bool = True) -> Optional[Decimal]:
-    if value is None:
-        if allow_none:
-            return None
-        raise ValueError(f"{name} is required")
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number")
-    try:
-        dec = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be a number (got {value!r})") from None
-    if not dec.is_finite():
-        raise ValueError(f"{name} must be a finite number")
-    if dec < 0:
-        raise ValueError(f"{name} must not be negative (got {value})")
-    return dec
-
-
-@dataclass(frozen=True)
-class CapRequest:
-    """What the client asks for on one buyer.
-
-    ``granted``: the limit the insurer granted (``None`` or 0 with ``refused``/``cancelled``).
-    ``french_content_share`` is a ratio (0.25 for 25 %). Amounts are in ``currency``.
-    """
-
-    requested: Amount
-    granted: Optional[Amount] = None
-    refused: bool = False
-    cancelled: bool = False
-    buyer_country: str = "FR"
-    transaction_date: Optional[date] = None
-    turnover: Optional[Amount] = None
-    company_size: Optional[str] = None
-    currency: str = "EUR"
-    credit_term_days: Optional[int] = None
-    french_content_share: Optional[Amount] = None
-    country_category: Optional[int] = None
-
-    def __post_init__(self) -> None:
-        setattr_ = object.__setattr__
-        requested = _to_decimal(self.requested, "requested", allow_none=False)
-        if requested == 0:
-            raise ValueError("requested must be greater than 0")
-        setattr_(self, "requested", requested)
-        granted = _to_decimal(self.granted, "granted")
-        if (self.refused or self.cancelled) and granted not in (None, Decimal(0)):
-            raise ValueError("give either a granted amount or refused/cancelled, not both")
-        if granted is None and not (self.refused or self.cancelled):
-            raise ValueError("say what the insurer granted (an amount) or that it refused/cancelled")
-        setattr_(self, "granted", granted if granted is not None else Decimal(0))
-        country = (self.buyer_country or "FR").strip().upper()
-        if len(country) != 2 or not country.isalpha() or not country.isascii():
-            raise ValueError(f"buyer_country must be an ISO 3166 alpha-2 code like FR or DE (got {self.buyer_country!r})")
-        setattr_(self, "buyer_country", country)
-        currency = (self.currency or "EUR").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise ValueError(f"currency must be an ISO 4217 code like EUR (got {self.currency!r})")
-        setattr_(self, "currency", currency)
-        setattr_(self, "turnover", _to_decimal(self.turnover, "turnover"))
-        share = _to_decimal(self.french_content_share, "french_content_share")
-        if share is not None and share > 1:
-            raise ValueError("french_content_share is a ratio between 0 and 1 (0.25 for 25 %)")
-        setattr_(self, "french_content_share", share)
-        if self.company_size is not None:
-            size = str(self.company_size).strip().upper()
-            if size not in COMPANY_SIZES:
-                raise ValueError(f"company_size must be one of {', '.join(COMPANY_SIZES)}")
-            setattr_(self, "company_size", size)
-        if self.credit_term_days is not None and (
-                not isinstance(self.credit_term_days, int) or isinstance(self.credit_term_days, bool)
-                or self.credit_term_days < 0):
-            raise ValueError("credit_term_days must be a whole number of days >= 0")
-        if self.country_category is not None and self.country_category not in (1, 2, 3):
-            raise ValueError("country_category must be 1, 2 or 3")
-        if self.transaction_date is not None and not isinstance(self.transaction_date, date):
-            raise ValueError("transaction_date must be a date")
-
-    @property
-    def insurer_decision(self) -> str:
-        """``full``, ``partial``, ``refused`` or ``cancelled``."""
-        if self.cancelled:
-            return "cancelled"
-        if self.refused or self.granted == 0:
-            return "refused"
-        return "full" if self.granted >= self.requested else "partial"
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    met: Optional[bool]
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {"code": self.code, "met": self.met, "data": _jsonable(dict(self.data))}
-
-
-@dataclass(frozen=True)
-class Decision:
-    scheme: Optional[str]
-    eligible: bool
-    public_cover: Optional[Decimal]
-    total_cover: Optional[Decimal]
-    insurer_cover: Decimal
-    requested: Decimal
-    currency: str
-    insurer_decision: str
-    buyer_country: str
-    transaction_date: date
-    as_of: date
-    reasons: Tuple[Reason, ...]
-    rule_set: Tuple[str, ...]
-    sources: Tuple[Source, ...]
-    figures: Mapping[str, Mapping[str, Any]]
-    to_confirm: Tuple[str, ...]
-    open_to_new_requests: Optional[bool]
-    closed_to_new_requests: bool
-    closed_since: Optional[date]
-    last_open_day: Optional[date]
-    closure_confidence: Optional[str]
-    last_entry: Optional[str] = None
-    operator: Optional[str] = None
-
-    @property
-    def can_apply_now(self) -> bool:
-        """Eligible at the transaction date AND the scheme still takes new requests at ``as_of``."""
-        return self.eligible and bool(self.open_to_new_requests)
-
-    def reason(self, code: str) -> Optional[Reason]:
-        for r in self.reasons:
-            if r.code == code:
-                return r
-        return None
-
-    @property
-    def unmet(self) -> Tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.met is False and r.code != "open_to_new_requests")
-
-    @property
-    def to_check(self) -> Tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.met is None and r.code not in ("cap_relais_in_force",))
-
-    def as_dict(self) -> Dict[str, Any]:
-        return _jsonable({
-            "scheme": self.scheme,
-            "eligible": self.eligible,
-            "can_apply_now": self.can_apply_now,
-            "public_cover": self.public_cover,
-            "total_cover": self.total_cover,
-            "insurer_cover": self.insurer_cover,
-            "requested": self.requested,
-            "currency": self.currency,
-            "insurer_decision": self.insurer_decision,
-            "buyer_country": self.buyer_country,
-            "transaction_date": self.transaction_date,
-            "as_of": self.as_of,
-            "open_to_new_requests": self.open_to_new_requests,
-            "closed_to_new_requests": self.closed_to_new_requests,
-            "closed_since": self.closed_since,
-            "last_open_day": self.last_open_day,
-            "closure_confidence": self.closure_confidence,
-            "operator": self.operator,
-            "reasons": [r.as_dict() for r in self.reasons],
-            "rule_set": list(self.rule_set),
-            "last_entry": self.last_entry,
-            "figures": {k: dict(v) for k, v in self.figures.items()},
-            "to_confirm": list(self.to_confirm),
-            "sources": [s.as_dict() for s in self.sources],
-        })
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 # ----------------------------------------------------------------------------------------------

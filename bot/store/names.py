@@ -31,8 +31,9 @@ _PUNCT = re.compile(r"[^a-z0-9]+")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    from bot.text import strip_accents  # the shared accent folding (bot/text.py), NFKD variant
+
+    text = strip_accents(text, compat=True)
     text = text.lower().replace("&", " et ").replace("œ", "oe").replace("æ", "ae")
     return _PUNCT.sub(" ", text.replace(".", "")).strip()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cap import rules as rules_mod
+from bot.cap.rules import loading as rules_mod  # where get_rules looks load_rules up
 from bot.cap.rules import RULES_DIR, SCHEMES, RuleError, get_rules, load_rules
 
 

@@ -1,291 +1,26 @@
-"""Load and check the CAP rule data (``bot/cap/rules/*.yml``).
-
-The YAML files are data, not code: one file per scheme (``scheme:``), plus ``sources.yml`` (the
-catalogue of cited texts) and ``countries.yml`` (domestic, marketable, closed countries and the risk
-categories used by CAP+ Francexport).
+"""Load and check the rule files of a directory (default: this package's, ``bot/cap/rules``).
 
 ``get_rules()`` loads the default directory once and caches the result; ``load_rules(path)`` loads
 and validates any directory (used by tests). Every problem found is reported in one
-:class:`RuleError` whose lines name the file and the entry, for example::
-
-    cap.yml: entry 'cap-2021': figure 'topup_ratio_max': value must be a number > 0 (got 'deux')
+:class:`~bot.cap.rules.model.RuleError` (see :mod:`bot.cap.rules`).
 """
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-RULES_DIR = Path(__file__).resolve().parent / "rules"
+from bot.cap.rules.model import (CONFIDENCES, LOCATIONS, MECHANISMS, SCHEMES, SOURCE_KINDS, Closure, Countries,
+                                 Figure, RuleEntry, RuleError, RuleSet, Scheme, Source)
+from bot.cap.rules.schema import (CLOSURE_KEYS, ENTRY_KEYS, FIGURE_CHECKS, FIGURE_KEYS, FILE_KEYS,
+                                  REQUIRED_BY_MECHANISM, normalise_value)
 
-SCHEMES: Tuple[str, ...] = ("CAP", "CAP+", "CAP Francexport", "CAP+ Francexport", "Cap Relais")
-MECHANISMS = ("top_up", "substitute", "reinsurance")
-LOCATIONS = ("domestic", "abroad", "any")
-CONFIDENCES = ("confirmed", "to_confirm")
-SOURCE_KINDS = ("law", "decree", "official", "agreement", "article", "press", "internal")
+__all__ = ["RULES_DIR", "check", "get_rules", "load_rules"]
 
-
-class RuleError(ValueError):
-    """The rule data is invalid. ``errors`` lists every problem (one line each)."""
-
-    def __init__(self, errors: List[str]):
-        self.errors = list(errors)
-        super().__init__("Invalid CAP rule data:\n  - " + "\n  - ".join(self.errors))
-
-
-# ----------------------------------------------------------------------------------------------
-# Data objects (frozen: the rule set is shared and cached)
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    kind: str
-    title: str
-    url: Optional[str] = None
-    note: Optional[str] = None
-
-    def as_dict(self) -> Dict[str, Any]:
-        out = {"id": self.id, "kind": self.kind, "title": self.title}
-        if self.url:
-            out["url"] = self.url
-        return out
-
-
-@dataclass(frozen=True)
-class Figure:
-    name: str
-    value: Any
-    confidence: str
-    sources: Tuple[str, ...] = ()
-    note: Optional[str] = None
-    alternatives: Tuple[Mapping[str, Any], ...] = ()
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confidence == "confirmed"
-
-
-@dataclass(frozen=True)
-class RuleEntry:
-    id: str
-    scheme: str
-    valid_from: date
-    valid_to: Optional[date]
-    sources: Tuple[str, ...]
-    figures: Mapping[str, Figure]
-    notes: Mapping[str, str] = field(default_factory=dict)
-    file: str = ""
-
-    def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-    def value(self, name: str, default: Any = None) -> Any:
-        fig = self.figures.get(name)
-        return default if fig is None else fig.value
-
-    def figure(self, name: str) -> Optional[Figure]:
-        return self.figures.get(name)
-
-
-@dataclass(frozen=True)
-class Closure:
-    closed_from: Optional[date]
-    last_open_day: Optional[date]
-    confidence: str
-    sources: Tuple[str, ...]
-    note: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class Scheme:
-    name: str
-    operator: str
-    mechanism: str
-    buyer_location: str
-    closure: Closure
-    entries: Tuple[RuleEntry, ...]
-    file: str = ""
-
-    def entry_at(self, day: date) -> Optional[RuleEntry]:
-        for entry in self.entries:
-            if entry.covers(day):
-                return entry
-        return None
-
-    @property
-    def first_day(self) -> date:
-        return self.entries[0].valid_from
-
-    @property
-    def last_day(self) -> Optional[date]:
-        return self.entries[-1].valid_to
-
-    def closed_at(self, day: date) -> bool:
-        return self.closure.closed_from is not None and day >= self.closure.closed_from
-
-
-@dataclass(frozen=True)
-class Countries:
-    domestic: FrozenSet[str]
-    marketable: FrozenSet[str]
-    closed: Tuple[Tuple[str, Optional[date]], ...]
-    categories: Mapping[str, int]
-    confidence: Mapping[str, str]
-    sources: Tuple[str, ...] = ()
-
-    def is_domestic(self, code: str) -> bool:
-        return code in self.domestic
-
-    def is_marketable(self, code: str) -> bool:
-        return code in self.marketable
-
-    def is_closed(self, code: str, day: date) -> bool:
-        return any(c == code and (start is None or day >= start) for c, start in self.closed)
-
-    def category(self, code: str) -> Optional[int]:
-        return self.categories.get(code)
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    schemes: Mapping[str, Scheme]
-    sources: Mapping[str, Source]
-    countries: Countries
-    directory: str = ""
-
-    def scheme(self, name: str) -> Scheme:
-        return self.schemes[name]
-
-    def entries(self) -> List[RuleEntry]:
-        return [e for s in self.schemes.values() for e in s.entries]
-
-    def entry(self, entry_id: str) -> RuleEntry:
-        for e in self.entries():
-            if e.id == entry_id:
-                return e
-        raise KeyError(entry_id)
-
-
-# ----------------------------------------------------------------------------------------------
-# Figure vocabulary: name -> checker returning an error message or None
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
-
-
-def _dec(v: Any) -> Decimal:
-    return Decimal(str(v))
-
-
-def _number(minimum: float = 0, strict: bool = False, nullable: bool = False, maximum: Optional[float] = None):
-    def check(v: Any) -> Optional[str]:
-        if v is None:
-            return None if nullable else "value must not be null"
-        bound = ">" if strict else ">="
-        if not _is_number(v) or (v <= minimum if strict else v < minimum) or (maximum is not None and v > maximum):
-            extra = f" and <= {maximum}" if maximum is not None else ""
-            return f"value must be a number {bound} {minimum}{extra}{' or null' if nullable else ''} (got {v!r})"
-        return None
-    return check
-
-
-def _ratio(nullable: bool = False):
-    return _number(0, nullable=nullable, maximum=1)
-
-
-def _bool(v: Any) -> Optional[str]:
-    return None if isinstance(v, bool) else f"value must be true or false (got {v!r})"
-
-
-def _enum(*allowed: str):
-    def check(v: Any) -> Optional[str]:
-        return None if v in allowed else f"value must be one of {', '.join(allowed)} (got {v!r})"
-    return check
-
-
-def _int_positive(v: Any) -> Optional[str]:
-    if isinstance(v, int) and not isinstance(v, bool) and v > 0:
-        return None
-    return f"value must be a whole number > 0 (got {v!r})"
-
-
-def _currencies(v: Any) -> Optional[str]:
-    if isinstance(v, list) and v and all(isinstance(c, str) and len(c) == 3 and c.isupper() for c in v):
-        return None
-    return f"value must be a non-empty list of ISO 4217 codes like EUR (got {v!r})"
-
-
-def _probability_range(v: Any) -> Optional[str]:
-    if (isinstance(v, list) and len(v) == 2 and all(_is_number(x) and 0 <= x <= 1 for x in v)
-            and v[0] <= v[1]):
-        return None
-    return f"value must be [low, high] with 0 <= low <= high <= 1 (got {v!r})"
-
-
-def _category_ceilings(v: Any) -> Optional[str]:
-    if not isinstance(v, dict) or not v:
-        return f"value must map country categories (1, 2, 3) to amounts (got {v!r})"
-    for k, amount in v.items():
-        if not isinstance(k, int) or isinstance(k, bool) or k not in (1, 2, 3):
-            return f"category {k!r} must be 1, 2 or 3"
-        if not _is_number(amount) or amount < 0:
-            return f"ceiling for category {k} must be a number >= 0 (got {amount!r})"
-    return None
-
-
-FIGURE_CHECKS: Dict[str, Callable[[Any], Optional[str]]] = {
-    "insurer_decision": _enum("partial", "refused_or_cancelled"),
-    "topup_ratio_max": _number(0, strict=True),
-    "topup_capped_at_requested": _bool,
-    "ceiling_per_buyer": _number(0, nullable=True),
-    "ceiling_by_country_category": _category_ceilings,
-    "insurer_retained_share_min": _ratio(),
-    "quotite_max": _ratio(nullable=True),
-    "buyer_default_probability": _probability_range,
-    "turnover_max_eur": _number(0, strict=True, nullable=True),
-    "turnover_max_inclusive": _bool,
-    "requires_existing_policy": _bool,
-    "credit_term_max_days": _int_positive,
-    "french_content_min": _ratio(),
-    "currencies": _currencies,
-    "excluded_countries": _enum("closed_only", "marketable_and_closed"),
-    "state_share": _ratio(),
-    "client_action_required": _bool,
-}
-
-REQUIRED_BY_MECHANISM = {
-    "top_up": ("insurer_decision", "topup_ratio_max"),
-    "substitute": ("insurer_decision",),
-    "reinsurance": ("state_share",),
-}
-FIGURE_KEYS = {"value", "confidence", "sources", "note", "alternatives", "applied"}
-FILE_KEYS = {"scheme", "operator", "mechanism", "buyer_location", "closure", "entries"}
-ENTRY_KEYS = {"id", "valid_from", "valid_to", "sources", "figures", "notes"}
-CLOSURE_KEYS = {"closed_to_new_requests_from", "last_open_day", "confidence", "sources", "note"}
-
-
-def _normalise_value(name: str, value: Any) -> Any:
-    """Numbers become Decimal (exact arithmetic); lists become tuples."""
-    if value is None or isinstance(value, bool):
-        return value
-    if _is_number(value):
-        return _dec(value)
-    if isinstance(value, list):
-        return tuple(_dec(x) if _is_number(x) else x for x in value)
-    if isinstance(value, dict):
-        return {k: (_dec(v) if _is_number(v) else v) for k, v in value.items()}
-    return value
-
-
-# ----------------------------------------------------------------------------------------------
-# Loading
+RULES_DIR = Path(__file__).resolve().parent
 
 
 def _read_yaml(path: Path, errors: List[str]) -> Any:
@@ -427,7 +162,7 @@ def _load_figures(raw: Any, where: str, sources: Mapping[str, Source], errors: L
             errors.append(f"{fwhere}: has alternatives, so it must say which value is 'applied'")
         if "applied" in spec and spec["applied"] != spec["value"]:
             errors.append(f"{fwhere}: 'applied' ({spec['applied']!r}) must equal 'value' ({spec['value']!r})")
-        figures[fname] = Figure(fname, _normalise_value(fname, spec["value"]), spec.get("confidence", "to_confirm"),
+        figures[fname] = Figure(fname, normalise_value(fname, spec["value"]), spec.get("confidence", "to_confirm"),
                                 fsources, spec.get("note"), tuple(alternatives))
     return figures
 

@@ -1,0 +1,165 @@
+"""Amounts of money in what people type (:func:`parse_amount`).
+
+"45 000 €", "45 000€", "12 300 euros", "80k€", "80 k€", "80K", "1,5 M€", "1.5M", "200 000",
+"€ 5000", "12.300,50 €", "deux cent mille euros", "douze mille trois cents", "1,2 million d'euros".
+Separators: spaces (also no-break and thin spaces) group thousands. When both "." and "," appear,
+the last one is the decimal mark. A lone "." or "," followed by exactly three digits groups
+thousands ("12.300" = 12 300); otherwise it is the decimal mark ("1,5" = 1.5).
+Dates, percentages and durations ("15/03", "90 %", "30 jours", "il y a 2 semaines") are not
+amounts. If several amounts appear, the first one marked as money (€, euros, k, M…) wins, then
+the first bare number. The sign is ignored (amounts are magnitudes).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import List, Optional, Tuple
+
+from bot.parsing.text import fold
+
+__all__ = ["parse_amount"]
+
+_SP = r"[ \u00a0\u202f\u2009\u2007]"
+_NUM = (r"(?<![\d.,])(?P<num>\d{1,3}(?:" + _SP + r"\d{3})+(?:[.,]\d{1,2})?"   # 45 000 / 12 300,50
+        r"|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"                                      # 12.300,50
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"                                      # 12,300.50
+        r"|\d+(?:[.,]\d+)?)(?![\d])")                                             # 5000 / 1,5 / 1.5
+_MULT = (r"(?P<mult>milliards?|mds?(?![a-z])|millions?|mille|k(?![a-z])|m(?![a-z]))")
+_CUR = r"(?:€|euros?\b|eur\b)"
+_AMOUNT_RE = re.compile(
+    r"(?P<pre>" + _CUR + _SP + r"?)?" + _NUM + r"(?:" + _SP + r"?" + _MULT + r")?"
+    r"(?P<post>" + _SP + r"?(?:d')?" + _CUR + r")?",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {"k": 1000, "mille": 1000, "m": 10**6, "million": 10**6, "millions": 10**6,
+                "md": 10**9, "mds": 10**9, "milliard": 10**9, "milliards": 10**9}
+
+# things that look like numbers but are not amounts
+_NOT_AMOUNT = [
+    re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
+    re.compile(r"\b\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?\b"),
+    re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"),
+    re.compile(r"\b\d{1,2}(?:er)?\s+(?:janv\w*|fevr?\w*|mars|avr\w*|mai|juin|juil\w*|aout|sept\w*|oct\w*|nov\w*|dec\w*)"
+               r"(?:\s+\d{4})?", re.IGNORECASE),
+    re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|pour\s*cent|pourcents?)", re.IGNORECASE),
+    re.compile(r"\b\d+\s*(?:jours?|j\b|semaines?|mois|ans?\b|annees?|heures?|h\b|minutes?|min\b)", re.IGNORECASE),
+    re.compile(r"\b(?:19|20)\d{2}\b(?!\s*(?:€|eur|k\b))", re.IGNORECASE),  # a bare year
+]
+
+
+def _to_decimal(num: str) -> Optional[Decimal]:
+    s = re.sub(_SP, "", num)
+    if "." in s and "," in s:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        grp = "," if dec == "." else "."
+        s = s.replace(grp, "").replace(dec, ".")
+    elif "," in s or "." in s:
+        mark = "," if "," in s else "."
+        parts = s.split(mark)
+        if len(parts) > 2 or (len(parts[1]) == 3 and 1 <= len(parts[0]) <= 3):
+            s = "".join(parts)  # thousands grouping
+        else:
+            s = s.replace(",", ".")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _normalise(value: Decimal) -> Decimal:
+    value = value.quantize(Decimal("0.01")) if value != value.to_integral_value() else value.to_integral_value()
+    return value
+
+
+# --- French number words -------------------------------------------------------------------------
+_UNITS = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "septante": 70, "huitante": 80, "octante": 80, "nonante": 90,
+}
+_SCALES = {"mille": 1000, "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9}
+_NUMBER_WORDS = set(_UNITS) | set(_SCALES) | {"cent", "cents", "et"}
+
+
+def _words_value(words: List[str]) -> Optional[int]:
+    total, current, prev = 0, 0, None
+    seen = False
+    for w in words:
+        if w == "et":
+            continue
+        seen = True
+        if w in ("vingt", "vingts") and prev == "quatre":
+            current += 80 - 4
+        elif w in _UNITS:
+            current += _UNITS[w]
+        elif w in ("cent", "cents"):
+            current = (current or 1) * 100
+        elif w in _SCALES:
+            scale = _SCALES[w]
+            if scale == 1000:
+                total += (current or 1) * 1000
+            else:
+                total = (total + (current or 1)) * scale if total and total < scale else total + (current or 1) * scale
+            current = 0
+        prev = w
+    return total + current if seen else None
+
+
+_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _word_amounts(folded: str) -> List[Tuple[int, Decimal, bool, bool]]:
+    """(position, value, money-marked, strong) for each run of French number words."""
+    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[a-z]+|€", folded.replace("-", " "))]
+    runs: List[Tuple[int, Decimal, bool, bool]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i][2] in _NUMBER_WORDS and tokens[i][2] != "et":
+            j = i
+            words = []
+            while j < len(tokens) and tokens[j][2] in _NUMBER_WORDS:
+                words.append(tokens[j][2])
+                j += 1
+            while words and words[-1] == "et":
+                words.pop()
+            value = _words_value(words)
+            nxt = tokens[j][2] if j < len(tokens) else ""
+            nxt2 = tokens[j + 1][2] if j + 1 < len(tokens) else ""
+            money = nxt in ("euro", "euros", "eur", "€") or (nxt == "d" and nxt2 in ("euro", "euros"))
+            strong = len(words) >= 2 or any(w in ("cent", "cents", "mille") or w in _SCALES for w in words)
+            if value is not None:
+                runs.append((tokens[i][0], Decimal(value), money, strong))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def parse_amount(text: Optional[str]) -> Optional[Decimal]:
+    """An amount of money found in ``text`` as a Decimal (euros or the currency written), or None."""
+    if not text or not isinstance(text, str):
+        return None
+    folded = fold(text)
+    masked = folded
+    for pattern in _NOT_AMOUNT:
+        masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+    candidates: List[Tuple[int, int, Decimal]] = []  # (rank, position, value); lower rank wins
+    for m in _AMOUNT_RE.finditer(masked):
+        value = _to_decimal(m.group("num"))
+        if value is None:
+            continue
+        mult = (m.group("mult") or "").lower()
+        if mult:
+            value *= _MULTIPLIERS.get(mult, 1)
+        money = bool(mult or m.group("pre") or m.group("post"))
+        candidates.append((0 if money else 2, m.start(), value))
+    for pos, value, money, strong in _word_amounts(masked):
+        if money:
+            candidates.append((1, pos, value))
+        elif strong:
+            candidates.append((3, pos, value))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    return _normalise(candidates[0][2])
