@@ -28,7 +28,7 @@ ORIGINAL = incremental_states.install()  # Rasa's own implementation (idempotent
 
 @pytest.fixture(scope="module")
 def domain():
-    return Domain.load(str(ROOT / "domain"))
+    return Domain.load(str(ROOT / "domain.yml"))
 
 
 def _slot_value(slot, rng):
@@ -105,7 +105,7 @@ def test_a_copy_of_a_tracker_or_another_domain_starts_again(domain):
     first = incremental_states.states_for_tracker_history(domain, tracker)
     travelled = tracker.travel_back_in_time(tracker.events[1].timestamp)
     assert incremental_states.states_for_tracker_history(domain, travelled) == ORIGINAL(domain, travelled)
-    other = Domain.load(str(ROOT / "domain"))
+    other = Domain.load(str(ROOT / "domain.yml"))
     assert incremental_states.states_for_tracker_history(other, tracker) == first == ORIGINAL(other, tracker)
 
 
