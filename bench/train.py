@@ -17,7 +17,7 @@ and bench/results/train.png (time per component, one bar per run).
 
 Usage (from the repo root):
     .venv/bin/python bench/train.py                        # config.yml, label "config.yml"
-    .venv/bin/python bench/train.py --config config_candidates/b_french_diet.yml
+    .venv/bin/python bench/train.py --config bench/config_candidates/b_french_diet.yml
     .venv/bin/python bench/train.py --keep /tmp/model_dir  # keep the trained model
 The target is a full training in ≤ 3 min on 2 cores (issue #10).
 """

@@ -6,7 +6,7 @@ not line up with FrenchTokenizer's (spaCy splits ``SIN-2021`` ``-`` ``000123`` a
 featurizer looks up one vector per FrenchTokenizer token in the model's vocabulary
 (text, then lower-case), zeros when the word has no vector.
 
-Only used by the optional candidate ``config_candidates/c_spacy.yml``; spaCy and
+Only used by the optional candidate ``bench/config_candidates/c_spacy.yml``; spaCy and
 ``fr_core_news_md`` are not in requirements.txt (see docs/nlu.md).
 """
 from __future__ import annotations
