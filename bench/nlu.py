@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # so that nlu_components is importable
+sys.path.insert(0, str(ROOT))  # so that rasa_ext.nlu is importable
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from tqdm import tqdm  # noqa: E402

@@ -11,13 +11,18 @@ override:
   single topology, same machine, README "Benchmarks"): Rasa server RSS 1 102 -> 1 072 MiB after
   start and 1 122 -> 1 094 MiB at peak; saturation 37.2 -> 40.4 messages/s.
 - at most two glibc malloc arenas (``mallopt``, unless ``MALLOC_ARENA_MAX`` is set): with the trim every 15 s
-  (:mod:`bot.channels.memory_trim`), peak RSS of a replica under the full load 1 118 -> 1 109 MiB.
+  (:mod:`rasa_ext.patches.memory_trim`), peak RSS of a replica under the full load 1 118 -> 1 109 MiB.
+
+Then it installs the project's Rasa patches (:func:`rasa_ext.patches.install`: fast paths, incremental dialogue
+states, memory trim), which refuse to start on a Rasa version other than the pinned one, and hands over to Rasa.
 """
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {"TF_ENABLE_ONEDNN_OPTS": "0"}
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 
@@ -40,6 +45,11 @@ def main() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     limit_malloc_arenas()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(1, str(ROOT))
+    from rasa_ext import patches
+
+    patches.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

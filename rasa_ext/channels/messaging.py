@@ -33,7 +33,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import linking, ratelimit
 from bot.auth import Identity, sign_identity
-from bot.channels.resilience import handle_guarded
+from rasa_ext.channels.resilience import handle_guarded
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from sanic import response
 from socketio import AsyncServer
 
 from bot import ratelimit
-from bot.channels import memory_trim
-from bot.channels.resilience import handle_guarded
+from rasa_ext.patches import memory_trim
+from rasa_ext.channels.resilience import handle_guarded
 from bot import handover
 from bot.auth import AUD_POLICYHOLDER, AuthError, Identity, sign_identity, verify_token
 from bot.settings import get_settings

@@ -6,7 +6,7 @@ or three predictions, each asking three or four times, so the cost grows with th
 60-message conversation it was 21 % of the Rasa server's time (py-spy, README "Benchmarks"), the largest share left.
 
 The states of the past never change when events are appended, so they are kept with the tracker object (the tracker
-store keeps that object between messages, :mod:`bot.channels.tracker_store`) with the replay where it stopped; a call
+store keeps that object between messages, :mod:`rasa_ext.tracker_store`) with the replay where it stopped; a call
 replays only the new events. The loop below is Rasa's own (``Domain.states_for_tracker_history``, 3.6.21), split into
 a step that can be resumed. The cache is used only when the events already replayed are, object for object, the
 first events of the tracker's applied events; anything else (an undo, a restart, another domain, other rule-only

@@ -5,7 +5,7 @@ tracker" (the conversation restarts from nothing: a form, the sign-in state, the
 and saves the turn to an in-memory store instead (the events never reach the database). During a
 PostgreSQL restart this silently loses events and state.
 
-:class:`ResilientSQLTrackerStore` (``type: bot.channels.tracker_store.ResilientSQLTrackerStore``
+:class:`ResilientSQLTrackerStore` (``type: rasa_ext.tracker_store.ResilientSQLTrackerStore``
 in ``endpoints.yml``, written by ``scripts/render_endpoints.py``):
 
 - retries a read or a save that failed on a connection error, with backoff, for up to
@@ -15,7 +15,7 @@ in ``endpoints.yml``, written by ``scripts/render_endpoints.py``):
 - past that bound, raises :class:`TrackerStoreUnavailable`. It derives from ``BaseException``
   *on purpose*: ``FailSafeTrackerStore`` catches every ``Exception`` and would turn the outage
   into the silent loss described above. The error reaches the channel, which apologises
-  (:mod:`bot.channels.resilience`); the turn is not recorded, nothing is half-written (a save is
+  (:mod:`rasa_ext.channels.resilience`); the turn is not recorded, nothing is half-written (a save is
   one transaction, and a retried save only appends the events the database does not have yet).
 
 It also keeps the conversations it served last in memory (``TRACKER_CACHE_SIZE``, default 1000, 0

@@ -15,9 +15,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import ratelimit
-from bot.channels import memory_trim
-from bot.channels.resilience import handle_guarded
-from bot.channels.secure_socketio import (MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id,
+from rasa_ext.patches import memory_trim
+from rasa_ext.channels.resilience import handle_guarded
+from rasa_ext.channels.secure_socketio import (MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id,
                                           message_limit_key)
 
 CHANNEL_NAME = "rest"

@@ -8,7 +8,7 @@ user. Replies go through Rasa's ``TelegramOutput`` (inline keyboard for buttons)
 
 Credentials (rendered from TELEGRAM_* variables by scripts/render_credentials.py)::
 
-    bot.channels.telegram.LinkedTelegramInput:
+    rasa_ext.channels.telegram.LinkedTelegramInput:
       access_token: ${TELEGRAM_TOKEN}
       verify: ${TELEGRAM_BOT_NAME}
       secret_token: ${TELEGRAM_SECRET_TOKEN}
@@ -27,7 +27,7 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
+from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

@@ -7,6 +7,9 @@ stays there under load. The Rasa server trims once when it has started (the mode
 before that) and then every ``MALLOC_TRIM_SECONDS`` (default 15, 0 = only at start), in a thread
 (a trim takes 1-2 ms here): under load the peak RSS of a replica went from 1 118 to 1 109 MiB with this and two
 malloc arenas (``scripts/rasa_server.py``). Not glibc (musl, macOS): nothing is done.
+
+Switched on by :func:`install` (called by :func:`rasa_ext.patches.install`, which the server launcher calls);
+the web channels give it the moment the server has started (:func:`attach` on their blueprints).
 """
 from __future__ import annotations
 
@@ -22,7 +25,14 @@ from bot.settings import env_float
 
 logger = logging.getLogger(__name__)
 DEFAULT_INTERVAL_SECONDS = 15.0
+_installed = False
 _started = False
+
+
+def install() -> None:
+    """Turns the trim on in this process (idempotent); without it, :func:`attach` registers a listener that does nothing."""
+    global _installed
+    _installed = True
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,13 +68,13 @@ async def _periodic(interval: float) -> None:
 
 
 def attach(blueprint: Any) -> None:
-    """Registers the trim on a channel's blueprint; the first channel started in a process runs it."""
+    """Registers the trim on a channel's blueprint; the first channel started in a process runs it (once installed)."""
     interval = interval_from_env()
 
     @blueprint.listener("after_server_start")
     async def _trim_after_start(app: Any, _loop: Any) -> None:
         global _started
-        if _started:
+        if _started or not _installed:
             return
         _started = True
         released = await asyncio.to_thread(release)

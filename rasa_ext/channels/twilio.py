@@ -10,7 +10,7 @@ choices instead of buttons, 1600 characters per message.
 
 Credentials::
 
-    bot.channels.twilio.LinkedTwilioInput:
+    rasa_ext.channels.twilio.LinkedTwilioInput:
       account_sid: ${TWILIO_ACCOUNT_SID}
       auth_token: ${TWILIO_AUTH_TOKEN}
       twilio_number: ${TWILIO_NUMBER}
@@ -30,7 +30,7 @@ from sanic.request import Request
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
-from bot.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
+from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"

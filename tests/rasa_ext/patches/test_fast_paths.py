@@ -1,11 +1,11 @@
-"""bot/channels/fast_paths.py: the Rasa hot-path fixes keep Rasa's behaviour exactly."""
+"""rasa_ext/patches/fast_paths.py: the Rasa hot-path fixes keep Rasa's behaviour exactly."""
 from __future__ import annotations
 
 import jsonschema
 import pytest
 
-import bot.channels  # noqa: F401  (installs the fixes, as in the Rasa server)
-from bot.channels import fast_paths
+from rasa_ext import patches
+from rasa_ext.patches import fast_paths
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered, deserialise_events
 
@@ -13,6 +13,11 @@ VALID = {
     "events": [{"event": "slot", "timestamp": None, "name": "claim_ref", "value": "SIN-2021-000123"}],
     "responses": [{"text": "Voici votre dossier.", "buttons": [{"title": "Oui", "payload": "/affirm"}]}],
 }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed():
+    patches.install()  # as in the Rasa server (scripts/rasa_server.py)
 
 
 def _action() -> RemoteAction:

@@ -1,7 +1,7 @@
 """Messaging channels against the running stack (real Rasa HTTP app, action server, store).
 
 Providers' real payload formats are posted with valid and invalid signatures; the replies the
-connectors send out are caught by a local fake of the providers' APIs (tests/channels/fakes.py).
+connectors send out are caught by a local fake of the providers' APIs (tests/rasa_ext/channels/fakes.py).
 One stack for the module (Rasa start-up is the expensive part).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from bot import linking
-from tests.channels import fakes
+from tests.rasa_ext.channels import fakes
 from tests.e2e.stack import start_stack
 
 TWILIO_TOKEN = "twilio-test-token"

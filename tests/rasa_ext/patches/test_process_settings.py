@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import memory_trim
+from rasa_ext.patches import memory_trim
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _launcher():
@@ -35,6 +35,32 @@ def test_the_launcher_sets_its_defaults_before_rasa_starts_and_the_environment_w
     _launcher().main()
     assert seen["argv"] == ["rasa", "run", "--model", "m.tar.gz"]
     assert seen["env"]["TF_ENABLE_ONEDNN_OPTS"] == expected
+
+
+def test_the_launcher_installs_the_rasa_patches_before_rasa_starts(monkeypatch):
+    import rasa.__main__
+
+    from rasa_ext import patches
+
+    calls = []
+    monkeypatch.setattr(patches, "install", lambda: calls.append("patches"))
+    monkeypatch.setattr(rasa.__main__, "main", lambda: calls.append("rasa"))
+    monkeypatch.setattr(sys, "argv", ["scripts/rasa_server.py", "run"])
+    _launcher().main()
+    assert calls == ["patches", "rasa"]
+
+
+def test_the_launcher_does_not_start_rasa_on_another_version(monkeypatch):
+    import rasa
+    import rasa.__main__
+
+    started = []
+    monkeypatch.setattr(rasa, "__version__", "3.6.20")
+    monkeypatch.setattr(rasa.__main__, "main", lambda: started.append("rasa"))
+    monkeypatch.setattr(sys, "argv", ["scripts/rasa_server.py", "run"])
+    with pytest.raises(RuntimeError, match="3.6.20"):
+        _launcher().main()
+    assert started == []
 
 
 def test_the_launcher_limits_malloc_arenas_unless_the_environment_says(monkeypatch):
@@ -102,6 +128,7 @@ def test_the_first_channel_started_trims_once_then_periodically(monkeypatch):
             coro.close()
 
     monkeypatch.setattr(memory_trim, "_started", False)
+    monkeypatch.setattr(memory_trim, "_installed", True)  # rasa_ext.patches.install() (the server launcher)
     monkeypatch.setattr(memory_trim, "release", lambda: calls.append("trim") or True)
     monkeypatch.setenv("MALLOC_TRIM_SECONDS", "60")
     memory_trim.attach(Blueprint())
@@ -110,3 +137,30 @@ def test_the_first_channel_started_trims_once_then_periodically(monkeypatch):
     for _event, fn in listeners:
         asyncio.run(fn(App(), None))
     assert calls == ["trim"] and len(tasks) == 1
+
+
+def test_no_trim_unless_installed(monkeypatch):
+    calls, listeners = [], []
+
+    class Blueprint:
+        def listener(self, event):
+            def register(fn):
+                listeners.append(fn)
+                return fn
+            return register
+
+    class App:
+        def add_task(self, coro):
+            calls.append("task")
+            coro.close()
+
+    monkeypatch.setattr(memory_trim, "_started", False)
+    monkeypatch.setattr(memory_trim, "_installed", False)
+    monkeypatch.setattr(memory_trim, "release", lambda: calls.append("trim") or True)
+    monkeypatch.setenv("MALLOC_TRIM_SECONDS", "0")
+    memory_trim.attach(Blueprint())  # a channel imported and started without the launcher
+    asyncio.run(listeners[0](App(), None))
+    assert calls == []
+    memory_trim.install()  # monkeypatch puts _installed back afterwards
+    asyncio.run(listeners[0](App(), None))
+    assert calls == ["trim"]

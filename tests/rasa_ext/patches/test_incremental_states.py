@@ -1,4 +1,4 @@
-"""The incremental dialogue states give exactly Rasa's states (issue #10 hot path, bot/channels/incremental_states.py).
+"""The incremental dialogue states give exactly Rasa's states (issue #10 hot path, rasa_ext/patches/incremental_states.py).
 
 Random conversations over the project's own domain (intents, actions, slots, forms), with every event kind that
 changes the history (reverts, restarts, new sessions, rejected and follow-up actions, rule-only turns): after each
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import incremental_states
+from rasa_ext import patches
+from rasa_ext.patches import incremental_states
 
 from rasa.shared.core.domain import Domain  # noqa: E402  (Rasa: Python 3.10 suite only)
 from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,  # noqa: E402
@@ -22,8 +23,9 @@ from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, Ac
 from rasa.shared.core.slots import BooleanSlot, CategoricalSlot, FloatSlot  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-ORIGINAL = incremental_states.install()  # Rasa's own implementation (idempotent: the channels install it too)
+ROOT = Path(__file__).resolve().parents[3]
+patches.install()  # as in the Rasa server (scripts/rasa_server.py): the agent below runs with every patch
+ORIGINAL = incremental_states.install()  # Rasa's own implementation (idempotent: returns it once installed)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +119,7 @@ def test_the_assistants_policies_get_rasas_states_in_real_conversations(tmp_path
     import rasa.core.agent
     from rasa.core.agent import load_agent
 
-    from bot.channels.tracker_store import ResilientSQLTrackerStore
+    from rasa_ext.tracker_store import ResilientSQLTrackerStore
 
     checked = {"calls": 0}
 

@@ -14,11 +14,10 @@ py-spy on a Rasa server under ``bench/latency.py`` load (README, "Benchmarks"):
    still goes through Rasa's own lookup (so events defined later, ``topic`` and defaults behave
    as before).
 
-3. ``Domain.states_for_tracker_history`` replayed the whole conversation for every policy at every prediction:
-   :mod:`bot.channels.incremental_states` replays each event once (same states, see that module).
+(``Domain.states_for_tracker_history``, the third hot path, is :mod:`rasa_ext.patches.incremental_states`.)
 
-:func:`install` is idempotent; ``bot/channels/__init__.py`` calls it, so every Rasa process that
-loads one of our channels or the tracker store gets it.
+:func:`install` is idempotent; :func:`rasa_ext.patches.install` calls it (with the Rasa version check),
+and the server launcher ``scripts/rasa_server.py`` calls that before Rasa starts.
 """
 from __future__ import annotations
 
@@ -79,12 +78,9 @@ def install() -> bool:
         try:
             from rasa.core.actions.action import RemoteAction
             from rasa.shared.core.events import Event
-        except ImportError:  # pragma: no cover - bot/channels is only imported with Rasa
+        except ImportError:  # pragma: no cover - rasa_ext is only imported with Rasa
             return False
         RemoteAction._validate_action_result = _validate_action_result_once_compiled()
         Event.resolve_by_type = staticmethod(_cached_resolve_by_type(Event.resolve_by_type))
-        from bot.channels import incremental_states
-
-        incremental_states.install()
         _installed = True
         return True

@@ -1,7 +1,7 @@
-"""Tests of nlu_components.entity_merger."""
+"""Tests of rasa_ext.nlu.entity_merger."""
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.entity_merger import EntityMerger
+from rasa_ext.nlu.entity_merger import EntityMerger
 
 
 def ent(entity, start, end, value, extractor):

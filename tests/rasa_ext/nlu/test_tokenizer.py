@@ -1,8 +1,8 @@
-"""Tests of nlu_components.tokenizer.FrenchTokenizer (run: pytest nlu_components)."""
+"""Tests of rasa_ext.nlu.tokenizer.FrenchTokenizer (run: pytest tests/rasa_ext/nlu)."""
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.tokenizer import FrenchTokenizer
+from rasa_ext.nlu.tokenizer import FrenchTokenizer
 
 
 @pytest.fixture(scope="module")
@@ -72,5 +72,5 @@ def test_intent_names_are_not_split(tokenizer):
 def test_registered_for_config_yml():
     from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-    registered = DefaultV1Recipe._from_registry("nlu_components.tokenizer.FrenchTokenizer")
+    registered = DefaultV1Recipe._from_registry("rasa_ext.nlu.tokenizer.FrenchTokenizer")
     assert registered.clazz is FrenchTokenizer

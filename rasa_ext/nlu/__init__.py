@@ -1,5 +1,5 @@
 """Custom Rasa NLU components for the French claims assistant.
 
 Use them in config.yml by their module path, e.g.
-``- name: nlu_components.tokenizer.FrenchTokenizer``.
+``- name: rasa_ext.nlu.tokenizer.FrenchTokenizer``.
 """

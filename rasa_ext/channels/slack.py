@@ -9,7 +9,7 @@ buttons, mrkdwn ``*bold*``), 3000 characters per message.
 
 Credentials::
 
-    bot.channels.slack.LinkedSlackInput:
+    rasa_ext.channels.slack.LinkedSlackInput:
       slack_token: ${SLACK_BOT_TOKEN}
       slack_signing_secret: ${SLACK_SIGNING_SECRET}
 """
@@ -30,7 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
+from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "slack"

@@ -12,7 +12,7 @@ What Rasa 3.6 does on its own, and what this module changes:
 - **Lock store (Redis) or conversation store (PostgreSQL) down**: ``agent.handle_message`` raises;
   the socket.io handler would swallow the error, the REST webhook would answer HTTP 500. Here the
   person gets the apology. The conversation store raises only when it really cannot work (see
-  :mod:`bot.channels.tracker_store`), instead of Rasa's silent switch to an in-memory store.
+  :mod:`rasa_ext.tracker_store`), instead of Rasa's silent switch to an in-memory store.
 - **Anything slower than ``REPLY_DEADLINE_SECONDS``** (default 20 s): the person gets the apology at
   the deadline; the turn keeps running and is recorded when it ends (it is not cancelled, so no
   event of a turn is half-written by a cancellation).

@@ -8,7 +8,7 @@ the channel user. Replies through Rasa's ``MessengerBot``: button template up to
 
 Credentials::
 
-    bot.channels.messenger.LinkedMessengerInput:
+    rasa_ext.channels.messenger.LinkedMessengerInput:
       verify: ${MESSENGER_VERIFY_TOKEN}
       secret: ${MESSENGER_APP_SECRET}
       page-access-token: ${MESSENGER_PAGE_ACCESS_TOKEN}
@@ -28,7 +28,7 @@ from rasa.core.channels.facebook import FacebookInput, MessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
+from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
 CHANNEL = "messenger"
