@@ -24,7 +24,7 @@ validate: bootstrap
 	@bash scripts/validate.sh
 
 pytest: bootstrap train browser-deps
-	$(PY) -m pytest -q tests nlu_components
+	$(PY) -m pytest -q tests
 
 pytest311: bootstrap
 	@if [ -e .venv311 ]; then .venv311/bin/python -m pytest -q -p no:cacheprovider tests/bot; \

@@ -1,4 +1,4 @@
-"""Compare the NLU pipeline candidates of config_candidates/ on the data of data/nlu.
+"""Compare the NLU pipeline candidates of bench/config_candidates/ on the data of data/nlu.
 
 For each candidate: optional stratified k-fold cross-validation on data/nlu (the same
 split as `rasa test nlu --cross-validation`, with a fixed seed), then, when
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # so that nlu_components is importable
+sys.path.insert(0, str(ROOT))  # so that rasa_ext.nlu is importable
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from tqdm import tqdm  # noqa: E402
@@ -287,7 +287,7 @@ def save(json_path: Path, results: Dict[str, Any], measured: set) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--candidates", nargs="*", help="names in config_candidates/ (default all)")
+    ap.add_argument("--candidates", nargs="*", help="names in bench/config_candidates/ (default all)")
     ap.add_argument("--folds", type=int, default=3, help="CV folds; 0 = no cross-validation")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--data", default=str(ROOT / "data" / "nlu"))
@@ -313,7 +313,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "nlu.json"
-    names = args.candidates or sorted(p.stem for p in (ROOT / "config_candidates").glob("*.yml"))
+    names = args.candidates or sorted(p.stem for p in (ROOT / "bench" / "config_candidates").glob("*.yml"))
     td = load_data(args.data)
     holdout = Path(args.holdout)
     holdout_examples = (load_data(str(holdout)).intent_examples
@@ -329,7 +329,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_"))
     try:
         for name in tqdm(names, desc="candidates"):
-            config = ROOT / "config_candidates" / f"{name}.yml"
+            config = ROOT / "bench" / "config_candidates" / f"{name}.yml"
             # keep what an earlier run measured (e.g. CV) unless this run measures it again
             entry: Dict[str, Any] = dict(results["candidates"].get(name, {}))
             entry.pop("skipped", None)

@@ -1,6 +1,6 @@
 """Full-training benchmark: time and model size of `rasa train` (core + NLU, like `make train`).
 
-Runs `rasa train --config <config> --domain domain --data data` in a subprocess, into a
+Runs `rasa train --config <config> --domain domain.yml --data data` in a subprocess, into a
 temporary directory and with an empty Rasa cache (``RASA_CACHE_DIRECTORY``), so every
 component really trains — the cold case of `make train` after a change. For each run:
 
@@ -17,7 +17,7 @@ and bench/results/train.png (time per component, one bar per run).
 
 Usage (from the repo root):
     .venv/bin/python bench/train.py                        # config.yml, label "config.yml"
-    .venv/bin/python bench/train.py --config config_candidates/b_french_diet.yml
+    .venv/bin/python bench/train.py --config bench/config_candidates/b_french_diet.yml
     .venv/bin/python bench/train.py --keep /tmp/model_dir  # keep the trained model
 The target is a full training in ≤ 3 min on 2 cores (issue #10).
 """
@@ -74,7 +74,7 @@ class LoadSampler(threading.Thread):
 
 
 def run_training(config: Path, out_dir: Path, cache_dir: Path, rasa: Path,
-                 extra: List[str], data: str = "data", domain: str = "domain") -> Dict[str, Any]:
+                 extra: List[str], data: str = "data", domain: str = "domain.yml") -> Dict[str, Any]:
     """Train once; return timings parsed from the live log."""
     cmd = [str(rasa), "train", "--config", str(config), "--domain", domain, "--data", data,
            "--out", str(out_dir), "--fixed-model-name", "assistant", *extra]
@@ -176,7 +176,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--rasa", default=str(ROOT / ".venv" / "bin" / "rasa"))
     ap.add_argument("--data", default="data", help="training data directory (default data)")
-    ap.add_argument("--domain", default="domain")
+    ap.add_argument("--domain", default="domain.yml")
     ap.add_argument("--keep", help="copy the trained model into this directory")
     ap.add_argument("--no-lock", action="store_true",
                     help="do not wait for the machine-wide training lock")

@@ -1,5 +1,6 @@
 """Domain library of the "Assistant indemnisation".
 
-Framework-free on purpose: nothing in ``bot/`` (except ``bot/channels/``, which holds
-Rasa extensions) imports Rasa, so the domain runs and is tested on Python 3.10 and 3.11.
+Framework-free on purpose: nothing in ``bot/`` imports Rasa (the Rasa extensions live in the
+top-level ``rasa_ext/``; ``tests/rasa_ext/test_layering.py`` checks it), so the domain runs and is
+tested on Python 3.10 and 3.11.
 """

@@ -1,7 +1,7 @@
 """Accent folding: the one helper behind every "compare text without accents" in the project.
 
 :func:`fold` is what the parsers (:mod:`bot.parsing`), the intent readers (:mod:`bot.cap.dialogue`,
-:mod:`bot.guarantee_intent`) and the tokenizer's lemmas (``nlu_components/tokenizer.py``) apply to
+:mod:`bot.guarantee_intent`) and the tokenizer's lemmas (``rasa_ext/nlu/tokenizer.py``) apply to
 what people type; :func:`strip_accents` is the step they share with the buyer-name keys
 (:mod:`bot.store.names`).
 

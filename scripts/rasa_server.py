@@ -10,12 +10,17 @@ override:
   dialogue models here run tiny batches (measured: docs/benchmarks.md#rasa-server-process-settings).
 - at most two glibc malloc arenas (``mallopt``, unless ``MALLOC_ARENA_MAX`` is set), with the trim every 15 s
   (:mod:`rasa_ext.patches.memory_trim`) (measured: docs/benchmarks.md#rasa-server-process-settings).
+
+Then it installs the project's Rasa patches (:func:`rasa_ext.patches.install`: fast paths, incremental dialogue
+states, memory trim), which refuse to start on a Rasa version other than the pinned one, and hands over to Rasa.
 """
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {"TF_ENABLE_ONEDNN_OPTS": "0"}
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 
@@ -38,6 +43,11 @@ def main() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     limit_malloc_arenas()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(1, str(ROOT))
+    from rasa_ext import patches
+
+    patches.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

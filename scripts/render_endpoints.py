@@ -5,7 +5,7 @@ Production: TRACKER_STORE_URL=postgresql://user:pass@host:5432/db -> SQL tracker
 PostgreSQL; REDIS_URL=redis://host:6379/0 -> Redis lock store (required with several Rasa
 replicas). ACTION_SERVER_URL overrides the action server address.
 
-The tracker store is Rasa's SQL store wrapped by ``bot.channels.tracker_store`` (retries across a
+The tracker store is Rasa's SQL store wrapped by ``rasa_ext.tracker_store`` (retries across a
 database restart, never Rasa's silent fall-back to memory). Connections and Redis calls are time
 bounded (DB_CONNECT_TIMEOUT_SECONDS, default 5; LOCK_SOCKET_TIMEOUT_SECONDS, default 3);
 REDIS_KEY_PREFIX (letters and digits) separates several deployments sharing one Redis.
@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.settings import load_settings  # noqa: E402
 
-TRACKER_STORE_TYPE = "bot.channels.tracker_store.ResilientSQLTrackerStore"
+TRACKER_STORE_TYPE = "rasa_ext.tracker_store.ResilientSQLTrackerStore"
 
 
 def render(env=os.environ) -> dict:

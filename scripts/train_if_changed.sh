@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # one training at a time on this machine (2 cores)
 exec 9>"${TMPDIR:-/tmp}/assistant-indemnisation-train.lock"
 flock 9
-fp=$(find config.yml domain data nlu_components -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' \) 2>/dev/null \
+fp=$(find config.yml domain.yml data rasa_ext/nlu -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' \) 2>/dev/null \
      | sort | xargs sha256sum | sha256sum | cut -c1-16)
 if [ -f models/assistant.tar.gz ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fp" ]; then
   echo ">> model up to date ($fp)"
@@ -17,7 +17,7 @@ mkdir -p models
 tmp=$(mktemp -d models/.training-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 set +e
-.venv/bin/rasa train --config config.yml --domain domain --data data --out "$tmp" \
+.venv/bin/rasa train --config config.yml --domain domain.yml --data data --out "$tmp" \
   --fixed-model-name assistant --quiet >"$tmp/train.log" 2>&1
 rc=$?
 set -e

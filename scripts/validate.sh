@@ -2,7 +2,7 @@
 # `rasa data validate`, failing on any warning that is not explained in tests/validate_allowlist.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=$(.venv/bin/rasa data validate --domain domain --data data --config config.yml 2>&1)
+out=$(.venv/bin/rasa data validate --domain domain.yml --data data --config config.yml 2>&1)
 rc=$?
 warnings=$(echo "$out" | grep -E "UserWarning|WARNING|warning" | grep -vE "Location 'file:|MovedIn20Warning|SQLALCHEMY|declarative_base" || true)
 if [ -f tests/validate_allowlist.txt ]; then

@@ -1,10 +1,10 @@
 """Rasa's conversation store (tracker store), read and cleaned without Rasa.
 
-Rasa's SQL tracker store (also ``bot.channels.tracker_store.ResilientSQLTrackerStore``) keeps one
+Rasa's SQL tracker store (also ``rasa_ext.tracker_store.ResilientSQLTrackerStore``) keeps one
 row per event in table ``events``: ``id``, ``sender_id`` (the conversation), ``type_name``,
 ``timestamp`` (epoch seconds, float), ``intent_name``, ``action_name``, ``data`` (the event as
 JSON). Conversation ids are ``<channel>-ph<policyholder id>-<digest>`` for a verified person
-(``bot/channels``), ``<channel>-anon-<digest>`` otherwise.
+(``rasa_ext/channels``), ``<channel>-anon-<digest>`` otherwise.
 
 Where it is, as ``scripts/render_endpoints.py`` decides: ``TRACKER_STORE_URL``
 (``postgresql://user:pass@host:port/db``, schema ``POSTGRESQL_SCHEMA`` when set, as Rasa does),

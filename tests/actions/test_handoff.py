@@ -129,7 +129,7 @@ def test_store_failure_is_an_apology_not_a_pause(seeded_store, clock, monkeypatc
 def _domain():
     import yaml
     from pathlib import Path
-    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain" / "handoff.yml").read_text("utf-8"))
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text("utf-8"))
     return {"forms": domain["forms"], "slots": domain["slots"]}
 
 

@@ -31,7 +31,7 @@ def test_strip_accents_canonical_and_compat():
 
 
 # each caller's own fold, as it behaved before the helper was shared (pinned here)
-CASES = [  # text, bot.cap.dialogue.fold, bot.guarantee_intent.fold, nlu_components.tokenizer.fold
+CASES = [  # text, bot.cap.dialogue.fold, bot.guarantee_intent.fold, rasa_ext.nlu.tokenizer.fold
     ("  L’Échéance\t\tRÉGLÉE  ", "l'echeance reglee", " l'echeance reglee ", "  L'Echeance\t\tREGLEE  "),
     ("d\u02bcici", "d\u02bcici", "d\u02bcici", "d\u02bcici"),  # only the parsers read U+02BC as "'"
     ("45\u202f000\u00a0€", "45 000 €", "45 000 €", "45\u202f000\u00a0€"),
@@ -46,7 +46,7 @@ def test_intent_readers_fold(text, cap_dialogue, guarantee, _tokenizer):
 
 
 def test_tokenizer_fold_keeps_case_and_recomposes():
-    tok = pytest.importorskip("nlu_components.tokenizer")  # needs Rasa (.venv only)
+    tok = pytest.importorskip("rasa_ext.nlu.tokenizer")  # needs Rasa (.venv only)
     for text, _, _, expected in CASES:
         assert tok.fold(text) == expected
     assert tok.fold("Hangul \uac00") == "Hangul \uac00"  # NFD splits the syllable, NFC puts it back

@@ -1,6 +1,6 @@
 """Plain French is checked, not hoped for.
 
-Every reply template (bot/wording/*.py TEMPLATES and the static responses in domain/*.yml)
+Every reply template (bot/wording/*.py TEMPLATES and the static responses in domain.yml)
 is scored with the French Flesch reading ease (Kandel & Moles, textstat lang "fr") and must
 reach 60. Templates must also address the person with "vous", never "tu".
 """
@@ -40,12 +40,11 @@ def _fill(template: str) -> str:
 
 def _domain_responses():
     out = {}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variants in (data.get("responses") or {}).items():
-            for i, variant in enumerate(variants):
-                if variant.get("text"):
-                    out[f"{path.name}:{name}[{i}]"] = variant["text"]
+    data = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+    for name, variants in (data.get("responses") or {}).items():
+        for i, variant in enumerate(variants):
+            if variant.get("text"):
+                out[f"domain.yml:{name}[{i}]"] = variant["text"]
     return out
 
 

@@ -209,7 +209,7 @@ def test_a_reloaded_page_receives_agent_replies_before_typing_again(stack):
     token = issue_policyholder_token(stack.settings(), 1)
     session_id = uuid.uuid4().hex
     assert converse(stack.rasa_url, ["bonjour"], token=token, connect_token=token, session_id=session_id)[0]
-    sender = f"web-ph1-{_digest(session_id)}"  # as bot.channels.secure_socketio.conversation_id derives it
+    sender = f"web-ph1-{_digest(session_id)}"  # as rasa_ext.channels.secure_socketio.conversation_id derives it
 
     async def reload_and_wait():
         client = socketio.AsyncClient(reconnection=False)

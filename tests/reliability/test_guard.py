@@ -8,12 +8,18 @@ import pytest
 import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels import resilience
-from bot.channels.tracker_store import ResilientSQLTrackerStore, TrackerStoreUnavailable
+from rasa_ext import patches
+from rasa_ext.channels import resilience
+from rasa_ext.tracker_store import ResilientSQLTrackerStore, TrackerStoreUnavailable
 from bot.wording import core, faults
 
 APOLOGY = faults.unavailable().as_message()
 TOO_SLOW = faults.too_slow().as_message()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _rasa_patches():
+    patches.install()  # as in the Rasa server (scripts/rasa_server.py)
 
 
 def _message(output=None):

@@ -15,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 import sqlalchemy.exc
 
-from bot.channels import tracker_store as ts
-from bot.channels.tracker_store import ResilientSQLTrackerStore
+from rasa_ext import patches
+from rasa_ext import tracker_store as ts
+from rasa_ext.tracker_store import ResilientSQLTrackerStore
 from tests.pgadmin import run_admin_sql
 
 from rasa.shared.core.domain import Domain  # noqa: E402  (Rasa: Python 3.10 suite only)
@@ -35,6 +36,11 @@ responses:
   utter_greet: [{text: "Bonjour"}]
 """)
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _rasa_patches():
+    patches.install()  # as in the Rasa server (scripts/rasa_server.py): the cached trackers keep their states
 
 
 def run(coro):

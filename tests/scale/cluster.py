@@ -193,7 +193,7 @@ class Cluster:
         return issue_policyholder_token(self.settings(), policyholder_id)
 
     def sender_id(self, sender: str, policyholder_id: Optional[int]) -> str:
-        """The conversation id the REST channel derives for ``sender`` (see bot.channels.secure_socketio)."""
+        """The conversation id the REST channel derives for ``sender`` (see rasa_ext.channels.secure_socketio)."""
         import hashlib
         digest = hashlib.sha256(sender.encode()).hexdigest()[:24]
         return f"rest-ph{policyholder_id}-{digest}" if policyholder_id else f"rest-anon-{digest}"

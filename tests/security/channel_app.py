@@ -15,8 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from rasa.core.channels.channel import UserMessage  # noqa: E402
 from sanic import Sanic  # noqa: E402
 
-from bot.channels.secure_rest import SecureRestInput  # noqa: E402
-from bot.channels.secure_socketio import SecureSocketIOInput  # noqa: E402
+from rasa_ext import patches  # noqa: E402
+from rasa_ext.channels.secure_rest import SecureRestInput  # noqa: E402
+from rasa_ext.channels.secure_socketio import SecureSocketIOInput  # noqa: E402
 
 
 async def echo(message: UserMessage) -> None:
@@ -33,4 +34,5 @@ def build() -> Sanic:
 
 
 if __name__ == "__main__":
+    patches.install()  # as the Rasa server launcher does (scripts/rasa_server.py)
     build().run("127.0.0.1", int(sys.argv[1]), workers=1, access_log=False)

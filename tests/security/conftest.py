@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.channels import fakes
+from tests.rasa_ext.channels import fakes
 from tests.e2e.stack import start_stack
 
 TWILIO_TOKEN = "twilio-sec-token"

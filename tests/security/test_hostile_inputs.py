@@ -15,7 +15,7 @@ from typing import List
 import pytest
 import requests
 
-from tests.channels import fakes
+from tests.rasa_ext.channels import fakes
 from tests.security.sio import converse
 from tests.security import hostile
 from tests.security.conftest import FB_SECRET, SLACK_SECRET, TG_SECRET, TWILIO_TOKEN, TWILIO_URL

@@ -248,7 +248,7 @@ def inbound(tmp_path, monkeypatch):
 
 def test_messaging_messages_are_limited_per_channel_account_with_one_polite_notice(inbound):
     pytest.importorskip("rasa")
-    from bot.channels.messaging import handle_inbound
+    from rasa_ext.channels.messaging import handle_inbound
     from bot.wording.core import rate_limited
 
     delivered, out = [], _Output()
@@ -274,7 +274,7 @@ def test_link_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
     pytest.importorskip("rasa")
     from sqlalchemy import func, select
 
-    from bot.channels.messaging import handle_inbound
+    from rasa_ext.channels.messaging import handle_inbound
     from bot.settings import get_settings
     from bot.store.db import get_engine, session_scope
     from bot.store.links import LinkAttempt

@@ -1,5 +1,0 @@
-"""Custom Rasa NLU components for the French claims assistant.
-
-Use them in config.yml by their module path, e.g.
-``- name: nlu_components.tokenizer.FrenchTokenizer``.
-"""
