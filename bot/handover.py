@@ -36,11 +36,11 @@ from sqlalchemy.orm import Session
 from bot.auth import AUD_HANDOVER, AuthError, issue_token, verify_token
 from bot.settings import Settings
 from bot.store import queries
-from bot.store.handover import HANDOVER_TOPICS, HandoverLink
+from bot.store.models.referral import REFERRAL_TOPICS, Referral
 from bot.store.queries._common import _ph
 from bot.store.refs import parse_ref
 
-TOPICS = HANDOVER_TOPICS
+TOPICS = REFERRAL_TOPICS
 METADATA_KEY = "handover"
 CLAIM_MAX_AGE_SECONDS = 600
 MAX_CREATED_BY = 120
@@ -127,7 +127,7 @@ def create(session: Session, settings: Settings, *, policyholder_id: int, topic:
     current = _now(now)
     ttl = max(30, int(settings.handover_ttl_seconds))
     jti = uuid.uuid4().hex
-    row = HandoverLink(jti_hash=jti_hash(jti), policyholder_id=policyholder_id, claim_ref=ref, topic=topic,
+    row = Referral(jti_hash=jti_hash(jti), policyholder_id=policyholder_id, claim_ref=ref, topic=topic,
                        created_by=str(created_by)[:MAX_CREATED_BY] or "agent", created_at=current,
                        expires_at=current + timedelta(seconds=ttl))
     session.add(row)
@@ -148,13 +148,13 @@ def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[da
     if not principal.jti or principal.policyholder_id is None:
         raise HandoverError(INVALID)
     row = session.execute(
-        select(HandoverLink).where(HandoverLink.jti_hash == jti_hash(principal.jti))
+        select(Referral).where(Referral.jti_hash == jti_hash(principal.jti))
     ).scalar_one_or_none()
     if row is None or row.policyholder_id != principal.policyholder_id:
         raise HandoverError(INVALID)
     used = session.execute(
-        update(HandoverLink)
-        .where(HandoverLink.id == row.id, HandoverLink.used_at.is_(None), HandoverLink.expires_at > current)
+        update(Referral)
+        .where(Referral.id == row.id, Referral.used_at.is_(None), Referral.expires_at > current)
         .values(used_at=current)
         .execution_options(synchronize_session=False)
     )
@@ -173,14 +173,14 @@ def context_for_greeting(session: Session, handover_id: int, policyholder_id: in
         return None
     policyholder_id = _ph(policyholder_id)
     row = session.execute(
-        select(HandoverLink).where(HandoverLink.id == handover_id, HandoverLink.policyholder_id == policyholder_id,
-                                   HandoverLink.used_at.is_not(None))
+        select(Referral).where(Referral.id == handover_id, Referral.policyholder_id == policyholder_id,
+                                   Referral.used_at.is_not(None))
     ).scalar_one_or_none()
     if row is None:
         return None
     marked = session.execute(
-        update(HandoverLink)
-        .where(HandoverLink.id == row.id, HandoverLink.greeted_at.is_(None))
+        update(Referral)
+        .where(Referral.id == row.id, Referral.greeted_at.is_(None))
         .values(greeted_at=_now(now))
         .execution_options(synchronize_session=False)
     )

@@ -2,7 +2,7 @@
 
 On a messaging channel the sender is unknown. A signed-in policyholder asks the web page for a
 one-time code (:func:`issue_code`) and types it into the channel; the channel calls
-:func:`redeem_code`, which links that channel user to the policyholder (:class:`ChannelLink`,
+:func:`redeem_code`, which links that channel user to the policyholder (:class:`Pairing`,
 expiring, revocable from the web page with :func:`revoke_link`). From then on the channel looks
 the user up with :func:`active_link` on every message and signs the identity itself.
 
@@ -35,7 +35,7 @@ from typing import List, Optional
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.links import LINK_CHANNELS, ChannelLink, LinkAttempt, LinkCode
+from bot.store.models.pairing import PAIRING_CHANNELS, Pairing, PairingAttempt, PairingCode
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -134,33 +134,33 @@ def issue_code(session: Session, secret: str, policyholder_id: int, *, user_id: 
                now: Optional[datetime] = None) -> IssuedCode:
     """A new one-time code for ``policyholder_id``; the previous unused codes stop working."""
     current = _now(now)
-    session.execute(update(LinkCode)
-                    .where(LinkCode.policyholder_id == policyholder_id, LinkCode.used_at.is_(None),
-                           LinkCode.expires_at > current)
+    session.execute(update(PairingCode)
+                    .where(PairingCode.policyholder_id == policyholder_id, PairingCode.used_at.is_(None),
+                           PairingCode.expires_at > current)
                     .values(expires_at=current))
     for _ in range(5):
         code = new_code()
         digest = code_hash(secret, code)
-        if session.execute(select(LinkCode.id).where(LinkCode.code_hash == digest)).first() is None:
+        if session.execute(select(PairingCode.id).where(PairingCode.code_hash == digest)).first() is None:
             break
     expires = current + CODE_TTL
-    session.add(LinkCode(policyholder_id=policyholder_id, user_id=user_id, code_hash=digest,
+    session.add(PairingCode(policyholder_id=policyholder_id, user_id=user_id, code_hash=digest,
                          created_at=current, expires_at=expires))
     session.flush()
     return IssuedCode(code=code, expires_at=expires)
 
 
 def _failures(session: Session, since: datetime, channel: Optional[str] = None, user_hash: Optional[str] = None) -> int:
-    query = select(func.count(LinkAttempt.id)).where(LinkAttempt.at > since, LinkAttempt.success.is_(False))
+    query = select(func.count(PairingAttempt.id)).where(PairingAttempt.at > since, PairingAttempt.success.is_(False))
     if channel is not None:
-        query = query.where(LinkAttempt.channel == channel, LinkAttempt.channel_user_hash == user_hash)
+        query = query.where(PairingAttempt.channel == channel, PairingAttempt.channel_user_hash == user_hash)
     return int(session.execute(query).scalar_one())
 
 
 def redeem_code(session: Session, secret: str, channel: str, channel_user: str, code: str, *,
                 now: Optional[datetime] = None, link_ttl: timedelta = LINK_TTL) -> RedeemResult:
     """Link ``channel_user`` of ``channel`` with the owner of ``code``, if the code is valid."""
-    if channel not in LINK_CHANNELS:
+    if channel not in PAIRING_CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     current = _now(now)
     user_hash = channel_user_hash(secret, channel, channel_user)
@@ -172,25 +172,25 @@ def redeem_code(session: Session, secret: str, channel: str, channel_user: str, 
     row = None
     if normalised:
         row = session.execute(
-            select(LinkCode).where(LinkCode.code_hash == code_hash(secret, normalised)).with_for_update()
+            select(PairingCode).where(PairingCode.code_hash == code_hash(secret, normalised)).with_for_update()
         ).scalar_one_or_none()
     if row is None or row.used_at is not None or row.expires_at <= current:
-        session.add(LinkAttempt(channel=channel, channel_user_hash=user_hash, at=current, success=False))
+        session.add(PairingAttempt(channel=channel, channel_user_hash=user_hash, at=current, success=False))
         session.flush()
         return RedeemResult(INVALID)
     # one active link per channel user: a new link replaces the old one (whoever it was for)
-    session.execute(update(ChannelLink)
-                    .where(ChannelLink.channel == channel, ChannelLink.channel_user_hash == user_hash,
-                           ChannelLink.revoked_at.is_(None))
+    session.execute(update(Pairing)
+                    .where(Pairing.channel == channel, Pairing.channel_user_hash == user_hash,
+                           Pairing.revoked_at.is_(None))
                     .values(revoked_at=current))
-    link = ChannelLink(policyholder_id=row.policyholder_id, user_id=row.user_id, channel=channel,
+    link = Pairing(policyholder_id=row.policyholder_id, user_id=row.user_id, channel=channel,
                        channel_user_hash=user_hash, label=mask(channel, channel_user), created_at=current,
                        expires_at=current + link_ttl, last_used_at=current)
     session.add(link)
     session.flush()
     row.used_at = current
     row.link_id = link.id
-    session.add(LinkAttempt(channel=channel, channel_user_hash=user_hash, at=current, success=True))
+    session.add(PairingAttempt(channel=channel, channel_user_hash=user_hash, at=current, success=True))
     session.flush()
     return RedeemResult(LINKED, ActiveLink(link.id, link.policyholder_id, link.user_id, channel))
 
@@ -201,10 +201,10 @@ def active_link(session: Session, secret: str, channel: str, channel_user: str, 
     current = _now(now)
     user_hash = channel_user_hash(secret, channel, channel_user)
     row = session.execute(
-        select(ChannelLink)
-        .where(ChannelLink.channel == channel, ChannelLink.channel_user_hash == user_hash,
-               ChannelLink.revoked_at.is_(None), ChannelLink.expires_at > current)
-        .order_by(ChannelLink.id.desc()).limit(1)
+        select(Pairing)
+        .where(Pairing.channel == channel, Pairing.channel_user_hash == user_hash,
+               Pairing.revoked_at.is_(None), Pairing.expires_at > current)
+        .order_by(Pairing.id.desc()).limit(1)
     ).scalar_one_or_none()
     if row is None:
         return None
@@ -216,19 +216,19 @@ def active_link(session: Session, secret: str, channel: str, channel_user: str, 
 def list_links(session: Session, policyholder_id: int, *, now: Optional[datetime] = None) -> List[LinkView]:
     current = _now(now)
     rows = session.execute(
-        select(ChannelLink)
-        .where(ChannelLink.policyholder_id == policyholder_id, ChannelLink.revoked_at.is_(None),
-               ChannelLink.expires_at > current)
-        .order_by(ChannelLink.created_at.desc(), ChannelLink.id.desc())
+        select(Pairing)
+        .where(Pairing.policyholder_id == policyholder_id, Pairing.revoked_at.is_(None),
+               Pairing.expires_at > current)
+        .order_by(Pairing.created_at.desc(), Pairing.id.desc())
     ).scalars().all()
     return [LinkView(r.id, r.channel, r.label, r.created_at, r.expires_at, r.last_used_at) for r in rows]
 
 
 def revoke_link(session: Session, policyholder_id: int, link_id: int, *, now: Optional[datetime] = None) -> bool:
     """Revoke one link of ``policyholder_id``; False if it is not theirs or already gone."""
-    result = session.execute(update(ChannelLink)
-                             .where(ChannelLink.id == link_id, ChannelLink.policyholder_id == policyholder_id,
-                                    ChannelLink.revoked_at.is_(None))
+    result = session.execute(update(Pairing)
+                             .where(Pairing.id == link_id, Pairing.policyholder_id == policyholder_id,
+                                    Pairing.revoked_at.is_(None))
                              .values(revoked_at=_now(now)))
     return result.rowcount == 1
 
@@ -237,4 +237,4 @@ def purge_attempts(session: Session, *, now: Optional[datetime] = None, keep: ti
     """Delete attempt records older than ``keep`` (run now and then)."""
     from sqlalchemy import delete
 
-    return session.execute(delete(LinkAttempt).where(LinkAttempt.at < _now(now) - keep)).rowcount
+    return session.execute(delete(PairingAttempt).where(PairingAttempt.at < _now(now) - keep)).rowcount

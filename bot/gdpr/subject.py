@@ -37,9 +37,9 @@ from bot import audit
 from bot.gdpr.tracker import TrackerStore
 from bot.logmask import mask
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingCode
 from bot.store.models import (Buyer, Claim, Complaint, CreditLimit, CsatAnswer, Policyholder, User, metadata)
 
 ERASED = "erased"
@@ -150,11 +150,11 @@ def erase(engine: Engine, tracker: Optional[TrackerStore], policyholder_id: int,
         c["callback_requests_deleted"] = _count(s.execute(
             delete(CallbackRequest).where(CallbackRequest.policyholder_id == ph).execution_options(**opts)))
         c["link_codes_deleted"] = _count(s.execute(
-            delete(LinkCode).where(LinkCode.policyholder_id == ph).execution_options(**opts)))
+            delete(PairingCode).where(PairingCode.policyholder_id == ph).execution_options(**opts)))
         c["channel_links_deleted"] = _count(s.execute(
-            delete(ChannelLink).where(ChannelLink.policyholder_id == ph).execution_options(**opts)))
+            delete(Pairing).where(Pairing.policyholder_id == ph).execution_options(**opts)))
         c["handover_links_deleted"] = _count(s.execute(
-            delete(HandoverLink).where(HandoverLink.policyholder_id == ph).execution_options(**opts)))
+            delete(Referral).where(Referral.policyholder_id == ph).execution_options(**opts)))
         users = 0
         for user in s.execute(select(User).where(User.policyholder_id == ph)).scalars():
             email = f"{ERASED}-user-{user.id}@{ERASED}.invalid"

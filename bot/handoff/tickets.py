@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.store.handoff import HANDOFF_REASONS, CallbackRequest, HandoffTicket
+from bot.store.models.handoff import HANDOFF_REASONS, CallbackRequest, HandoffTicket
 from bot.store.models import Claim, Policyholder
 
 # --- phone numbers (France) -------------------------------------------------------------------

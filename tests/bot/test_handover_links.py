@@ -22,7 +22,7 @@ from bot.auth import (AUD_AGENT, AUD_HANDOVER, AUD_POLICYHOLDER, AuthError, issu
                       issue_token, verify_token)
 from bot.settings import load_settings  # noqa: E402
 from bot.store import db  # noqa: E402
-from bot.store.handover import HandoverLink  # noqa: E402
+from bot.store.models.referral import Referral  # noqa: E402
 from bot.store.seed import seed_demo  # noqa: E402
 from bot.wording import handover as wording  # noqa: E402
 from store_testlib import AS_OF, new_database  # noqa: E402
@@ -66,7 +66,7 @@ def _reason(settings, token, now=None) -> str:
 
 def _row(settings, handover_id):
     with db.session_scope(db.get_engine(settings.database_url)) as session:
-        return session.execute(select(HandoverLink).where(HandoverLink.id == handover_id)).scalar_one()
+        return session.execute(select(Referral).where(Referral.id == handover_id)).scalar_one()
 
 
 # --- single use -----------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_only_a_hash_of_the_token_id_is_stored(settings):
     row = _row(settings, created.id)
     jti = jwt.decode(created.token, options={"verify_signature": False})["jti"]
     assert row.jti_hash == handover.jti_hash(jti) and jti not in row.jti_hash
-    stored = " ".join(str(getattr(row, c.key)) for c in HandoverLink.__table__.columns)
+    stored = " ".join(str(getattr(row, c.key)) for c in Referral.__table__.columns)
     assert created.token not in stored and jti not in stored
 
 

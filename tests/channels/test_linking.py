@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot import linking as L
 from bot.store.db import session_scope
-from bot.store.links import ChannelLink, LinkCode
+from bot.store.models.pairing import Pairing, PairingCode
 
 SECRET = "test-secret"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -29,13 +29,13 @@ def test_link_use_revoke(store):
     _, engine = store
     with session_scope(engine) as s:
         issued = L.issue_code(s, SECRET, 1, now=T0)
-        stored = s.execute(select(LinkCode.code_hash)).scalars().all()
+        stored = s.execute(select(PairingCode.code_hash)).scalars().all()
         assert issued.code not in "".join(stored)  # only the HMAC at rest
     with session_scope(engine) as s:
         assert L.active_link(s, SECRET, "sms", "+33612345678", now=T0) is None
         result = L.redeem_code(s, SECRET, "sms", "+33612345678", f"code {issued.code.lower()}", now=T0)
         assert result.outcome == L.LINKED and result.link.policyholder_id == 1
-        assert "+33612345678" not in s.execute(select(ChannelLink.channel_user_hash)).scalar_one()
+        assert "+33612345678" not in s.execute(select(Pairing.channel_user_hash)).scalar_one()
     with session_scope(engine) as s:
         link = L.active_link(s, SECRET, "sms", "+33612345678", now=T0 + timedelta(days=1))
         assert link.policyholder_id == 1

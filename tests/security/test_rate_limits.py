@@ -277,7 +277,7 @@ def test_link_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
     from bot.channels.messaging import handle_inbound
     from bot.settings import get_settings
     from bot.store.db import get_engine, session_scope
-    from bot.store.links import LinkAttempt
+    from bot.store.models.pairing import PairingAttempt
     from bot.wording.core import rate_limited
 
     out = _Output()
@@ -291,6 +291,6 @@ def test_link_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
 
     asyncio.run(guess())
     with session_scope(get_engine(get_settings().database_url)) as s:
-        attempts = s.execute(select(func.count(LinkAttempt.id))).scalar_one()
+        attempts = s.execute(select(func.count(PairingAttempt.id))).scalar_one()
     assert attempts == 2  # the 3rd and 4th guesses never reached the store
     assert out.plain[-1] == rate_limited().as_message()["text"] and len(out.plain) == 3
