@@ -37,7 +37,7 @@ from bot.auth import AUD_HANDOVER, AuthError, issue_token, verify_token
 from bot.settings import Settings
 from bot.store import queries
 from bot.store.models.referral import REFERRAL_TOPICS, Referral
-from bot.store.queries._common import _ph
+from bot.store.queries.common import checked_ph as _ph
 from bot.store.refs import parse_ref
 
 TOPICS = REFERRAL_TOPICS
