@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 OPEN_STAGES = ("declared", "under_review", "collection", "waiting_period")
 CLOSED_STAGES = ("indemnified", "closed", "refused")
@@ -339,3 +339,37 @@ class RecordReceipt:
     def reference(self) -> str:
         prefix = {"complaint": "REC", "csat": "AVI"}.get(self.kind, "REF")
         return f"{prefix}-{self.created_at.year}-{self.id:06d}"
+
+
+# --- handoff (bot → person): tickets and callback requests --------------------------------------
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    policyholder_id: Optional[int]
+    sender_id: str
+    reason: str
+    status: str
+    summary: Dict[str, Any]
+    transcript: Tuple[Dict[str, Any], ...]
+    claim_refs: Tuple[str, ...]
+    created_at: datetime
+    taken_by: Optional[str]
+    taken_at: Optional[datetime]
+    closed_at: Optional[datetime]
+
+    @property
+    def reference(self) -> str:
+        return f"DEM-{self.id:06d}"
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    id: int
+    policyholder_id: Optional[int]
+    sender_id: str
+    phone: str
+    slot_start: datetime
+    reason: str
+    status: str
+    created_at: datetime

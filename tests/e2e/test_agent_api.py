@@ -103,11 +103,11 @@ def test_pause_take_reply_give_back_and_the_bot_answers_again(stack):
 
 def sender_of(stack, ticket_id):
     """The conversation id of a ticket, read from the store (the desk does not need to show it)."""
-    from bot.handoff import tickets
+    from bot.store.queries import handoff as handoff_queries
     from bot.store.db import get_engine, session_scope
 
     with session_scope(get_engine(stack.settings().database_url)) as s:
-        return tickets.get_ticket(s, ticket_id).sender_id
+        return handoff_queries.get_ticket(s, ticket_id).sender_id
 
 
 def test_an_open_ticket_can_be_given_back_without_taking_it(stack):

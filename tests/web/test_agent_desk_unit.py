@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.auth import AUD_AGENT, issue_policyholder_token, issue_token
 from bot.handoff import desk, tickets
+from bot.store.queries import handoff as handoff_queries
 from bot.settings import load_settings
 from bot.store import db
 from bot.store.seed import seed_demo
@@ -176,15 +177,15 @@ def test_desk_lists_open_and_taken_tickets_oldest_first(url):
             return tickets.create_ticket(s, ph, sender, "request", {"claim_refs": []}, [],
                                          now=NOW - timedelta(minutes=minutes))
         newest, oldest, closed, visitor = make("c-new", 1), make("c-old", 30), make("c-closed", 40), make("c-v", 5, None)
-        tickets.take_ticket(s, newest.id, "agent:claire.martin", now=NOW)
-        tickets.close_ticket(s, closed.id, "agent:claire.martin", now=NOW)
-        listed = tickets.desk_tickets(s)
+        handoff_queries.take_ticket(s, newest.id, "agent:claire.martin", now=NOW)
+        handoff_queries.close_ticket(s, closed.id, "agent:claire.martin", now=NOW)
+        listed = handoff_queries.desk_tickets(s)
         assert [t.id for t in listed] == [oldest.id, visitor.id, newest.id]
         assert listed[-1].status == "taken" and listed[-1].taken_by == "agent:claire.martin"
-        assert tickets.get_ticket(s, closed.id).status == "closed"
-        assert tickets.get_ticket(s, 10**6) is None and tickets.get_ticket(s, "1") is None
-        assert tickets.policyholder_names(s, [1, None, 1]) == {1: "Menuiserie Durand SARL"}
-        assert tickets.policyholder_names(s, [None]) == {}
+        assert handoff_queries.get_ticket(s, closed.id).status == "closed"
+        assert handoff_queries.get_ticket(s, 10**6) is None and handoff_queries.get_ticket(s, "1") is None
+        assert handoff_queries.policyholder_names(s, [1, None, 1]) == {1: "Menuiserie Durand SARL"}
+        assert handoff_queries.policyholder_names(s, [None]) == {}
         s.rollback()
 
 
