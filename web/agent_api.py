@@ -27,7 +27,7 @@ from typing import Any, Optional
 from aiohttp import web
 
 from bot import audit
-from bot.handoff import desk
+from bot.handoff import desk, rasa_api
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
 from bot.store.queries import handoff as handoff_queries
@@ -68,8 +68,8 @@ def _agent(request: web.Request):
     return desk.verify_agent(get_settings(), header[7:].strip())
 
 
-def _rasa() -> desk.RasaApi:
-    return desk.RasaApi.from_settings(get_settings())
+def _rasa() -> rasa_api.RasaApi:
+    return rasa_api.RasaApi.from_settings(get_settings())
 
 
 async def _json_body(request: web.Request):
@@ -185,7 +185,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     try:
         tracker = await asyncio.to_thread(_rasa().tracker, ticket.sender_id)
         body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handover(tracker.get("events") or [])}
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         body["live"] = {"error": RASA_DOWN}
     return _ok(body)
 
@@ -208,7 +208,7 @@ async def take(request: web.Request) -> web.Response:
     announced = True
     try:
         await asyncio.to_thread(_rasa().append, taken.sender_id, desk.take_events(agent))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         announced = False  # the ticket is taken; the person is told with the first reply
     return _ok({"id": ticket_id, "status": "taken", "announced": announced})
 
@@ -243,7 +243,7 @@ async def reply(request: web.Request) -> web.Response:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.reply_events(agent, text))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         return _error(502, RASA_DOWN)
     return _ok({"id": ticket.id, "sent": True})
 
@@ -257,7 +257,7 @@ async def give_back(request: web.Request) -> web.Response:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.give_back_events(agent, ticket.claim_refs))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         return _error(502, RASA_DOWN)
     closed = await asyncio.to_thread(_db, handoff_queries.close_ticket, ticket.id, agent.subject)
     if closed is None:

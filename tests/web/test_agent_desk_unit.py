@@ -7,7 +7,7 @@ import requests
 from sqlalchemy.orm import Session
 
 from bot.auth import AUD_AGENT, issue_policyholder_token, issue_token
-from bot.handoff import desk, tickets
+from bot.handoff import desk, rasa_api, tickets
 from bot.store.queries import handoff as handoff_queries
 from bot.settings import load_settings
 from bot.store import db
@@ -137,7 +137,7 @@ class FakeSession:
 
 def test_client_appends_with_side_effects_on_the_latest_channel():
     fake = FakeSession(FakeResponse(200, {"sender_id": "web-ph1-abc"}))
-    api = desk.RasaApi("http://127.0.0.1:5005/", "secret-token", session=fake)
+    api = rasa_api.RasaApi("http://127.0.0.1:5005/", "secret-token", session=fake)
     api.append("web-ph1-abc", [{"event": "resume"}])
     method, url, params, body = fake.calls[0]
     assert method == "POST" and url == "http://127.0.0.1:5005/conversations/web-ph1-abc/tracker/events"
@@ -151,13 +151,13 @@ def test_client_appends_with_side_effects_on_the_latest_channel():
 @pytest.mark.parametrize("fake", [FakeSession(FakeResponse(401, {})), FakeSession(FakeResponse(200, ValueError())),
                                   FakeSession(error=requests.ConnectionError)])
 def test_client_errors_never_carry_the_token(fake, caplog):
-    api = desk.RasaApi("http://127.0.0.1:5005", "secret-token", session=fake)
-    with pytest.raises(desk.RasaApiError) as info:
+    api = rasa_api.RasaApi("http://127.0.0.1:5005", "secret-token", session=fake)
+    with pytest.raises(rasa_api.RasaApiError) as info:
         api.tracker("web-ph1-abc")
     assert "secret-token" not in str(info.value) and info.value.__cause__ is None
     assert "secret-token" not in caplog.text
     with pytest.raises(ValueError):
-        desk.RasaApi("http://x", "")
+        rasa_api.RasaApi("http://x", "")
 
 
 # --- desk queries -------------------------------------------------------------------------------
