@@ -158,9 +158,9 @@ def make_app() -> web.Application:
     from agent_api import add_routes as add_agent_routes  # the agent desk (/agent/, /api/agent/*)
 
     add_agent_routes(app)
-    from handover_api import add_routes as add_handover_routes  # agent → bot hand-over links
+    from referral_api import add_routes as add_referral_routes  # agent → bot referral links
 
-    add_handover_routes(app)
+    add_referral_routes(app)
     return app
 
 

@@ -9,10 +9,10 @@ tracker events         conversations whose **last** event is older than the cuto
 handoff tickets        created before the cutoff: transcript and summary emptied, sender id
                        replaced by ``purged`` (the row stays: reason, dates, claims discussed)
 callback requests      slot before the cutoff: deleted (the phone number was the whole point)
-link codes             used or expired (any age): deleted — a closed code has no use
-link attempts          older than one day (the rate limit looks 15 minutes back): deleted
-channel links          expired or revoked before the cutoff: deleted
-hand-over links        expired before the cutoff: deleted
+pairing codes          used or expired (any age): deleted — a closed code has no use
+pairing attempts       older than one day (the rate limit looks 15 minutes back): deleted
+pairings               expired or revoked before the cutoff: deleted
+referrals              expired before the cutoff: deleted
 complaints             older than the cutoff: kept (complaint register), free text passed through
                        the log mask (phones, e-mails, IBANs, cards, codes removed)
 CSAT answers           older than the cutoff: kept (score, date, channel), the pseudonymous
@@ -103,13 +103,13 @@ def purge_store(engine: Engine, now: datetime, retention_days: int, audit_retent
         c["link_attempts_deleted"] = _step(s, PairingAttempt, old_attempt, dry_run, lambda: s.execute(
             delete(PairingAttempt).where(old_attempt).execution_options(synchronize_session=False)))
 
-        old_link = or_(Pairing.expires_at < cutoff, Pairing.revoked_at < cutoff)
-        c["channel_links_deleted"] = _step(s, Pairing, old_link, dry_run, lambda: s.execute(
-            delete(Pairing).where(old_link).execution_options(synchronize_session=False)))
+        old_pairing = or_(Pairing.expires_at < cutoff, Pairing.revoked_at < cutoff)
+        c["channel_links_deleted"] = _step(s, Pairing, old_pairing, dry_run, lambda: s.execute(
+            delete(Pairing).where(old_pairing).execution_options(synchronize_session=False)))
 
-        old_handover = Referral.expires_at < cutoff
-        c["handover_links_deleted"] = _step(s, Referral, old_handover, dry_run, lambda: s.execute(
-            delete(Referral).where(old_handover).execution_options(synchronize_session=False)))
+        old_referral = Referral.expires_at < cutoff
+        c["handover_links_deleted"] = _step(s, Referral, old_referral, dry_run, lambda: s.execute(
+            delete(Referral).where(old_referral).execution_options(synchronize_session=False)))
 
         masked = 0
         for cid, text in s.execute(select(Complaint.id, Complaint.text).where(Complaint.created_at < cutoff)):

@@ -373,3 +373,20 @@ class CallbackView:
     reason: str
     status: str
     created_at: datetime
+
+
+# --- referrals (agent → bot) ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReferralView:
+    """A referral as stored: never the link or its token, only what it is about and its state."""
+
+    id: int
+    policyholder_id: int
+    topic: str
+    claim_ref: Optional[str]
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: Optional[datetime]
+    greeted_at: Optional[datetime]

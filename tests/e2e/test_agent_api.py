@@ -180,10 +180,10 @@ def test_unknown_tickets_and_agents(stack):
 
 def test_desk_page_and_statics(stack):
     page = requests.get(f"{stack.web_url}/agent/", timeout=10)
-    assert page.status_code == 200 and 'id="handover-create"' in page.text
+    assert page.status_code == 200 and 'id="referral-create"' in page.text
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert requests.get(f"{stack.web_url}/agent/static/agent.js", timeout=10).status_code == 200
-    assert requests.get(f"{stack.web_url}/agent/static/handover.js", timeout=10).status_code in (200, 404)
+    assert requests.get(f"{stack.web_url}/agent/static/referral.js", timeout=10).status_code in (200, 404)
     assert requests.get(f"{stack.web_url}/agent", timeout=10, allow_redirects=False).status_code == 302
 
 

@@ -141,8 +141,8 @@ def test_web_server_hostile_requests(sec_stack):
         cases.append(("GET", path, None, None))
     for method in ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]:
         cases.append((method, "/api/demo-login", b"{}", "application/json"))
-    # the agent desk's sign-in and the hand-over link redemption take JSON from anybody too
-    for path in ("/api/agent/demo-login", "/api/handover/redeem"):
+    # the agent desk's sign-in and the referral link redemption take JSON from anybody too
+    for path in ("/api/agent/demo-login", "/api/referral/redeem"):
         for body in hostile.NOT_JSON_BODIES:
             cases.append(("POST", path, body, "application/json"))
         for value in [None, 42, "", "x" * 10000, ["a"], {"a": 1}, "eyJhbGciOiJub25lIn0.e30.", "../../etc"]:
@@ -157,7 +157,7 @@ def test_web_server_hostile_requests(sec_stack):
 
     results = _pool(send, cases)
     _count("web server", [r.status_code for _, r in results])
-    redeemed = [r for path, r in results if path == "/api/handover/redeem" and r.status_code == 200]
+    redeemed = [r for path, r in results if path == "/api/referral/redeem" and r.status_code == 200]
     assert not redeemed, [r.text[:200] for r in redeemed]  # no session token out of garbage
     for path, r in results:
         assert "jwt" not in r.text.lower() or path == "/api/demo-login", path  # no secret or source file served

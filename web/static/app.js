@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
-  var INIT_KEY = "ai_init_payload";  // first message of a conversation opened from a hand-over link
+  var INIT_KEY = "ai_init_payload";  // first message of a conversation opened from a referral link
   var $ = function (id) { return document.getElementById(id); };
 
   function showError(text) {
@@ -135,18 +135,18 @@
     }, $("chat"));
   }
 
-  // Agent → bot hand-over link: https://host/#handover=<token>. The fragment never reaches a server
+  // Agent → bot referral link: https://host/#referral=<token>. The fragment never reaches a server
   // (so no access log can hold it); the page takes it out of the address bar and the history at once,
   // sends it once in a JSON body, and gets an ordinary sign-in token for the policyholder.
-  function handoverTokenFromUrl() {
-    var match = /(?:^#|&)handover=([^&]+)/.exec(location.hash || "");
+  function referralTokenFromUrl() {
+    var match = /(?:^#|&)referral=([^&]+)/.exec(location.hash || "");
     if (!match) return null;
     history.replaceState(null, "", location.pathname + location.search);
     try { return decodeURIComponent(match[1]); } catch (e) { return match[1]; }
   }
 
-  function redeemHandover(linkToken) {
-    return fetch("/api/handover/redeem", {
+  function redeemReferral(linkToken) {
+    return fetch("/api/referral/redeem", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ token: linkToken })
@@ -172,9 +172,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var linkToken = handoverTokenFromUrl();
+    var linkToken = referralTokenFromUrl();
     if (!linkToken) return showPage();
-    redeemHandover(linkToken).then(showPage, function (e) {
+    redeemReferral(linkToken).then(showPage, function (e) {
       showPage();
       showError(e.message);  // the polite refusal, above the normal sign-in
     });

@@ -47,8 +47,8 @@ def _snapshot(engine, tracker):
             "callbacks": sorted(s.execute(select(CallbackRequest.id)).scalars()),
             "codes": sorted(s.execute(select(PairingCode.code_hash)).scalars()),
             "attempts": s.execute(select(func.count()).select_from(PairingAttempt)).scalar_one(),
-            "links": sorted(s.execute(select(Pairing.channel)).scalars()),
-            "handover": sorted(s.execute(select(Referral.jti_hash)).scalars()),
+            "pairings": sorted(s.execute(select(Pairing.channel)).scalars()),
+            "referrals": sorted(s.execute(select(Referral.jti_hash)).scalars()),
             "complaints": sorted(s.execute(select(Complaint.text)).scalars()),
             "csat": sorted(s.execute(select(CsatAnswer.sender_hash)).scalars()),
             "audit": s.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
@@ -86,8 +86,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_the_rest(stores):
     assert len(after["callbacks"]) == 1
     assert after["codes"] == ["h-live"]
     assert after["attempts"] == 1
-    assert after["links"] == ["whatsapp"]
-    assert after["handover"] == ["j-live"]
+    assert after["pairings"] == ["whatsapp"]
+    assert after["referrals"] == ["j-live"]
     assert len(after["complaints"]) == 3 and not any("claire.durand" in t for t in after["complaints"])
     assert f"Mon numéro : {PHONE}" in after["complaints"]  # recent: untouched
     assert "Le délai est trop long." in after["complaints"]

@@ -8,7 +8,8 @@
 - ``link_attempts``: every code typed into a channel (for rate limiting per channel user and over
   the whole code space, across replicas).
 
-Models: bot/store/links.py.
+Models: bot/store/models/pairing.py (``Pairing``, ``PairingCode``, ``PairingAttempt``; the tables keep
+their first names).
 
 Revision ID: 0002
 Revises: 0001
