@@ -83,7 +83,7 @@ class WatchedOutput(OutputChannel):
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
-    def __getattr__(self, item: str) -> Any:  # attributes of the real channel (e.g. ``linked``)
+    def __getattr__(self, item: str) -> Any:  # attributes of the real channel (e.g. ``paired``)
         inner = self.__dict__.get("inner")
         if inner is None:
             raise AttributeError(item)

@@ -390,3 +390,36 @@ class ReferralView:
     expires_at: datetime
     used_at: Optional[datetime]
     greeted_at: Optional[datetime]
+
+
+# --- pairings (messaging accounts paired with a policyholder) -------------------------------------
+
+@dataclass(frozen=True)
+class PairingView:
+    """A pairing as the web page lists it (the channel user only as a masked label)."""
+
+    id: int
+    channel: str
+    label: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class ActivePairing:
+    """The pairing a channel looks up on every message."""
+
+    id: int
+    policyholder_id: int
+    user_id: Optional[int]
+    channel: str
+
+
+@dataclass(frozen=True)
+class PairingCodeView:
+    id: int
+    policyholder_id: int
+    user_id: Optional[int]
+    expires_at: datetime
+    used_at: Optional[datetime]

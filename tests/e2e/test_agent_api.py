@@ -140,8 +140,8 @@ def test_agent_routes_refuse_policyholder_missing_and_forged_tokens(stack, metho
 def test_policyholder_routes_refuse_an_agent_token(stack):
     claire = agent_token(stack)
     assert call(stack, "GET", "/api/agent/me", claire).json()["name"] == "Claire Martin"
-    assert call(stack, "GET", "/api/links", claire).status_code == 401
-    assert call(stack, "POST", "/api/link-code", claire).status_code == 401
+    assert call(stack, "GET", "/api/pairing/list", claire).status_code == 401
+    assert call(stack, "POST", "/api/pairing/code", claire).status_code == 401
 
 
 def test_rasa_http_api_needs_its_token(stack):

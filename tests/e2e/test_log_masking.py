@@ -1,4 +1,4 @@
-"""After a real conversation that types a phone number, an e-mail, an IBAN and a linking code, no log
+"""After a real conversation that types a phone number, an e-mail, an IBAN and a pairing code, no log
 file of the stack contains them — with every server at DEBUG (Rasa logs each user message then) and
 JSON lines (LOG_FORMAT=json)."""
 from __future__ import annotations

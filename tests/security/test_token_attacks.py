@@ -43,16 +43,16 @@ BAD = ["agent", "agent_with_ph", "referral", "both_audiences", "alg_none", "hs51
 
 @pytest.mark.parametrize("kind", BAD)
 def test_agent_token_is_no_policyholder_token_on_any_channel(sec_stack, kind):
-    """Agent, referral and malformed tokens buy no account data on the REST channel, the socket or the link API."""
+    """Agent, referral and malformed tokens buy no account data on the REST channel, the socket or the pairing API."""
     from tests.security.sio import converse, texts
     token = _tokens(sec_stack)[kind]
     r = requests.post(f"{sec_stack.rasa_url}/webhooks/secure_rest/webhook", timeout=60,
                       json={"sender": "swap", "message": f"Où en est mon dossier {MY_REF} ?"},
                       headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401
-    link = requests.post(f"{sec_stack.web_url}/api/link-code", headers={"Authorization": f"Bearer {token}"},
+    code = requests.post(f"{sec_stack.web_url}/api/pairing/code", headers={"Authorization": f"Bearer {token}"},
                          timeout=30)
-    assert link.status_code == 401
+    assert code.status_code == 401
     answer = texts(converse(sec_stack.rasa_url, [f"Où en est mon dossier {MY_REF} ?"], token=token,
                             connect_token=token, quiet=0.5)[0])
     assert "€" not in answer and typo(CORE["session_expired"]) in answer, answer

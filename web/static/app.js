@@ -77,22 +77,22 @@
     });
   }
 
-  function linkError(text) {
-    var el = $("link-error");
+  function pairingError(text) {
+    var el = $("pairing-error");
     el.textContent = text || "";
     el.hidden = !text;
   }
 
-  function loadLinks() {
-    authFetch("/api/links").then(function (b) {
-      var list = $("links");
+  function loadPairings() {
+    authFetch("/api/pairing/list").then(function (b) {
+      var list = $("pairings");
       list.textContent = "";
-      if (!b.links.length) {
+      if (!b.pairings.length) {
         var empty = document.createElement("li");
         empty.textContent = "Aucune messagerie reliée.";
         list.appendChild(empty);
       }
-      b.links.forEach(function (l) {
+      b.pairings.forEach(function (l) {
         var li = document.createElement("li");
         li.textContent = (CHANNELS[l.channel] || l.channel) + (l.label ? " (" + l.label + ")" : "") +
           ", reliée le " + new Date(l.created_at).toLocaleDateString("fr-FR") + " ";
@@ -101,21 +101,21 @@
         btn.className = "link";
         btn.textContent = "Retirer";
         btn.addEventListener("click", function () {
-          authFetch("/api/links/" + encodeURIComponent(l.id), { method: "DELETE" })
-            .then(loadLinks).catch(function (e) { linkError(e.message); });
+          authFetch("/api/pairing/" + encodeURIComponent(l.id), { method: "DELETE" })
+            .then(loadPairings).catch(function (e) { pairingError(e.message); });
         });
         li.appendChild(btn);
         list.appendChild(li);
       });
-    }).catch(function (e) { linkError(e.message); });
+    }).catch(function (e) { pairingError(e.message); });
   }
 
-  function newLinkCode() {
-    linkError("");
-    authFetch("/api/link-code", { method: "POST" }).then(function (b) {
+  function newPairingCode() {
+    pairingError("");
+    authFetch("/api/pairing/code", { method: "POST" }).then(function (b) {
       var until = new Date(b.expires_at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
-      $("link-code-out").textContent = "Votre code : " + b.code + " (valable jusqu'à " + until + ").";
-    }).catch(function (e) { linkError(e.message); });
+      $("pairing-code-out").textContent = "Votre code : " + b.code + " (valable jusqu'à " + until + ").";
+    }).catch(function (e) { pairingError(e.message); });
   }
 
   function startChat(config) {
@@ -186,8 +186,8 @@
       $("signin").hidden = true;
       $("signed-in").hidden = false;
       $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
-      $("link-code").addEventListener("click", newLinkCode);
-      $("linking").addEventListener("toggle", function () { if ($("linking").open) loadLinks(); });
+      $("pairing-code").addEventListener("click", newPairingCode);
+      $("pairing").addEventListener("toggle", function () { if ($("pairing").open) loadPairings(); });
     } else {
       loadAccounts();
     }
