@@ -1,6 +1,6 @@
 """Outside business hours: ``callback_form`` asks a French phone number and a slot among the next
 opening slots, then ``action_callback_submit`` stores the callback request and says when someone
-will call. The hand-over itself (ticket, pause) is :mod:`actions.handoff`, whose clock and
+will call. The handoff itself (ticket, pause) is :mod:`actions.handoff`, whose clock and
 calendar this module uses (``base.now()``, patched by tests).
 """
 from __future__ import annotations

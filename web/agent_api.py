@@ -9,7 +9,7 @@ refused by the policyholder routes.
 - ``GET  /api/agent/me``                   who is signed in
 - ``GET  /api/agent/tickets``              open and taken tickets, oldest first, with waiting time
 - ``GET  /api/agent/tickets/{id}``         + summary, stored transcript, and the live conversation
-                                           since the hand-over (Rasa tracker, HTTP API)
+                                           since the handoff (Rasa tracker, HTTP API)
 - ``POST /api/agent/tickets/{id}/take``    take it (one agent only); the person is told who
 - ``POST /api/agent/tickets/{id}/reply``   ``{"text"}``: a bot event in the tracker, sent to the person
 - ``POST /api/agent/tickets/{id}/give-back`` resume the assistant with the context, close the ticket
@@ -184,7 +184,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     body.update(summary=ticket.summary, transcript=list(ticket.transcript))
     try:
         tracker = await asyncio.to_thread(_rasa().tracker, ticket.sender_id)
-        body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handover(tracker.get("events") or [])}
+        body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handoff(tracker.get("events") or [])}
     except rasa_api.RasaApiError:
         body["live"] = {"error": RASA_DOWN}
     return _ok(body)

@@ -132,8 +132,8 @@ def _clip(text: Any) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
-def since_handover(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
-    """Messages of the conversation from the last pause (the hand-over) on, for the desk:
+def since_handoff(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """Messages of the conversation from the last pause (the handoff) on, for the desk:
     ``{"who": "user" | "agent" | "bot", "text", "at", "agent"?}``. Empty when it never paused."""
     start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "pause"), None)
     if start is None:

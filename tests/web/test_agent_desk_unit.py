@@ -1,5 +1,5 @@
 """The agent desk's building blocks without a running stack: agent tokens, the Rasa events of
-take / reply / give back, the live view since the hand-over, the Rasa API client, desk queries."""
+take / reply / give back, the live view since the handoff, the Rasa API client, desk queries."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -90,7 +90,7 @@ def test_give_back_resumes_recalls_the_claim_and_listens(claire):
     assert not any("dossier" in e.get("text", "") for e in plain)
 
 
-def test_since_handover_keeps_what_follows_the_pause(claire):
+def test_since_handoff_keeps_what_follows_the_pause(claire):
     [joined] = desk.take_events(claire)
     [reply] = desk.reply_events(claire, "Je regarde.")
     events = [
@@ -105,11 +105,11 @@ def test_since_handover_keeps_what_follows_the_pause(claire):
         {**reply, "timestamp": 6.0},
         *[{**e, "timestamp": 7.0} for e in desk.give_back_events(claire, ())],
     ]
-    live = desk.since_handover(events)
+    live = desk.since_handoff(events)
     assert [m["who"] for m in live] == ["user", "agent", "agent", "resume", "bot", "bot"]
     assert live[0]["text"] == "Vous êtes là ?"
     assert live[2] == {"who": "agent", "agent": "Claire Martin", "text": "Je regarde.", "at": 6.0}
-    assert desk.since_handover(events[:5]) == []
+    assert desk.since_handoff(events[:5]) == []
 
 
 # --- Rasa's HTTP API client ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ def demo_accounts(session: Session) -> Tuple[DemoAccount, ...]:
 
 
 def get_policyholder(session: Session, policyholder_id: int) -> Optional[PolicyholderView]:
-    """The company behind a verified identity (name for greetings, contact for hand-over)."""
+    """The company behind a verified identity (name for greetings, contact for handoff)."""
     ph = checked_ph(policyholder_id)
     p = session.get(Policyholder, ph)
     if p is None:
