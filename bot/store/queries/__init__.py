@@ -17,6 +17,11 @@ Modules, by responsibility: ``common`` (checks, money, constants), ``claims``, `
 functions are re-exported here (``bot.store.queries.<name>``, the name the actions call); a query
 module calls its siblings' functions directly, so a test that replaces one of them inside
 another query patches it where it is used (e.g. ``bot.store.queries.declarations.audit``).
+
+The persistence of the features lives in modules of its own, not re-exported here (their callers
+import the module): ``handoff`` (tickets, callback requests, the agent desk's queue), ``referrals``
+(agent → bot links) and ``pairings`` (messaging accounts). Their rules are in :mod:`bot.handoff`,
+:mod:`bot.referral` and :mod:`bot.pairing`.
 """
 from __future__ import annotations
 
