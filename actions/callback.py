@@ -1,6 +1,6 @@
 """Outside business hours: ``callback_form`` asks a French phone number and a slot among the next
 opening slots, then ``action_callback_submit`` stores the callback request and says when someone
-will call. The hand-over itself (ticket, pause) is :mod:`actions.handoff`, whose clock and
+will call. The handoff itself (ticket, pause) is :mod:`actions.handoff`, whose clock and
 calendar this module uses (``base.now()``, patched by tests).
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ from actions.handoff import DIGRESSIONS, SLOT_CHOICES, _intent, _text
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar
 from bot.handoff.summary import claim_refs
+from bot.store.queries import handoff as handoff_queries
 from bot.wording import handoff as wording
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class ActionCallbackSubmit(Action):
 
         def work(session):
             request = tickets.create_callback(session, pid, tracker.sender_id, phone, slot, reason=reason)
-            return request, tickets.own_claim_refs(session, pid, refs_seen)
+            return request, handoff_queries.own_claim_refs(session, pid, refs_seen)
 
         try:
             request, refs = await base.in_store(work)

@@ -36,7 +36,7 @@ def identity(tracker: Tracker) -> Optional[Identity]:
 
 def auth_status(tracker: Tracker) -> str:
     status = latest_user_metadata(tracker).get("auth_status")
-    return status if status in {"none", "verified", "expired", "invalid", "unlinked"} else "none"
+    return status if status in {"none", "verified", "expired", "invalid", "unpaired"} else "none"
 
 
 async def off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -3,7 +3,7 @@
 One row of ``audit_log`` per access (:class:`bot.store.models.AuditEntry`):
 
 - ``who``: ``user:<id>`` (a signed-in person), ``policyholder:<id>`` (a verified conversation
-  without a user id, e.g. a linked channel), ``agent:<login>`` (agent desk), ``system:<job>``
+  without a user id, e.g. a paired channel), ``agent:<login>`` (agent desk), ``system:<job>``
   (GDPR commands, scheduled purge);
 - ``at``: UTC time; ``channel``: ``socketio``, ``rest``, ``sms``, ``whatsapp``, ``agent_desk``,
   ``cli``…; ``object_type`` / ``object_id``: what was read (``claim`` / its reference,

@@ -28,10 +28,10 @@ from bot.settings import Settings
 ALGORITHM = "HS256"
 AUD_POLICYHOLDER = "assistant-indemnisation/policyholder"
 AUD_AGENT = "assistant-indemnisation/agent"
-# agent → bot hand-over links (bot/handover.py): never valid as a policyholder or agent token
-AUD_HANDOVER = "assistant-indemnisation/handover"
-# claim of a policyholder token issued when a hand-over link is redeemed (the hand-over id)
-HANDOVER_CLAIM = "hv"
+# agent → bot referral links (bot/referral.py): never valid as a policyholder or agent token
+AUD_REFERRAL = "assistant-indemnisation/referral"
+# claim of a policyholder token issued when a referral link is redeemed (the referral id)
+REFERRAL_CLAIM = "referral"
 IDENTITY_KEY = "identity"
 IDENTITY_MAX_AGE_SECONDS = 600
 
@@ -49,7 +49,7 @@ class Principal:
     user_id: Optional[int] = None
     jti: str = ""
     expires_at: int = 0
-    handover_id: Optional[int] = None
+    referral_id: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ def issue_token(
 
 def issue_policyholder_token(settings: Settings, policyholder_id: int, *, user_id: Optional[int] = None,
                              name: str = "", ttl_seconds: Optional[int] = None, now: Optional[float] = None,
-                             handover_id: Optional[int] = None) -> str:
-    extra = {HANDOVER_CLAIM: int(handover_id)} if handover_id is not None else None
+                             referral_id: Optional[int] = None) -> str:
+    extra = {REFERRAL_CLAIM: int(referral_id)} if referral_id is not None else None
     return issue_token(settings, audience=AUD_POLICYHOLDER, subject=f"policyholder:{int(policyholder_id)}",
                        name=name, policyholder_id=policyholder_id, user_id=user_id,
                        ttl_seconds=ttl_seconds, now=now, extra_claims=extra)
@@ -156,7 +156,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
             user_id=claims.get("uid") if isinstance(claims.get("uid"), int) else None,
             jti=str(claims.get("jti", "")),
             expires_at=int(claims["exp"]),
-            handover_id=claims.get(HANDOVER_CLAIM) if type(claims.get(HANDOVER_CLAIM)) is int else None,
+            referral_id=claims.get(REFERRAL_CLAIM) if type(claims.get(REFERRAL_CLAIM)) is int else None,
         )
     raise AuthError(f"invalid token: {type(last_error).__name__}")
 

@@ -11,7 +11,7 @@ What is masked (:func:`mask`), in this order:
   bare when they pass the Luhn check (a bare millisecond timestamp stays readable);
 - phone numbers: French (``06 12 34 56 78``, ``+33 6 12 34 56 78``, ``0033612345678``) and E.164
   (``+447911123456``, ``whatsapp:+33…``);
-- account-linking codes (``bot.linking``: 6 characters of its alphabet, with a letter and a digit,
+- pairing codes (``bot.pairing``: 6 characters of its alphabet, with a letter and a digit,
   optionally written ``4F7-K2Q``).
 - pieces of any of the above seen in the last 15 minutes (``FRAGMENT_TTL``), when they stand as a
   quoted value or a ``key: value``: the NLU cuts a typed phone number or IBAN into entities
@@ -43,7 +43,7 @@ from collections import deque
 from datetime import datetime, timezone
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
-_LINK_ALPHABET = "A-HJ-KMNP-Za-hj-kmnp-z2-9"  # bot.linking.ALPHABET, either case
+_PAIRING_ALPHABET = "A-HJ-KMNP-Za-hj-kmnp-z2-9"  # bot.pairing.ALPHABET, either case
 _SECRET_KEYS = (r"access_token|refresh_token|id_token|auth_token|token|api[_-]?key|client_secret|secret|password"
                 r"|passwd|pwd|signature|sig|identity|authorization|jwt")
 
@@ -83,9 +83,9 @@ _RULES = [
      None, True),
     (re.compile(r"(?<![\w])\+[1-9](?:[\s.-]?\d){7,14}(?!\d)"), "[PHONE]", None, True),
     (re.compile(r"%2B[1-9]\d{7,14}(?!\d)", re.IGNORECASE), "[PHONE]", None, True),  # URL-encoded (webhook bodies)
-    # account-linking codes
-    (re.compile(r"(?<![A-Za-z0-9])[%s]{3}[\s-]?[%s]{3}(?![A-Za-z0-9])" % (_LINK_ALPHABET, _LINK_ALPHABET)), "[CODE]",
-     _code, False),
+    # pairing codes
+    (re.compile(r"(?<![A-Za-z0-9])[%s]{3}[\s-]?[%s]{3}(?![A-Za-z0-9])" % (_PAIRING_ALPHABET, _PAIRING_ALPHABET)),
+     "[CODE]", _code, False),
 ]
 
 # Fragments. The NLU cuts what people type into entities ("06 12 34", "FR76", "3000"...), logged

@@ -1,6 +1,6 @@
-"""Rate limiting per identity and per IP (sign-in, link codes, chat messages).
+"""Rate limiting per identity and per IP (sign-in, pairing codes, chat messages).
 
-Framework-free: the web server, the link API and the Rasa channels call :func:`get_limiter`
+Framework-free: the web server, the pairing API and the Rasa channels call :func:`get_limiter`
 and :meth:`RateLimiter.hit` with a *scope* (what is limited) and a *key* (who: an IP address,
 a policyholder, a channel account). Each (scope, key) pair is a **token bucket**: ``capacity``
 requests at once, refilled at ``capacity / period`` per second, so a person who pauses gets
@@ -33,12 +33,12 @@ logger = logging.getLogger(__name__)
 DEFAULTS: Dict[str, str] = {
     "login_ip": "30/60",            # demo sign-in, per client IP
     "login_account": "20/60",       # demo sign-in, per account asked for
-    "link_code_identity": "10/600",  # link codes created, per signed-in policyholder
-    "link_code_ip": "60/600",       # link codes created, per client IP
-    "link_redeem": "10/600",        # link codes typed on a messaging channel, per channel account
+    "pairing_code_identity": "10/600",  # pairing codes created, per signed-in policyholder
+    "pairing_code_ip": "60/600",    # pairing codes created, per client IP
+    "pairing_redeem": "10/600",     # pairing codes typed on a messaging channel, per channel account
     "messages_identity": "120/60",  # chat messages, per verified identity / channel account / web session
     "messages_ip": "600/60",        # chat messages, per client IP (web socket and REST channel)
-    "api_ip": "300/60",             # other web API calls (links list, revoke), per client IP
+    "api_ip": "300/60",             # other web API calls (pairings list, revoke, referrals), per client IP
     "limit_notice": "1/60",         # "please slow down" replies on messaging channels (an SMS costs money)
 }
 MAX_MEMORY_KEYS = 100_000

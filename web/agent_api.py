@@ -9,7 +9,7 @@ refused by the policyholder routes.
 - ``GET  /api/agent/me``                   who is signed in
 - ``GET  /api/agent/tickets``              open and taken tickets, oldest first, with waiting time
 - ``GET  /api/agent/tickets/{id}``         + summary, stored transcript, and the live conversation
-                                           since the hand-over (Rasa tracker, HTTP API)
+                                           since the handoff (Rasa tracker, HTTP API)
 - ``POST /api/agent/tickets/{id}/take``    take it (one agent only); the person is told who
 - ``POST /api/agent/tickets/{id}/reply``   ``{"text"}``: a bot event in the tracker, sent to the person
 - ``POST /api/agent/tickets/{id}/give-back`` resume the assistant with the context, close the ticket
@@ -27,9 +27,11 @@ from typing import Any, Optional
 from aiohttp import web
 
 from bot import audit
-from bot.handoff import desk, tickets
+from bot.handoff import desk, rasa_api
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
+from bot.store.queries import handoff as handoff_queries
+from bot.store.views import TicketView
 import jsonbody  # web/jsonbody.py (web/ is on sys.path)
 
 logger = logging.getLogger("web.agent")
@@ -66,8 +68,8 @@ def _agent(request: web.Request):
     return desk.verify_agent(get_settings(), header[7:].strip())
 
 
-def _rasa() -> desk.RasaApi:
-    return desk.RasaApi.from_settings(get_settings())
+def _rasa() -> rasa_api.RasaApi:
+    return rasa_api.RasaApi.from_settings(get_settings())
 
 
 async def _json_body(request: web.Request):
@@ -79,7 +81,7 @@ def _iso(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def _ticket_json(ticket: tickets.TicketView, agent, names: dict, now: datetime) -> dict:
+def _ticket_json(ticket: TicketView, agent, names: dict, now: datetime) -> dict:
     return {
         "id": ticket.id, "reference": ticket.reference, "status": ticket.status, "reason": ticket.reason,
         "created_at": _iso(ticket.created_at), "waiting_seconds": max(0, int((now - ticket.created_at).total_seconds())),
@@ -92,13 +94,13 @@ def _ticket_json(ticket: tickets.TicketView, agent, names: dict, now: datetime) 
 
 
 def _list(session):
-    rows = tickets.desk_tickets(session)
-    return rows, tickets.policyholder_names(session, [t.policyholder_id for t in rows])
+    rows = handoff_queries.desk_tickets(session)
+    return rows, handoff_queries.policyholder_names(session, [t.policyholder_id for t in rows])
 
 
 def _one(session, ticket_id: int):
-    ticket = tickets.get_ticket(session, ticket_id)
-    names = tickets.policyholder_names(session, [ticket.policyholder_id]) if ticket else {}
+    ticket = handoff_queries.get_ticket(session, ticket_id)
+    names = handoff_queries.policyholder_names(session, [ticket.policyholder_id]) if ticket else {}
     return ticket, names
 
 
@@ -182,8 +184,8 @@ async def ticket_detail(request: web.Request) -> web.Response:
     body.update(summary=ticket.summary, transcript=list(ticket.transcript))
     try:
         tracker = await asyncio.to_thread(_rasa().tracker, ticket.sender_id)
-        body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handover(tracker.get("events") or [])}
-    except desk.RasaApiError:
+        body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handoff(tracker.get("events") or [])}
+    except rasa_api.RasaApiError:
         body["live"] = {"error": RASA_DOWN}
     return _ok(body)
 
@@ -195,7 +197,7 @@ async def take(request: web.Request) -> web.Response:
     ticket_id = _ticket_id(request)
     if ticket_id is None:
         return _error(404, "Demande introuvable.")
-    taken = await asyncio.to_thread(_db, tickets.take_ticket, ticket_id, agent.subject)
+    taken = await asyncio.to_thread(_db, handoff_queries.take_ticket, ticket_id, agent.subject)
     if taken is None:
         current, _ = await asyncio.to_thread(_db, _one, ticket_id)
         if current is None:
@@ -206,7 +208,7 @@ async def take(request: web.Request) -> web.Response:
     announced = True
     try:
         await asyncio.to_thread(_rasa().append, taken.sender_id, desk.take_events(agent))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         announced = False  # the ticket is taken; the person is told with the first reply
     return _ok({"id": ticket_id, "status": "taken", "announced": announced})
 
@@ -241,7 +243,7 @@ async def reply(request: web.Request) -> web.Response:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.reply_events(agent, text))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         return _error(502, RASA_DOWN)
     return _ok({"id": ticket.id, "sent": True})
 
@@ -255,9 +257,9 @@ async def give_back(request: web.Request) -> web.Response:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.give_back_events(agent, ticket.claim_refs))
-    except desk.RasaApiError:
+    except rasa_api.RasaApiError:
         return _error(502, RASA_DOWN)
-    closed = await asyncio.to_thread(_db, tickets.close_ticket, ticket.id, agent.subject)
+    closed = await asyncio.to_thread(_db, handoff_queries.close_ticket, ticket.id, agent.subject)
     if closed is None:
         logger.warning("ticket %s resumed but not closed (changed meanwhile)", ticket.id)
     return _ok({"id": ticket.id, "status": closed.status if closed else ticket.status, "resumed": True})

@@ -1,4 +1,4 @@
-"""Reading a JSON object from a request body, the same way in every web API (sign-in, agent desk, hand-over links).
+"""Reading a JSON object from a request body, the same way in every web API (sign-in, agent desk, referral links).
 
 Content type ``application/json`` (else 415), declared size within the endpoint's bound (else 413; aiohttp's
 ``client_max_size`` bounds undeclared sizes), valid JSON (else 400; an absurdly nested body too), and an object

@@ -152,15 +152,15 @@ def make_app() -> web.Application:
     app.router.add_get("/api/config", config)
     app.router.add_get("/api/demo-accounts", demo_accounts)
     app.router.add_post("/api/demo-login", demo_login)
-    from link_api import add_routes as add_link_routes  # messaging-channel account linking
+    from pairing_api import add_routes as add_pairing_routes  # messaging-account pairing
 
-    add_link_routes(app)
+    add_pairing_routes(app)
     from agent_api import add_routes as add_agent_routes  # the agent desk (/agent/, /api/agent/*)
 
     add_agent_routes(app)
-    from handover_api import add_routes as add_handover_routes  # agent → bot hand-over links
+    from referral_api import add_routes as add_referral_routes  # agent → bot referral links
 
-    add_handover_routes(app)
+    add_referral_routes(app)
     return app
 
 

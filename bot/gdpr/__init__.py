@@ -8,7 +8,7 @@
 - :mod:`bot.gdpr.schedule`: the purge in a background thread of a long-running process;
 - ``python -m bot.gdpr purge|export|erase``: the command line (:mod:`bot.gdpr.__main__`).
 
-Why 90 days for conversations: long enough to follow a claim conversation through hand-off,
+Why 90 days for conversations: long enough to follow a claim conversation through handoff,
 callback and a complaint about it (a claim moves from declaration to collection within weeks),
 short enough that transcripts typed with contact or bank details do not pile up; the claims
 themselves live in the claims store, not in conversations. Why 365 days for the audit log: the

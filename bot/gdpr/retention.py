@@ -9,10 +9,10 @@ tracker events         conversations whose **last** event is older than the cuto
 handoff tickets        created before the cutoff: transcript and summary emptied, sender id
                        replaced by ``purged`` (the row stays: reason, dates, claims discussed)
 callback requests      slot before the cutoff: deleted (the phone number was the whole point)
-link codes             used or expired (any age): deleted — a closed code has no use
-link attempts          older than one day (the rate limit looks 15 minutes back): deleted
-channel links          expired or revoked before the cutoff: deleted
-hand-over links        expired before the cutoff: deleted
+pairing codes          used or expired (any age): deleted — a closed code has no use
+pairing attempts       older than one day (the rate limit looks 15 minutes back): deleted
+pairings               expired or revoked before the cutoff: deleted
+referrals              expired before the cutoff: deleted
 complaints             older than the cutoff: kept (complaint register), free text passed through
                        the log mask (phones, e-mails, IBANs, cards, codes removed)
 CSAT answers           older than the cutoff: kept (score, date, channel), the pseudonymous
@@ -35,9 +35,9 @@ from bot import audit
 from bot.gdpr.tracker import TrackerStore
 from bot.logmask import mask
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkAttempt, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingAttempt, PairingCode
 from bot.store.models import AuditEntry, Complaint, CsatAnswer
 
 PURGED = "purged"
@@ -95,21 +95,21 @@ def purge_store(engine: Engine, now: datetime, retention_days: int, audit_retent
         c["callback_requests_deleted"] = _step(s, CallbackRequest, old_callback, dry_run, lambda: s.execute(
             delete(CallbackRequest).where(old_callback).execution_options(synchronize_session=False)))
 
-        closed_code = or_(LinkCode.used_at.isnot(None), LinkCode.expires_at < now)
-        c["link_codes_deleted"] = _step(s, LinkCode, closed_code, dry_run, lambda: s.execute(
-            delete(LinkCode).where(closed_code).execution_options(synchronize_session=False)))
+        closed_code = or_(PairingCode.used_at.isnot(None), PairingCode.expires_at < now)
+        c["link_codes_deleted"] = _step(s, PairingCode, closed_code, dry_run, lambda: s.execute(
+            delete(PairingCode).where(closed_code).execution_options(synchronize_session=False)))
 
-        old_attempt = LinkAttempt.at < now - ATTEMPT_RETENTION
-        c["link_attempts_deleted"] = _step(s, LinkAttempt, old_attempt, dry_run, lambda: s.execute(
-            delete(LinkAttempt).where(old_attempt).execution_options(synchronize_session=False)))
+        old_attempt = PairingAttempt.at < now - ATTEMPT_RETENTION
+        c["link_attempts_deleted"] = _step(s, PairingAttempt, old_attempt, dry_run, lambda: s.execute(
+            delete(PairingAttempt).where(old_attempt).execution_options(synchronize_session=False)))
 
-        old_link = or_(ChannelLink.expires_at < cutoff, ChannelLink.revoked_at < cutoff)
-        c["channel_links_deleted"] = _step(s, ChannelLink, old_link, dry_run, lambda: s.execute(
-            delete(ChannelLink).where(old_link).execution_options(synchronize_session=False)))
+        old_pairing = or_(Pairing.expires_at < cutoff, Pairing.revoked_at < cutoff)
+        c["channel_links_deleted"] = _step(s, Pairing, old_pairing, dry_run, lambda: s.execute(
+            delete(Pairing).where(old_pairing).execution_options(synchronize_session=False)))
 
-        old_handover = HandoverLink.expires_at < cutoff
-        c["handover_links_deleted"] = _step(s, HandoverLink, old_handover, dry_run, lambda: s.execute(
-            delete(HandoverLink).where(old_handover).execution_options(synchronize_session=False)))
+        old_referral = Referral.expires_at < cutoff
+        c["handover_links_deleted"] = _step(s, Referral, old_referral, dry_run, lambda: s.execute(
+            delete(Referral).where(old_referral).execution_options(synchronize_session=False)))
 
         masked = 0
         for cid, text in s.execute(select(Complaint.id, Complaint.text).where(Complaint.created_at < cutoff)):

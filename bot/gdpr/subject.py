@@ -3,16 +3,16 @@
 :func:`export` gathers every row that carries the policyholder's id (any table with a
 ``policyholder_id`` column, found from the metadata, so a new table is never forgotten), the
 rows hanging off its claims and limits, the buyers they name, and its conversations from the
-tracker store. Secret-derived columns (``*_hash``: HMACs of link codes, channel user ids,
-hand-over tokens) are left out: they mean nothing to the person and are keys, not data.
+tracker store. Secret-derived columns (``*_hash``: HMACs of pairing codes, channel user ids,
+referral tokens) are left out: they mean nothing to the person and are keys, not data.
 
 :func:`erase` removes the conversation data and the personal data of the people, and keeps the
 insurance records the law requires (claims, contracts, limits, invoices, payments, fees:
 Code des assurances art. L114-1 — claims prescription; Code de commerce art. L123-22 — ten years
 for accounting records), which hold no personal field of their own:
 
-- tracker events of the policyholder's conversations, hand-off tickets (transcripts), callback
-  requests (phone numbers), channel links, link codes, hand-over links: deleted;
+- tracker events of the policyholder's conversations, handoff tickets (transcripts), callback
+  requests (phone numbers), pairings, pairing codes, referrals: deleted;
 - users: name, e-mail and phone replaced, account deactivated (the row stays: limit requests
   point to it); the policyholder's contact name, e-mail and phone replaced (the company —
   name, SIREN — stays: it is the insured party of the records kept);
@@ -37,9 +37,9 @@ from bot import audit
 from bot.gdpr.tracker import TrackerStore
 from bot.logmask import mask
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingCode
 from bot.store.models import (Buyer, Claim, Complaint, CreditLimit, CsatAnswer, Policyholder, User, metadata)
 
 ERASED = "erased"
@@ -150,11 +150,11 @@ def erase(engine: Engine, tracker: Optional[TrackerStore], policyholder_id: int,
         c["callback_requests_deleted"] = _count(s.execute(
             delete(CallbackRequest).where(CallbackRequest.policyholder_id == ph).execution_options(**opts)))
         c["link_codes_deleted"] = _count(s.execute(
-            delete(LinkCode).where(LinkCode.policyholder_id == ph).execution_options(**opts)))
+            delete(PairingCode).where(PairingCode.policyholder_id == ph).execution_options(**opts)))
         c["channel_links_deleted"] = _count(s.execute(
-            delete(ChannelLink).where(ChannelLink.policyholder_id == ph).execution_options(**opts)))
+            delete(Pairing).where(Pairing.policyholder_id == ph).execution_options(**opts)))
         c["handover_links_deleted"] = _count(s.execute(
-            delete(HandoverLink).where(HandoverLink.policyholder_id == ph).execution_options(**opts)))
+            delete(Referral).where(Referral.policyholder_id == ph).execution_options(**opts)))
         users = 0
         for user in s.execute(select(User).where(User.policyholder_id == ph)).scalars():
             email = f"{ERASED}-user-{user.id}@{ERASED}.invalid"

@@ -1,10 +1,11 @@
-"""The agent desk, framework-free: who the agents are, and how the desk talks to Rasa.
+"""The agent desk, framework-free: who the agents are, and the events the desk appends to Rasa's tracker.
 
 The desk keeps no message store of its own. A taken conversation lives in Rasa's tracker:
 
 - the bot paused itself with ``ConversationPaused`` when it created the ticket
   (:mod:`actions.handoff`); while paused, Rasa still records every message of the person;
-- an agent's reply is a ``bot`` event (``BotUttered``) appended through Rasa's HTTP API with
+- an agent's reply is a ``bot`` event (``BotUttered``) appended through Rasa's HTTP API
+  (:class:`bot.handoff.rasa_api.RasaApi`) with
   ``execute_side_effects=true`` and ``output_channel=latest``: Rasa stores it in the tracker and
   sends it through the channel the person last wrote from (the web chat's socket room);
 - giving back appends ``resume`` (``ConversationResumed``), the assistant's "I am back" messages
@@ -20,22 +21,17 @@ the demo, :data:`DEMO_AGENTS` can sign in from the desk page (``AGENT_DEMO_LOGIN
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
-from urllib.parse import quote
 
 from bot.auth import AUD_AGENT, AuthError, Principal, issue_token, verify_token
 from bot.handoff.summary import MAX_TEXT
 from bot.settings import Settings
 from bot.wording import handoff as wording
 
-logger = logging.getLogger(__name__)
-
 AGENT_PREFIX = "agent:"
 META_KEY = "agent_desk"
 MAX_REPLY_CHARS = 2000
-REQUEST_TIMEOUT = 10.0
 
 
 # --- agents -----------------------------------------------------------------------------------
@@ -136,8 +132,8 @@ def _clip(text: Any) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
-def since_handover(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
-    """Messages of the conversation from the last pause (the hand-over) on, for the desk:
+def since_handoff(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """Messages of the conversation from the last pause (the handoff) on, for the desk:
     ``{"who": "user" | "agent" | "bot", "text", "at", "agent"?}``. Empty when it never paused."""
     start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "pause"), None)
     if start is None:
@@ -157,72 +153,3 @@ def since_handover(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
         elif kind == "resume":
             out.append({"who": "resume", "text": "", "at": at})
     return out
-
-
-# --- Rasa's HTTP API ----------------------------------------------------------------------------
-
-class RasaApiError(Exception):
-    """Rasa's API could not be reached or refused the call (the message never holds the token)."""
-
-    def __init__(self, message: str, status: Optional[int] = None):
-        super().__init__(message)
-        self.status = status
-
-
-class RasaApi:
-    """A small blocking client of Rasa's HTTP API (``rasa run --enable-api --auth-token``).
-
-    Blocking (``requests``): async callers run it in a worker thread. The token goes in the
-    ``token`` query parameter, the only way Rasa's token auth reads it; errors are re-raised
-    without the URL so the token never reaches a log.
-    """
-
-    def __init__(self, base_url: str, token: str, *, timeout: float = REQUEST_TIMEOUT, session: Any = None):
-        if not token:
-            raise ValueError("the Rasa API token is required")
-        self.base_url = base_url.rstrip("/")
-        self._token = token
-        self.timeout = timeout
-        self._session = session
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "RasaApi":
-        return cls(settings.rasa_api_url, settings.rasa_api_token)
-
-    def _http(self):
-        if self._session is None:
-            import requests
-
-            self._session = requests.Session()
-        return self._session
-
-    def _call(self, method: str, sender_id: str, suffix: str, params: Dict[str, str], body: Any = None) -> Any:
-        import requests
-
-        if not isinstance(sender_id, str) or not sender_id or len(sender_id) > 255:
-            raise RasaApiError("bad conversation id")
-        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{suffix}"
-        try:
-            response = self._http().request(method, url, params={**params, "token": self._token}, json=body,
-                                            timeout=self.timeout)
-        except requests.RequestException as exc:
-            logger.warning("Rasa API %s %s failed: %s", method, suffix, type(exc).__name__)
-            raise RasaApiError(f"Rasa API unreachable ({type(exc).__name__})") from None
-        if response.status_code >= 400:
-            logger.warning("Rasa API %s %s answered %s", method, suffix, response.status_code)
-            raise RasaApiError(f"Rasa API answered {response.status_code}", response.status_code)
-        try:
-            return response.json()
-        except ValueError:
-            raise RasaApiError("Rasa API answered something that is not JSON") from None
-
-    def tracker(self, sender_id: str) -> Dict[str, Any]:
-        """The conversation's tracker with all its events."""
-        return self._call("GET", sender_id, "tracker", {"include_events": "ALL"})
-
-    def append(self, sender_id: str, events: List[Dict[str, Any]], *, output_channel: str = "latest") -> Dict[str, Any]:
-        """Append events; bot messages among them are sent to the person (``execute_side_effects``)
-        through the channel they last wrote from."""
-        return self._call("POST", sender_id, "tracker/events",
-                          {"output_channel": output_channel, "execute_side_effects": "true",
-                           "include_events": "NONE"}, events)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 OPEN_STAGES = ("declared", "under_review", "collection", "waiting_period")
 CLOSED_STAGES = ("indemnified", "closed", "refused")
@@ -339,3 +339,87 @@ class RecordReceipt:
     def reference(self) -> str:
         prefix = {"complaint": "REC", "csat": "AVI"}.get(self.kind, "REF")
         return f"{prefix}-{self.created_at.year}-{self.id:06d}"
+
+
+# --- handoff (bot → person): tickets and callback requests --------------------------------------
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    policyholder_id: Optional[int]
+    sender_id: str
+    reason: str
+    status: str
+    summary: Dict[str, Any]
+    transcript: Tuple[Dict[str, Any], ...]
+    claim_refs: Tuple[str, ...]
+    created_at: datetime
+    taken_by: Optional[str]
+    taken_at: Optional[datetime]
+    closed_at: Optional[datetime]
+
+    @property
+    def reference(self) -> str:
+        return f"DEM-{self.id:06d}"
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    id: int
+    policyholder_id: Optional[int]
+    sender_id: str
+    phone: str
+    slot_start: datetime
+    reason: str
+    status: str
+    created_at: datetime
+
+
+# --- referrals (agent → bot) ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReferralView:
+    """A referral as stored: never the link or its token, only what it is about and its state."""
+
+    id: int
+    policyholder_id: int
+    topic: str
+    claim_ref: Optional[str]
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: Optional[datetime]
+    greeted_at: Optional[datetime]
+
+
+# --- pairings (messaging accounts paired with a policyholder) -------------------------------------
+
+@dataclass(frozen=True)
+class PairingView:
+    """A pairing as the web page lists it (the channel user only as a masked label)."""
+
+    id: int
+    channel: str
+    label: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class ActivePairing:
+    """The pairing a channel looks up on every message."""
+
+    id: int
+    policyholder_id: int
+    user_id: Optional[int]
+    channel: str
+
+
+@dataclass(frozen=True)
+class PairingCodeView:
+    id: int
+    policyholder_id: int
+    user_id: Optional[int]
+    expires_at: datetime
+    used_at: Optional[datetime]

@@ -41,10 +41,10 @@ TEMPLATES = {
 
 
 def sign_in_needed(auth_status: str = "none") -> Reply:
-    """Why account data is refused: not signed in, session expired, or messaging account not linked."""
-    if auth_status == "unlinked":
-        from bot.wording.linking import TEMPLATES as LINKING
-        return Reply(LINKING["link_needed"])
+    """Why account data is refused: not signed in, session expired, or messaging account not paired."""
+    if auth_status == "unpaired":
+        from bot.wording.pairing import TEMPLATES as PAIRING
+        return Reply(PAIRING["pairing_needed"])
     key = "session_expired" if auth_status in {"expired", "invalid"} else "sign_in_needed"
     return Reply(TEMPLATES[key])
 

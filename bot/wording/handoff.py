@@ -1,4 +1,4 @@
-"""Wording of the hand-over to a person: a ticket during business hours, a callback outside."""
+"""Wording of the handoff to a person: a ticket during business hours, a callback outside."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -6,14 +6,14 @@ Design (see docs/channels.md):
    provider's user id (phone number, Telegram user id, page-scoped id, Slack user id) and the
    text. Nothing else from the payload is trusted.
 2. :func:`handle_inbound`:
-   - a message that is *only* a link code ("4F7K2Q", "code 4F7-K2Q") is intercepted here, before
-     Rasa NLU: it is redeemed (:func:`bot.linking.redeem_code`) and answered directly. No intent,
+   - a message that is *only* a pairing code ("4F7K2Q", "code 4F7-K2Q") is intercepted here, before
+     Rasa NLU: it is redeemed (:func:`bot.pairing.redeem_code`) and answered directly. No intent,
      no story: the code never reaches the tracker;
-   - otherwise the channel user is looked up (:func:`bot.linking.active_link`); the sender id is
-     derived server-side (``<channel>-ph<ID>-<hash>`` when linked, ``<channel>-anon-<hash>``
-     otherwise) and a linked user gets the same signed identity metadata as the web
-     (:func:`bot.auth.sign_identity`). An unlinked user asking for account data gets the usual
-     "sign in" answer, which :class:`AdaptedOutput` replaces with the linking instructions.
+   - otherwise the channel user is looked up (:func:`bot.pairing.active_pairing`); the sender id is
+     derived server-side (``<channel>-ph<ID>-<hash>`` when paired, ``<channel>-anon-<hash>``
+     otherwise) and a paired user gets the same signed identity metadata as the web
+     (:func:`bot.auth.sign_identity`). An unpaired user asking for account data gets the usual
+     "sign in" answer, which :class:`AdaptedOutput` replaces with the pairing instructions.
 3. :class:`AdaptedOutput` adapts every reply to the channel (buttons or numbered choices, length
    limits, markdown or not) and sends it through Rasa's built-in output channel to the real
    recipient.
@@ -31,7 +31,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot import linking, ratelimit
+from bot import pairing, ratelimit
 from bot.auth import Identity, sign_identity
 from rasa_ext.channels.resilience import handle_guarded
 from bot.settings import get_settings
@@ -62,30 +62,30 @@ PROFILES: Dict[str, Profile] = {
 }
 
 
-# --- wording of the linking flow (French, vouvoiement) -------------------------------------------
+# --- wording of the pairing flow (French, vouvoiement) -------------------------------------------
 
-from bot.wording.linking import TEMPLATES as TEXTS  # noqa: E402  (the French lives in bot/wording)
+from bot.wording.pairing import TEMPLATES as TEXTS  # noqa: E402  (the French lives in bot/wording)
 
 
 # --- identity --------------------------------------------------------------------------------------
 
 def user_digest(channel: str, channel_user: str) -> str:
     secret = get_settings().identity_secret
-    return linking.channel_user_hash(secret, channel, channel_user)[:24]
+    return pairing.channel_user_hash(secret, channel, channel_user)[:24]
 
 
-def sender_id_for(channel: str, channel_user: str, link: Optional[linking.ActiveLink]) -> str:
+def sender_id_for(channel: str, channel_user: str, paired: Optional[pairing.ActivePairing]) -> str:
     digest = user_digest(channel, channel_user)
-    if link is not None:
-        return f"{channel}-ph{link.policyholder_id}-{digest}"
+    if paired is not None:
+        return f"{channel}-ph{paired.policyholder_id}-{digest}"
     return f"{channel}-anon-{digest}"
 
 
-def metadata_for(channel: str, link: Optional[linking.ActiveLink], sender_id: str) -> Dict[str, Any]:
-    metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if link else "unlinked",
-                                "linked": bool(link)}
-    if link is not None:
-        identity = Identity(policyholder_id=link.policyholder_id, channel=channel, user_id=link.user_id)
+def metadata_for(channel: str, paired: Optional[pairing.ActivePairing], sender_id: str) -> Dict[str, Any]:
+    metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if paired else "unpaired",
+                                "paired": bool(paired)}
+    if paired is not None:
+        identity = Identity(policyholder_id=paired.policyholder_id, channel=channel, user_id=paired.user_id)
         metadata["identity"] = sign_identity(get_settings(), identity, sender_id)
     return metadata
 
@@ -128,14 +128,14 @@ def _choice(key: str, text: str) -> Optional[str]:
 
 async def handle_inbound(channel: str, channel_user: str, text: str, output: "AdaptedOutput",
                          on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-    """Link-code interception, identity and sender id, then hand the message to Rasa."""
+    """Pairing-code interception, identity and sender id, then hand the message to Rasa."""
     text = (text or "").replace("\x00", "").strip()[:MAX_INBOUND_CHARS]
     if not text:
         return
-    code = linking.parse_code(text)
+    code = pairing.parse_code(text)
     account = f"{channel}:{user_digest(channel, channel_user)}"
     limiter = ratelimit.get_limiter()
-    limited = await limiter.acheck(("link_redeem" if code is not None else "messages_identity", account))
+    limited = await limiter.acheck(("pairing_redeem" if code is not None else "messages_identity", account))
     if not limited:
         logger.info("rate limit on %s (%s)", channel, limited.scope)
         if await limiter.acheck(("limit_notice", account)):
@@ -145,26 +145,26 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
         return
     if code is not None:
         try:
-            result = await asyncio.to_thread(_db_call, linking.redeem_code, channel, channel_user, code)
+            result = await asyncio.to_thread(_db_call, pairing.redeem_code, channel, channel_user, code)
             outcome = result.outcome
         except Exception:  # noqa: BLE001
-            logger.exception("link code redemption failed on %s", channel)
+            logger.exception("pairing code redemption failed on %s", channel)
             outcome = "unavailable"
-        logger.info("link attempt on %s: %s", channel, outcome)
+        logger.info("pairing attempt on %s: %s", channel, outcome)
         await output.send_plain(TEXTS.get(outcome, TEXTS["invalid"]))
         return
     try:
-        link = await asyncio.to_thread(_db_call, linking.active_link, channel, channel_user)
-    except Exception:  # noqa: BLE001 - without the store, the user is treated as not linked
-        logger.exception("link lookup failed on %s", channel)
-        link = None
+        paired = await asyncio.to_thread(_db_call, pairing.active_pairing, channel, channel_user)
+    except Exception:  # noqa: BLE001 - without the store, the user is treated as not paired
+        logger.exception("pairing lookup failed on %s", channel)
+        paired = None
     chosen = _choice(output.choices_key, text)
     if chosen is not None:
         text = chosen
-    sender_id = sender_id_for(channel, channel_user, link)
-    output.linked = link is not None
+    sender_id = sender_id_for(channel, channel_user, paired)
+    output.paired = paired is not None
     await handle_guarded(on_new_message, UserMessage(text, output, sender_id, input_channel=channel,
-                                                     metadata=metadata_for(channel, link, sender_id)))
+                                                     metadata=metadata_for(channel, paired, sender_id)))
 
 
 # --- outbound --------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ class AdaptedOutput(OutputChannel):
         self.profile = profile
         self.recipient = recipient
         self.choices_key = choices_key
-        self.linked = False
+        self.paired = False
         self.button_sender = button_sender
         self.sent: List[Dict[str, Any]] = []
 

@@ -83,7 +83,7 @@ class WatchedOutput(OutputChannel):
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
-    def __getattr__(self, item: str) -> Any:  # attributes of the real channel (e.g. ``linked``)
+    def __getattr__(self, item: str) -> Any:  # attributes of the real channel (e.g. ``paired``)
         inner = self.__dict__.get("inner")
         if inner is None:
             raise AttributeError(item)
@@ -104,7 +104,7 @@ async def apologise(output: OutputChannel, recipient_id: Text, reply: Reply) -> 
 
 
 async def conversation_paused(sender_id: Text) -> bool:
-    """True when Rasa paused this conversation (hand-over to a person, see ``actions/handoff.py``):
+    """True when Rasa paused this conversation (handoff to a person, see ``actions/handoff.py``):
     the bot is silent on purpose while an agent answers from the desk."""
     try:
         from sanic import Sanic

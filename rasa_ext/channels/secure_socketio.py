@@ -30,7 +30,7 @@ from socketio import AsyncServer
 from bot import ratelimit
 from rasa_ext.patches import memory_trim
 from rasa_ext.channels.resilience import handle_guarded
-from bot import handover
+from bot import referral
 from bot.auth import AUD_POLICYHOLDER, AuthError, Identity, sign_identity, verify_token
 from bot.settings import get_settings
 
@@ -86,8 +86,8 @@ def channel_metadata(principal: Any, auth_status: str, sender_id: str) -> Dict[s
         identity = Identity(policyholder_id=principal.policyholder_id, channel=CHANNEL_NAME,
                             user_id=principal.user_id, name=principal.name)
         metadata["identity"] = sign_identity(get_settings(), identity, sender_id)
-        if getattr(principal, "handover_id", None) is not None:  # opened from an agent's hand-over link
-            metadata[handover.METADATA_KEY] = handover.sign_claim(get_settings(), principal.handover_id,
+        if getattr(principal, "referral_id", None) is not None:  # opened from an agent's referral link
+            metadata[referral.METADATA_KEY] = referral.sign_claim(get_settings(), principal.referral_id,
                                                                   principal.policyholder_id, sender_id)
     return metadata
 

@@ -48,14 +48,14 @@ def _conversation_tracker(*, signed=True, pid=1, sender="conv-1", slots=None, ac
 
 
 def _tickets(url):
-    from bot.handoff.tickets import open_tickets
+    from bot.store.queries.handoff import open_tickets
     from bot.store.db import get_engine, session_scope
     with session_scope(get_engine(url)) as session:
         return open_tickets(session)
 
 
 def _callbacks(url):
-    from bot.handoff.tickets import pending_callbacks
+    from bot.store.queries.handoff import pending_callbacks
     from bot.store.db import get_engine, session_scope
     with session_scope(get_engine(url)) as session:
         return pending_callbacks(session)

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from bot import logmask
-from bot.linking import ALPHABET, new_code
+from bot.pairing import ALPHABET, new_code
 from bot.logmask import mask
 
 SECRETS = [
@@ -76,8 +76,8 @@ def test_masking_is_idempotent():
         assert mask(once) == once
 
 
-def test_every_linking_code_is_masked():
-    """Generated codes, in every form bot.linking accepts them."""
+def test_every_pairing_code_is_masked():
+    """Generated codes, in every form bot.pairing accepts them."""
     for _ in range(300):
         code = new_code()
         assert set(code) <= set(ALPHABET)
@@ -169,8 +169,8 @@ def test_configure_installs_one_masked_handler(monkeypatch):
     try:
         logmask.configure("svc", level="INFO", stream=stream)
         assert len(root.handlers) == 1
-        logging.getLogger("tests.logmask.configure").warning("linked %s", "4F7K2Q")
-        assert stream.getvalue().rstrip().endswith("svc WARNING linked [CODE]")
+        logging.getLogger("tests.logmask.configure").warning("paired %s", "4F7K2Q")
+        assert stream.getvalue().rstrip().endswith("svc WARNING paired [CODE]")
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)

@@ -117,7 +117,7 @@ def test_product_defaults_protect_but_leave_room_for_people():
     assert all(limit is not None for limit in limits.values())
     per_minute = {scope: limit.capacity * 60 / limit.period for scope, limit in limits.items()}
     assert 30 <= per_minute["messages_identity"] <= 600  # a person types far less; a flood is cut
-    assert per_minute["login_ip"] <= 60 and limits["link_redeem"].capacity <= 20
+    assert per_minute["login_ip"] <= 60 and limits["pairing_redeem"].capacity <= 20
 
 
 def test_http_refusal_is_french_with_retry_after():

@@ -103,11 +103,11 @@ def test_pause_take_reply_give_back_and_the_bot_answers_again(stack):
 
 def sender_of(stack, ticket_id):
     """The conversation id of a ticket, read from the store (the desk does not need to show it)."""
-    from bot.handoff import tickets
+    from bot.store.queries import handoff as handoff_queries
     from bot.store.db import get_engine, session_scope
 
     with session_scope(get_engine(stack.settings().database_url)) as s:
-        return tickets.get_ticket(s, ticket_id).sender_id
+        return handoff_queries.get_ticket(s, ticket_id).sender_id
 
 
 def test_an_open_ticket_can_be_given_back_without_taking_it(stack):
@@ -140,8 +140,8 @@ def test_agent_routes_refuse_policyholder_missing_and_forged_tokens(stack, metho
 def test_policyholder_routes_refuse_an_agent_token(stack):
     claire = agent_token(stack)
     assert call(stack, "GET", "/api/agent/me", claire).json()["name"] == "Claire Martin"
-    assert call(stack, "GET", "/api/links", claire).status_code == 401
-    assert call(stack, "POST", "/api/link-code", claire).status_code == 401
+    assert call(stack, "GET", "/api/pairing/list", claire).status_code == 401
+    assert call(stack, "POST", "/api/pairing/code", claire).status_code == 401
 
 
 def test_rasa_http_api_needs_its_token(stack):
@@ -180,10 +180,10 @@ def test_unknown_tickets_and_agents(stack):
 
 def test_desk_page_and_statics(stack):
     page = requests.get(f"{stack.web_url}/agent/", timeout=10)
-    assert page.status_code == 200 and 'id="handover-create"' in page.text
+    assert page.status_code == 200 and 'id="referral-create"' in page.text
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert requests.get(f"{stack.web_url}/agent/static/agent.js", timeout=10).status_code == 200
-    assert requests.get(f"{stack.web_url}/agent/static/handover.js", timeout=10).status_code in (200, 404)
+    assert requests.get(f"{stack.web_url}/agent/static/referral.js", timeout=10).status_code in (200, 404)
     assert requests.get(f"{stack.web_url}/agent", timeout=10, allow_redirects=False).status_code == 302
 
 

@@ -88,7 +88,7 @@ def test_customer_and_agent_two_pages(stack, browser):
     agent.wait_for_selector("#take:not([hidden])", timeout=15000)
     assert MY_REF in agent.inner_text("#ticket-summary")
     agent.click("#before summary")
-    assert MY_REF in agent.inner_text("#transcript")  # the conversation before the hand-over
+    assert MY_REF in agent.inner_text("#transcript")  # the conversation before the handoff
 
     # take: the customer is told who takes over
     mark = len(_answers(customer))

@@ -63,17 +63,17 @@ def test_without_sign_in_account_data_is_refused_politely(stack, page):
     assert "€" not in conversation
 
 
-def test_signed_in_page_gives_a_link_code_for_messaging(stack, page):
+def test_signed_in_page_gives_a_pairing_code_for_messaging(stack, page):
     page.goto(stack.web_url)
     page.locator("#account option").first.wait_for(state="attached", timeout=15000)
     page.select_option("#account", "2")
     page.click("#login")
     page.wait_for_selector("#signed-in:not([hidden])", timeout=15000)
-    page.click("#linking summary")
-    page.wait_for_selector("#links li", timeout=15000)
-    assert "Aucune messagerie" in page.inner_text("#links")
-    page.click("#link-code")
-    page.wait_for_function("() => document.querySelector('#link-code-out').innerText.includes('Votre code')",
+    page.click("#pairing summary")
+    page.wait_for_selector("#pairings li", timeout=15000)
+    assert "Aucune messagerie" in page.inner_text("#pairings")
+    page.click("#pairing-code")
+    page.wait_for_function("() => document.querySelector('#pairing-code-out').innerText.includes('Votre code')",
                            timeout=15000)
-    code_text = page.inner_text("#link-code-out")
+    code_text = page.inner_text("#pairing-code-out")
     assert "valable jusqu'à" in code_text

@@ -1,4 +1,4 @@
-"""After a real conversation that types a phone number, an e-mail, an IBAN and a linking code, no log
+"""After a real conversation that types a phone number, an e-mail, an IBAN and a pairing code, no log
 file of the stack contains them — with every server at DEBUG (Rasa logs each user message then) and
 JSON lines (LOG_FORMAT=json)."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ PHONE = "06 12 34 56 78"
 EMAIL = "claire.durand@example.fr"
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 CODE = "4F7K2Q"
-MESSAGES = [  # one conversation each: a message may lead to a hand-off, which pauses the bot
+MESSAGES = [  # one conversation each: a message may lead to a handoff, which pauses the bot
     f"Mon numéro est le {PHONE} et mon e-mail {EMAIL}",
     f"Mon IBAN est {IBAN}",
     CODE,

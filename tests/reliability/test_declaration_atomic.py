@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from bot.store import db
 from bot.store import queries as q
+from bot.store.queries import declarations
 from bot.store.models import Claim, ClaimStageEvent, Invoice, RefCounter
 from tests.pgadmin import run_admin_sql
 
@@ -66,12 +67,12 @@ def _written(url: str, invoice: str, key: str) -> dict:
 
 
 def _failing_audit(monkeypatch, how):
-    real = q.audit
+    real = declarations.audit
 
     def audit(session, *args, **kwargs):
         real(session, *args, **kwargs)  # the claim, invoice, history and audit rows are all flushed...
         how(session)                    # ...then the unit of work breaks before its commit
-    monkeypatch.setattr(q, "audit", audit)
+    monkeypatch.setattr(declarations, "audit", audit)  # the audit call inside declare_unpaid
 
 
 def test_a_failure_mid_write_leaves_nothing(url, monkeypatch):

@@ -1,7 +1,7 @@
 """Hostile inputs against every entry point of the running stack: no crash, no 5xx, a clear reply or a 4xx.
 
 Entry points: the REST channel, the web socket, the web server's APIs (sign-in, config, static files),
-the link API, and the messaging webhooks (Twilio, Telegram, Messenger, Slack; correctly signed, so
+the pairing API, and the messaging webhooks (Twilio, Telegram, Messenger, Slack; correctly signed, so
 that the hostile text really reaches the bot, and unsigned/malformed). Afterwards every server still
 answers a normal question.
 """
@@ -136,13 +136,13 @@ def test_web_server_hostile_requests(sec_stack):
                   "application/json"))
     for path in ["/static/../../bot/settings.py", "/static/%2e%2e/%2e%2e/var/jwt_secret", "/static/..%2f..%2fREADME.md",
                  "/static/\x00", "/api/config?x=" + "y" * 3000, "/api/demo-accounts?<script>", "/%00",
-                 "/api/../server.py", "/api/demo-login", "/" + "a" * 5000, "/api/links/../../", "/.git/config",
+                 "/api/../server.py", "/api/demo-login", "/" + "a" * 5000, "/api/pairing/../../", "/.git/config",
                  "/static/webchat.js?callback=<script>"]:
         cases.append(("GET", path, None, None))
     for method in ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]:
         cases.append((method, "/api/demo-login", b"{}", "application/json"))
-    # the agent desk's sign-in and the hand-over link redemption take JSON from anybody too
-    for path in ("/api/agent/demo-login", "/api/handover/redeem"):
+    # the agent desk's sign-in and the referral link redemption take JSON from anybody too
+    for path in ("/api/agent/demo-login", "/api/referral/redeem"):
         for body in hostile.NOT_JSON_BODIES:
             cases.append(("POST", path, body, "application/json"))
         for value in [None, 42, "", "x" * 10000, ["a"], {"a": 1}, "eyJhbGciOiJub25lIn0.e30.", "../../etc"]:
@@ -157,24 +157,24 @@ def test_web_server_hostile_requests(sec_stack):
 
     results = _pool(send, cases)
     _count("web server", [r.status_code for _, r in results])
-    redeemed = [r for path, r in results if path == "/api/handover/redeem" and r.status_code == 200]
+    redeemed = [r for path, r in results if path == "/api/referral/redeem" and r.status_code == 200]
     assert not redeemed, [r.text[:200] for r in redeemed]  # no session token out of garbage
     for path, r in results:
         assert "jwt" not in r.text.lower() or path == "/api/demo-login", path  # no secret or source file served
         assert "JWT_SECRET" not in r.text and "def load_settings" not in r.text, path
 
 
-def test_link_api_hostile_requests(sec_stack):
+def test_pairing_api_hostile_requests(sec_stack):
     from bot.auth import AUD_AGENT, issue_policyholder_token, issue_token
     settings = sec_stack.settings()
     good = issue_policyholder_token(settings, 2)
     agent = issue_token(settings, audience=AUD_AGENT, subject="agent:1", policyholder_id=2)
     auths = [None, "", "Bearer", "Bearer x", "Bearer " + agent, "Basic " + good, "Bearer " + good + "x",
              "Bearer " + "a" * 8000, "Bearer " + good.replace(".", "..")]
-    cases = [("POST", "/api/link-code", a) for a in auths] + [("GET", "/api/links", a) for a in auths]
+    cases = [("POST", "/api/pairing/code", a) for a in auths] + [("GET", "/api/pairing/list", a) for a in auths]
     ids = ["1", "-1", "0", "999999999999999999999", "abc", "1;DROP", "%00", "1.5", "１"]
-    cases += [("DELETE", f"/api/links/{i}", "Bearer " + good) for i in ids]
-    cases += [("DELETE", f"/api/links/{i}", None) for i in ids]
+    cases += [("DELETE", f"/api/pairing/{i}", "Bearer " + good) for i in ids]
+    cases += [("DELETE", f"/api/pairing/{i}", None) for i in ids]
     # the agent desk's ticket ids, with a valid agent token (so the id parsing is what is exercised)
     cases += [(method, f"/api/agent/tickets/{i}{suffix}", "Bearer " + agent) for i in ids
               for method, suffix in (("GET", ""), ("POST", "/take"), ("POST", "/give-back"))]
@@ -185,7 +185,7 @@ def test_link_api_hostile_requests(sec_stack):
         return case, requests.request(method, sec_stack.web_url + path, headers=headers, timeout=60)
 
     results = _pool(send, cases)
-    _count("link api", [r.status_code for _, r in results])
+    _count("pairing api", [r.status_code for _, r in results])
     for (method, path, auth), r in results:
         if path.startswith("/api/agent/"):
             assert r.status_code != 401, (method, path, r.text[:200])  # the agent token is fine: ids are judged

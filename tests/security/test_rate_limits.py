@@ -1,6 +1,6 @@
-"""Rate limiting per identity and per IP on sign-in, link codes and messages (bot/ratelimit.py hooks).
+"""Rate limiting per identity and per IP on sign-in, pairing codes and messages (bot/ratelimit.py hooks).
 
-Small servers started with small limits (no Rasa model needed): the web server (sign-in, link API),
+Small servers started with small limits (no Rasa model needed): the web server (sign-in, pairing API),
 the two web channels on a bare Sanic app that echoes, and the messaging channels' shared inbound
 path in process. ``RATE_LIMIT_TRUST_PROXY=1`` lets each test pick its client IP with
 X-Forwarded-For, as a reverse proxy would set it.
@@ -21,7 +21,7 @@ from tests.e2e.stack import ROOT, free_port
 
 LIMITS = {
     "RATE_LIMIT_LOGIN_IP": "5/60", "RATE_LIMIT_LOGIN_ACCOUNT": "3/60",
-    "RATE_LIMIT_LINK_CODE_IDENTITY": "2/600", "RATE_LIMIT_LINK_CODE_IP": "4/600", "RATE_LIMIT_API_IP": "6/60",
+    "RATE_LIMIT_PAIRING_CODE_IDENTITY": "2/600", "RATE_LIMIT_PAIRING_CODE_IP": "4/600", "RATE_LIMIT_API_IP": "6/60",
     "RATE_LIMIT_MESSAGES_IDENTITY": "3/60", "RATE_LIMIT_MESSAGES_IP": "8/60", "RATE_LIMIT_TRUST_PROXY": "1",
 }
 
@@ -125,26 +125,26 @@ def _token(env, ph):
     return issue_policyholder_token(load_settings(env), ph)
 
 
-def test_link_codes_are_limited_per_policyholder_and_per_ip(web):
+def test_pairing_codes_are_limited_per_policyholder_and_per_ip(web):
     url, env = web
     headers = lambda ph, ip: {"Authorization": f"Bearer {_token(env, ph)}", "X-Forwarded-For": ip}  # noqa: E731
-    codes = [requests.post(f"{url}/api/link-code", headers=headers(1, _ip()), timeout=30) for _ in range(3)]
+    codes = [requests.post(f"{url}/api/pairing/code", headers=headers(1, _ip()), timeout=30) for _ in range(3)]
     assert [c.status_code for c in codes] == [200, 200, 429]
     _assert_429(codes[2])
     assert "code" not in codes[2].json()
     ip = _ip()
-    statuses = [requests.post(f"{url}/api/link-code", headers=headers(ph, ip), timeout=30).status_code
+    statuses = [requests.post(f"{url}/api/pairing/code", headers=headers(ph, ip), timeout=30).status_code
                 for ph in (2, 3, 4)]
     assert statuses == [200, 200, 200]
     # the per-IP bucket (4) is also spent by unauthenticated tries
-    assert requests.post(f"{url}/api/link-code", headers={"X-Forwarded-For": ip}, timeout=30).status_code == 401
-    _assert_429(requests.post(f"{url}/api/link-code", headers=headers(2, ip), timeout=30))
+    assert requests.post(f"{url}/api/pairing/code", headers={"X-Forwarded-For": ip}, timeout=30).status_code == 401
+    _assert_429(requests.post(f"{url}/api/pairing/code", headers=headers(2, ip), timeout=30))
 
 
-def test_links_api_is_limited_per_ip(web):
+def test_pairings_api_is_limited_per_ip(web):
     url, env = web
     ip = _ip()
-    statuses = [requests.get(f"{url}/api/links", headers={"X-Forwarded-For": ip}, timeout=30).status_code
+    statuses = [requests.get(f"{url}/api/pairing/list", headers={"X-Forwarded-For": ip}, timeout=30).status_code
                 for _ in range(7)]
     assert statuses[:6] == [401] * 6 and statuses[6] == 429
 
@@ -209,11 +209,11 @@ def test_web_socket_messages_get_a_polite_french_answer_over_the_limit(channels)
     assert got[3:] == [polite, polite]
 
 
-# --- messaging channels: the shared inbound path (link codes and messages per channel account) -----
+# --- messaging channels: the shared inbound path (pairing codes and messages per channel account) --
 
 class _Output:
     choices_key = "k"
-    linked = False
+    paired = False
 
     def __init__(self):
         self.plain = []
@@ -239,7 +239,7 @@ def inbound(tmp_path, monkeypatch):
     db.migrate(url)
     seed_demo(db.get_engine(url), date(2025, 6, 30))
     clock = [1000.0]
-    limits = ratelimit.load_limits({"RATE_LIMIT_MESSAGES_IDENTITY": "3/60", "RATE_LIMIT_LINK_REDEEM": "2/600"})
+    limits = ratelimit.load_limits({"RATE_LIMIT_MESSAGES_IDENTITY": "3/60", "RATE_LIMIT_PAIRING_REDEEM": "2/600"})
     ratelimit.reset_limiter(ratelimit.RateLimiter(limits, ratelimit.MemoryBackend(), lambda: clock[0]))
     yield clock
     ratelimit.reset_limiter(None)
@@ -270,20 +270,20 @@ def test_messaging_messages_are_limited_per_channel_account_with_one_polite_noti
     assert len(delivered) == 5
 
 
-def test_link_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
+def test_pairing_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
     pytest.importorskip("rasa")
     from sqlalchemy import func, select
 
     from rasa_ext.channels.messaging import handle_inbound
     from bot.settings import get_settings
     from bot.store.db import get_engine, session_scope
-    from bot.store.links import LinkAttempt
+    from bot.store.models.pairing import PairingAttempt
     from bot.wording.core import rate_limited
 
     out = _Output()
 
     async def never(message):
-        raise AssertionError("a link code must never reach Rasa")
+        raise AssertionError("a pairing code must never reach Rasa")
 
     async def guess():
         for code in ("4F7K2Q", "4F7K2R", "4F7K2S", "4F7K2T"):
@@ -291,6 +291,6 @@ def test_link_code_guessing_on_a_channel_is_limited_before_the_store(inbound):
 
     asyncio.run(guess())
     with session_scope(get_engine(get_settings().database_url)) as s:
-        attempts = s.execute(select(func.count(LinkAttempt.id))).scalar_one()
+        attempts = s.execute(select(func.count(PairingAttempt.id))).scalar_one()
     assert attempts == 2  # the 3rd and 4th guesses never reached the store
     assert out.plain[-1] == rate_limited().as_message()["text"] and len(out.plain) == 3

@@ -25,7 +25,7 @@ def _tokens(stack):
     return {
         "agent": issue_token(settings, audience=AUD_AGENT, subject="agent:claire.martin", name="Claire Martin"),
         "agent_with_ph": issue_token(settings, audience=AUD_AGENT, subject="agent:claire.martin", policyholder_id=1),
-        "handover": issue_token(settings, audience="assistant-indemnisation/handover", subject="handover:1",
+        "referral": issue_token(settings, audience="assistant-indemnisation/referral", subject="referral:1",
                                 policyholder_id=1),
         "both_audiences": jwt.encode({**base, "aud": [AUD_AGENT, AUD_POLICYHOLDER]}, settings.jwt_secret,
                                      algorithm="HS256"),
@@ -37,22 +37,22 @@ def _tokens(stack):
     }
 
 
-BAD = ["agent", "agent_with_ph", "handover", "both_audiences", "alg_none", "hs512_real_secret", "other_issuer",
+BAD = ["agent", "agent_with_ph", "referral", "both_audiences", "alg_none", "hs512_real_secret", "other_issuer",
        "expired", "wrong_kid"]
 
 
 @pytest.mark.parametrize("kind", BAD)
 def test_agent_token_is_no_policyholder_token_on_any_channel(sec_stack, kind):
-    """Agent, hand-over and malformed tokens buy no account data on the REST channel, the socket or the link API."""
+    """Agent, referral and malformed tokens buy no account data on the REST channel, the socket or the pairing API."""
     from tests.security.sio import converse, texts
     token = _tokens(sec_stack)[kind]
     r = requests.post(f"{sec_stack.rasa_url}/webhooks/secure_rest/webhook", timeout=60,
                       json={"sender": "swap", "message": f"Où en est mon dossier {MY_REF} ?"},
                       headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401
-    link = requests.post(f"{sec_stack.web_url}/api/link-code", headers={"Authorization": f"Bearer {token}"},
+    code = requests.post(f"{sec_stack.web_url}/api/pairing/code", headers={"Authorization": f"Bearer {token}"},
                          timeout=30)
-    assert link.status_code == 401
+    assert code.status_code == 401
     answer = texts(converse(sec_stack.rasa_url, [f"Où en est mon dossier {MY_REF} ?"], token=token,
                             connect_token=token, quiet=0.5)[0])
     assert "€" not in answer and typo(CORE["session_expired"]) in answer, answer
@@ -63,7 +63,7 @@ def test_agent_desk_refuses_policyholder_tokens(sec_stack):
     tokens = _tokens(sec_stack)
     policyholder = issue_policyholder_token(sec_stack.settings(), 1)
     for path in ("/api/agent/me", "/api/agent/tickets"):
-        for token in (policyholder, tokens["handover"], tokens["alg_none"], tokens["wrong_kid"], None):
+        for token in (policyholder, tokens["referral"], tokens["alg_none"], tokens["wrong_kid"], None):
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             r = requests.get(sec_stack.web_url + path, headers=headers, timeout=30)
             assert r.status_code == 401, (path, r.status_code, r.text[:200])
@@ -73,14 +73,14 @@ def test_agent_desk_refuses_policyholder_tokens(sec_stack):
     assert r.status_code == 200, r.text
 
 
-def test_no_token_kind_redeems_as_a_hand_over_link(sec_stack):
-    """The hand-over redemption (which hands out a policyholder session) only takes hand-over tokens."""
+def test_no_token_kind_redeems_as_a_referral_link(sec_stack):
+    """The referral redemption (which hands out a policyholder session) only takes referral tokens."""
     from bot.auth import issue_policyholder_token
     tokens = _tokens(sec_stack)
     candidates = [issue_policyholder_token(sec_stack.settings(), 1), tokens["agent"], tokens["agent_with_ph"],
                   tokens["alg_none"], tokens["both_audiences"], tokens["wrong_kid"], tokens["expired"]]
     for token in candidates:
-        r = requests.post(f"{sec_stack.web_url}/api/handover/redeem", json={"token": token}, timeout=30)
+        r = requests.post(f"{sec_stack.web_url}/api/referral/redeem", json={"token": token}, timeout=30)
         assert 400 <= r.status_code < 500, (r.status_code, r.text[:200])
         assert "token" not in r.json(), r.text[:200]
 

@@ -1,5 +1,5 @@
 """The agent desk's building blocks without a running stack: agent tokens, the Rasa events of
-take / reply / give back, the live view since the hand-over, the Rasa API client, desk queries."""
+take / reply / give back, the live view since the handoff, the Rasa API client, desk queries."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,7 +7,8 @@ import requests
 from sqlalchemy.orm import Session
 
 from bot.auth import AUD_AGENT, issue_policyholder_token, issue_token
-from bot.handoff import desk, tickets
+from bot.handoff import desk, rasa_api, tickets
+from bot.store.queries import handoff as handoff_queries
 from bot.settings import load_settings
 from bot.store import db
 from bot.store.seed import seed_demo
@@ -89,7 +90,7 @@ def test_give_back_resumes_recalls_the_claim_and_listens(claire):
     assert not any("dossier" in e.get("text", "") for e in plain)
 
 
-def test_since_handover_keeps_what_follows_the_pause(claire):
+def test_since_handoff_keeps_what_follows_the_pause(claire):
     [joined] = desk.take_events(claire)
     [reply] = desk.reply_events(claire, "Je regarde.")
     events = [
@@ -104,11 +105,11 @@ def test_since_handover_keeps_what_follows_the_pause(claire):
         {**reply, "timestamp": 6.0},
         *[{**e, "timestamp": 7.0} for e in desk.give_back_events(claire, ())],
     ]
-    live = desk.since_handover(events)
+    live = desk.since_handoff(events)
     assert [m["who"] for m in live] == ["user", "agent", "agent", "resume", "bot", "bot"]
     assert live[0]["text"] == "Vous êtes là ?"
     assert live[2] == {"who": "agent", "agent": "Claire Martin", "text": "Je regarde.", "at": 6.0}
-    assert desk.since_handover(events[:5]) == []
+    assert desk.since_handoff(events[:5]) == []
 
 
 # --- Rasa's HTTP API client ---------------------------------------------------------------------
@@ -136,7 +137,7 @@ class FakeSession:
 
 def test_client_appends_with_side_effects_on_the_latest_channel():
     fake = FakeSession(FakeResponse(200, {"sender_id": "web-ph1-abc"}))
-    api = desk.RasaApi("http://127.0.0.1:5005/", "secret-token", session=fake)
+    api = rasa_api.RasaApi("http://127.0.0.1:5005/", "secret-token", session=fake)
     api.append("web-ph1-abc", [{"event": "resume"}])
     method, url, params, body = fake.calls[0]
     assert method == "POST" and url == "http://127.0.0.1:5005/conversations/web-ph1-abc/tracker/events"
@@ -150,13 +151,13 @@ def test_client_appends_with_side_effects_on_the_latest_channel():
 @pytest.mark.parametrize("fake", [FakeSession(FakeResponse(401, {})), FakeSession(FakeResponse(200, ValueError())),
                                   FakeSession(error=requests.ConnectionError)])
 def test_client_errors_never_carry_the_token(fake, caplog):
-    api = desk.RasaApi("http://127.0.0.1:5005", "secret-token", session=fake)
-    with pytest.raises(desk.RasaApiError) as info:
+    api = rasa_api.RasaApi("http://127.0.0.1:5005", "secret-token", session=fake)
+    with pytest.raises(rasa_api.RasaApiError) as info:
         api.tracker("web-ph1-abc")
     assert "secret-token" not in str(info.value) and info.value.__cause__ is None
     assert "secret-token" not in caplog.text
     with pytest.raises(ValueError):
-        desk.RasaApi("http://x", "")
+        rasa_api.RasaApi("http://x", "")
 
 
 # --- desk queries -------------------------------------------------------------------------------
@@ -176,15 +177,15 @@ def test_desk_lists_open_and_taken_tickets_oldest_first(url):
             return tickets.create_ticket(s, ph, sender, "request", {"claim_refs": []}, [],
                                          now=NOW - timedelta(minutes=minutes))
         newest, oldest, closed, visitor = make("c-new", 1), make("c-old", 30), make("c-closed", 40), make("c-v", 5, None)
-        tickets.take_ticket(s, newest.id, "agent:claire.martin", now=NOW)
-        tickets.close_ticket(s, closed.id, "agent:claire.martin", now=NOW)
-        listed = tickets.desk_tickets(s)
+        handoff_queries.take_ticket(s, newest.id, "agent:claire.martin", now=NOW)
+        handoff_queries.close_ticket(s, closed.id, "agent:claire.martin", now=NOW)
+        listed = handoff_queries.desk_tickets(s)
         assert [t.id for t in listed] == [oldest.id, visitor.id, newest.id]
         assert listed[-1].status == "taken" and listed[-1].taken_by == "agent:claire.martin"
-        assert tickets.get_ticket(s, closed.id).status == "closed"
-        assert tickets.get_ticket(s, 10**6) is None and tickets.get_ticket(s, "1") is None
-        assert tickets.policyholder_names(s, [1, None, 1]) == {1: "Menuiserie Durand SARL"}
-        assert tickets.policyholder_names(s, [None]) == {}
+        assert handoff_queries.get_ticket(s, closed.id).status == "closed"
+        assert handoff_queries.get_ticket(s, 10**6) is None and handoff_queries.get_ticket(s, "1") is None
+        assert handoff_queries.policyholder_names(s, [1, None, 1]) == {1: "Menuiserie Durand SARL"}
+        assert handoff_queries.policyholder_names(s, [None]) == {}
         s.rollback()
 
 

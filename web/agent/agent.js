@@ -2,7 +2,7 @@
 // take / reply / give back. Polls the server (every 3 s) while signed in.
 // Everything coming from the server is rendered with textContent, never as HTML.
 //
-// For other desk scripts (web/agent/handover.js): the agent token is in
+// For other desk scripts (web/agent/referral.js): the agent token is in
 // sessionStorage["agent_token"] (window.AgentDesk.token()), and the document receives
 // "agentdesk:signedin" / "agentdesk:signedout" events.
 (function () {

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
-  var INIT_KEY = "ai_init_payload";  // first message of a conversation opened from a hand-over link
+  var INIT_KEY = "ai_init_payload";  // first message of a conversation opened from a referral link
   var $ = function (id) { return document.getElementById(id); };
 
   function showError(text) {
@@ -77,22 +77,22 @@
     });
   }
 
-  function linkError(text) {
-    var el = $("link-error");
+  function pairingError(text) {
+    var el = $("pairing-error");
     el.textContent = text || "";
     el.hidden = !text;
   }
 
-  function loadLinks() {
-    authFetch("/api/links").then(function (b) {
-      var list = $("links");
+  function loadPairings() {
+    authFetch("/api/pairing/list").then(function (b) {
+      var list = $("pairings");
       list.textContent = "";
-      if (!b.links.length) {
+      if (!b.pairings.length) {
         var empty = document.createElement("li");
         empty.textContent = "Aucune messagerie reliée.";
         list.appendChild(empty);
       }
-      b.links.forEach(function (l) {
+      b.pairings.forEach(function (l) {
         var li = document.createElement("li");
         li.textContent = (CHANNELS[l.channel] || l.channel) + (l.label ? " (" + l.label + ")" : "") +
           ", reliée le " + new Date(l.created_at).toLocaleDateString("fr-FR") + " ";
@@ -101,21 +101,21 @@
         btn.className = "link";
         btn.textContent = "Retirer";
         btn.addEventListener("click", function () {
-          authFetch("/api/links/" + encodeURIComponent(l.id), { method: "DELETE" })
-            .then(loadLinks).catch(function (e) { linkError(e.message); });
+          authFetch("/api/pairing/" + encodeURIComponent(l.id), { method: "DELETE" })
+            .then(loadPairings).catch(function (e) { pairingError(e.message); });
         });
         li.appendChild(btn);
         list.appendChild(li);
       });
-    }).catch(function (e) { linkError(e.message); });
+    }).catch(function (e) { pairingError(e.message); });
   }
 
-  function newLinkCode() {
-    linkError("");
-    authFetch("/api/link-code", { method: "POST" }).then(function (b) {
+  function newPairingCode() {
+    pairingError("");
+    authFetch("/api/pairing/code", { method: "POST" }).then(function (b) {
       var until = new Date(b.expires_at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
-      $("link-code-out").textContent = "Votre code : " + b.code + " (valable jusqu'à " + until + ").";
-    }).catch(function (e) { linkError(e.message); });
+      $("pairing-code-out").textContent = "Votre code : " + b.code + " (valable jusqu'à " + until + ").";
+    }).catch(function (e) { pairingError(e.message); });
   }
 
   function startChat(config) {
@@ -135,18 +135,18 @@
     }, $("chat"));
   }
 
-  // Agent → bot hand-over link: https://host/#handover=<token>. The fragment never reaches a server
+  // Agent → bot referral link: https://host/#referral=<token>. The fragment never reaches a server
   // (so no access log can hold it); the page takes it out of the address bar and the history at once,
   // sends it once in a JSON body, and gets an ordinary sign-in token for the policyholder.
-  function handoverTokenFromUrl() {
-    var match = /(?:^#|&)handover=([^&]+)/.exec(location.hash || "");
+  function referralTokenFromUrl() {
+    var match = /(?:^#|&)referral=([^&]+)/.exec(location.hash || "");
     if (!match) return null;
     history.replaceState(null, "", location.pathname + location.search);
     try { return decodeURIComponent(match[1]); } catch (e) { return match[1]; }
   }
 
-  function redeemHandover(linkToken) {
-    return fetch("/api/handover/redeem", {
+  function redeemReferral(linkToken) {
+    return fetch("/api/referral/redeem", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ token: linkToken })
@@ -172,9 +172,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var linkToken = handoverTokenFromUrl();
+    var linkToken = referralTokenFromUrl();
     if (!linkToken) return showPage();
-    redeemHandover(linkToken).then(showPage, function (e) {
+    redeemReferral(linkToken).then(showPage, function (e) {
       showPage();
       showError(e.message);  // the polite refusal, above the normal sign-in
     });
@@ -186,8 +186,8 @@
       $("signin").hidden = true;
       $("signed-in").hidden = false;
       $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
-      $("link-code").addEventListener("click", newLinkCode);
-      $("linking").addEventListener("toggle", function () { if ($("linking").open) loadLinks(); });
+      $("pairing-code").addEventListener("click", newPairingCode);
+      $("pairing").addEventListener("toggle", function () { if ($("pairing").open) loadPairings(); });
     } else {
       loadAccounts();
     }

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import Policyholder, User
 from bot.store.views import DemoAccount, PolicyholderView
-from bot.store.queries._common import _ph
+from bot.store.queries.common import checked_ph
 
 
 def demo_accounts(session: Session) -> Tuple[DemoAccount, ...]:
@@ -30,8 +30,8 @@ def demo_accounts(session: Session) -> Tuple[DemoAccount, ...]:
 
 
 def get_policyholder(session: Session, policyholder_id: int) -> Optional[PolicyholderView]:
-    """The company behind a verified identity (name for greetings, contact for hand-over)."""
-    ph = _ph(policyholder_id)
+    """The company behind a verified identity (name for greetings, contact for handoff)."""
+    ph = checked_ph(policyholder_id)
     p = session.get(Policyholder, ph)
     if p is None:
         return None

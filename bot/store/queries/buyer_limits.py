@@ -1,8 +1,4 @@
-"""Buyers and agréments: lookup by buyer, all limits, encours, limit increase requests.
-
-Public functions of sibling modules are called through the package (``_q.audit(...)``), as
-they were module globals before the split: patching ``bot.store.queries.<name>`` reaches them too.
-"""
+"""Buyers and agréments: lookup by buyer, all limits, encours, limit increase requests."""
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
@@ -22,8 +18,8 @@ from bot.store.views import (
     LimitIncreaseResult,
     LimitView,
 )
-from bot.store import queries as _q  # public names of sibling modules: looked up at call time
-from bot.store.queries._common import ZERO, _dec, _money, _ph, _user_belongs, _who
+from bot.store.queries.common import ZERO, audit_who, cents, checked_ph, parse_amount, user_belongs
+from bot.store.queries.records import audit
 
 def _build_limit_rows():
     return (
@@ -76,26 +72,26 @@ def _limit_views(session: Session, ph: int, rows) -> Tuple[LimitView, ...]:
         found.sort(key=lambda r: (r[0], r[1], r[6], r[8]))
         for r in found:
             if r[0] == "d":
-                decisions[r[1]].append(LimitDecisionView(decision=r[2], requested_amount=_dec(r[4]),
-                                                         granted_amount=_dec(r[5]), decision_date=r[6],
+                decisions[r[1]].append(LimitDecisionView(decision=r[2], requested_amount=cents(r[4]),
+                                                         granted_amount=cents(r[5]), decision_date=r[6],
                                                          reason_code=r[3]))
             else:
-                covers[r[1]].append(CapCoverView(scheme=r[2], amount=_dec(r[4]), valid_from=r[6], valid_to=r[7]))
+                covers[r[1]].append(CapCoverView(scheme=r[2], amount=cents(r[4]), valid_from=r[6], valid_to=r[7]))
     views = []
     for r in rows:
         history = tuple(decisions[r.id])
         previous = history[-2].granted_amount if len(history) >= 2 else None
         views.append(LimitView(
             buyer_name=r.buyer_name, buyer_country=r.country, buyer_siren=r.siren, buyer_foreign_id=r.foreign_id,
-            contract_number=r.contract_number, status=r.status, amount=_dec(r.amount),
-            requested_amount=_dec(r.requested_amount), decided_on=r.decided_on, reason_code=r.reason_code,
-            previous_amount=previous, outstanding=_dec(r.outstanding_amount), outstanding_as_of=r.outstanding_as_of,
+            contract_number=r.contract_number, status=r.status, amount=cents(r.amount),
+            requested_amount=cents(r.requested_amount), decided_on=r.decided_on, reason_code=r.reason_code,
+            previous_amount=previous, outstanding=cents(r.outstanding_amount), outstanding_as_of=r.outstanding_as_of,
             history=history, cap_covers=tuple(covers[r.id]),
         ))
     return tuple(views)
 
 
-def _resolve_buyer(session: Session, ph: int, query: object):
+def resolve_buyer(session: Session, ph: int, query: object):
     """("match", [row]) | ("ambiguous", [rows]) | ("none", []) among this policyholder's
     agréments (rows of :func:`_limit_rows`)."""
     if not isinstance(query, str) or not query.strip():
@@ -119,30 +115,30 @@ def _resolve_buyer(session: Session, ph: int, query: object):
     return names.pick(query, by_buyer.values(), lambda r: r.buyer_name, lambda r: r.name_key)
 
 
-def _candidate(row) -> BuyerCandidate:
+def buyer_candidate(row) -> BuyerCandidate:
     return BuyerCandidate(name=row.buyer_name, country=row.country, siren=row.siren)
 
 
 def guarantee_on_buyer(session: Session, policyholder_id: int, buyer_query: str) -> GuaranteeLookup:
     """The agrément on the buyer the person named (fuzzy), or the candidates, or nothing."""
-    ph = _ph(policyholder_id)
-    outcome, picked = _resolve_buyer(session, ph, buyer_query)
+    ph = checked_ph(policyholder_id)
+    outcome, picked = resolve_buyer(session, ph, buyer_query)
     if outcome == "match":
         return GuaranteeLookup(outcome="match", limit=_limit_views(session, ph, picked[:1])[0])
     if outcome == "ambiguous":
-        return GuaranteeLookup(outcome="ambiguous", candidates=tuple(_candidate(r) for r in picked))
+        return GuaranteeLookup(outcome="ambiguous", candidates=tuple(buyer_candidate(r) for r in picked))
     return GuaranteeLookup(outcome="none")
 
 
 def limits(session: Session, policyholder_id: int) -> Tuple[LimitView, ...]:
     """All my agréments, with the latest decision, what changed and why, and CAP top-ups."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     return _limit_views(session, ph, _limit_rows(session, ph))
 
 
 def encours(session: Session, policyholder_id: int) -> EncoursView:
     """Encours garanti per buyer (outstanding receivables covered by the agrément) and totals."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     rows = session.execute(
         select(Buyer.name, Buyer.country, CreditLimit.amount, CreditLimit.outstanding_amount,
                CreditLimit.outstanding_as_of, CreditLimit.status)
@@ -152,7 +148,7 @@ def encours(session: Session, policyholder_id: int) -> EncoursView:
     ).all()
     lines = []
     for name, country, amount, outstanding, _as_of, status in rows:
-        amount, outstanding = _dec(amount), _dec(outstanding)
+        amount, outstanding = cents(amount), cents(outstanding)
         lines.append(EncoursLine(buyer_name=name, buyer_country=country, limit_amount=amount,
                                  outstanding=outstanding, guaranteed=min(amount, outstanding), status=status))
     dates = [r[4] for r in rows if r[4] is not None]
@@ -168,28 +164,28 @@ def encours(session: Session, policyholder_id: int) -> EncoursView:
 def record_limit_increase_request(session: Session, policyholder_id: int, buyer: str, amount: object, *,
                                   channel: str = "chat", user_id: Optional[int] = None) -> LimitIncreaseResult:
     """Record a request for a new or higher agrément. Never changes the agrément: a person decides."""
-    ph = _ph(policyholder_id)
-    requested = _money(amount)
+    ph = checked_ph(policyholder_id)
+    requested = parse_amount(amount)
     if requested is None:
         return LimitIncreaseResult(outcome="invalid_amount")
     if not isinstance(buyer, str) or not buyer.strip():
         return LimitIncreaseResult(outcome="buyer_ambiguous")
-    outcome, picked = _resolve_buyer(session, ph, buyer)
+    outcome, picked = resolve_buyer(session, ph, buyer)
     if outcome == "ambiguous":
-        return LimitIncreaseResult(outcome="buyer_ambiguous", candidates=tuple(_candidate(r) for r in picked))
+        return LimitIncreaseResult(outcome="buyer_ambiguous", candidates=tuple(buyer_candidate(r) for r in picked))
     limit_id = current = None
     buyer_name = " ".join(buyer.split())[:200]
     if outcome == "match":
-        limit_id, buyer_name, current = picked[0].id, picked[0].buyer_name, _dec(picked[0].amount)
+        limit_id, buyer_name, current = picked[0].id, picked[0].buyer_name, cents(picked[0].amount)
     request = LimitIncreaseRequest(
         policyholder_id=ph, limit_id=limit_id, buyer_name=buyer_name, requested_amount=requested,
         current_amount=current, status="received", channel=str(channel)[:40],
-        user_id=user_id if isinstance(user_id, int) and _user_belongs(session, ph, user_id) else None,
+        user_id=user_id if isinstance(user_id, int) and user_belongs(session, ph, user_id) else None,
     )
     session.add(request)
     session.flush()
-    _q.audit(session, ph, who=_who(ph, user_id), object_type="limit_increase_request",
-             object_id=str(request.id), channel=channel, action="create")
+    audit(session, ph, who=audit_who(ph, user_id), object_type="limit_increase_request",
+          object_id=str(request.id), channel=channel, action="create")
     return LimitIncreaseResult(outcome="recorded", request_id=request.id, buyer_name=buyer_name,
                                requested_amount=requested, current_amount=current, new_buyer=limit_id is None,
                                created_at=request.created_at)

@@ -23,7 +23,7 @@ from bot.store.views import (
     PaymentView,
     StageEvent,
 )
-from bot.store.queries._common import MAX_PAGE_SIZE, STATUSES, _dec, _ph
+from bot.store.queries.common import MAX_PAGE_SIZE, STATUSES, cents, checked_ph
 
 
 def _build_claim_details():
@@ -93,8 +93,8 @@ def _claim_details(session: Session, claim_id: int, ph: int):
     rows.sort(key=lambda r: (r[0], r[3], r[1] if r[0] == "i" else "", r[6]))
     return (
         tuple(StageEvent(stage=r[1], entered_on=r[3], note_code=r[2]) for r in rows if r[0] == "h"),
-        tuple(InvoiceView(number=r[1], due_date=r[3], amount=_dec(r[5]), issue_date=r[4]) for r in rows if r[0] == "i"),
-        tuple(PaymentView(kind=r[1], amount=_dec(r[5]), paid_on=r[3]) for r in rows if r[0] == "p"),
+        tuple(InvoiceView(number=r[1], due_date=r[3], amount=cents(r[5]), issue_date=r[4]) for r in rows if r[0] == "i"),
+        tuple(PaymentView(kind=r[1], amount=cents(r[5]), paid_on=r[3]) for r in rows if r[0] == "p"),
     )
 
 
@@ -108,10 +108,10 @@ def _claim_view(session: Session, row) -> ClaimView:
         stage=row.stage,
         declared_on=row.declared_on,
         due_date=row.due_date,
-        amount_declared=_dec(row.amount_declared),
-        amount_admitted=None if row.amount_admitted is None else _dec(row.amount_admitted),
-        amount_recovered=_dec(row.amount_recovered),
-        amount_indemnified=_dec(row.amount_indemnified),
+        amount_declared=cents(row.amount_declared),
+        amount_admitted=None if row.amount_admitted is None else cents(row.amount_admitted),
+        amount_recovered=cents(row.amount_recovered),
+        amount_indemnified=cents(row.amount_indemnified),
         next_step_code=row.next_step_code,
         next_step_date=row.next_step_date,
         contract_number=row.contract_number,
@@ -130,7 +130,7 @@ def claim_by_ref(session: Session, policyholder_id: int, ref: str) -> Optional[C
 
     ``ref`` may be typed freely ("sin 2021 000123"); anything that is not a valid reference
     gives None without touching the database."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     if not (isinstance(ref, str) and REF_RE.match(ref)):
         parsed = parse_ref(ref)
         if not parsed.valid:
@@ -140,7 +140,7 @@ def claim_by_ref(session: Session, policyholder_id: int, ref: str) -> Optional[C
     return None if row is None else _claim_view(session, row)
 
 
-def _claim_by_key(session: Session, ph: int, key: str) -> Optional[ClaimView]:
+def claim_by_idempotency_key(session: Session, ph: int, key: str) -> Optional[ClaimView]:
     row = session.execute(_CLAIM_BY_KEY, {"ph": ph, "key": key}).one_or_none()
     return None if row is None else _claim_view(session, row)
 
@@ -151,7 +151,7 @@ def list_claims(session: Session, policyholder_id: int, status: str = "open", pa
 
     ``status``: ``open`` (declared, under review, in collection, in the waiting period),
     ``closed`` (indemnified, closed, refused) or ``all``. ``page`` is 1-based and clamped."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
@@ -172,7 +172,7 @@ def list_claims(session: Session, policyholder_id: int, status: str = "open", pa
             rows = fetch(page) if total else []
     items = tuple(
         ClaimSummary(ref=r[0], buyer_name=r[1], cause=r[2], stage=r[3], declared_on=r[4],
-                     amount_declared=_dec(r[5]), next_step_code=r[6], next_step_date=r[7])
+                     amount_declared=cents(r[5]), next_step_code=r[6], next_step_date=r[7])
         for r in rows
     )
     return ClaimPage(items=items, total=total, page=page, page_size=page_size, status=status)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import Contract
 from bot.store.views import ContractTerms
-from bot.store.queries._common import _dec, _ph, _today
+from bot.store.queries.common import cents, checked_ph, today
 
 
-def _current_contract(session: Session, ph: int, as_of: date) -> Optional[Contract]:
+def current_contract(session: Session, ph: int, as_of: date) -> Optional[Contract]:
     active = session.execute(
         select(Contract)
         .where(Contract.policyholder_id == ph, Contract.start_date <= as_of,
@@ -31,13 +31,13 @@ def _current_contract(session: Session, ph: int, as_of: date) -> Optional[Contra
 
 def contract_terms(session: Session, policyholder_id: int, as_of: Optional[date] = None) -> Optional[ContractTerms]:
     """The terms of the contract in force on ``as_of`` (default today), else the latest one."""
-    ph = _ph(policyholder_id)
-    c = _current_contract(session, ph, as_of or _today())
+    ph = checked_ph(policyholder_id)
+    c = current_contract(session, ph, as_of or today())
     if c is None:
         return None
     return ContractTerms(
         number=c.number, start_date=c.start_date, end_date=c.end_date, quotite=Decimal(c.quotite).normalize(),
-        minimum_claim_amount=_dec(c.minimum_claim_amount), deductible=_dec(c.deductible),
+        minimum_claim_amount=cents(c.minimum_claim_amount), deductible=cents(c.deductible),
         dms_deadline_days=c.dms_deadline_days, waiting_period_days=c.waiting_period_days,
         payout_delay_days=c.payout_delay_days, max_credit_term_days=c.max_credit_term_days,
         territorial_scope=c.territorial_scope, advance_indemnification=bool(c.advance_indemnification),

@@ -1,8 +1,4 @@
-"""Declaring an unpaid invoice: next step, claim reference, the declaration itself.
-
-Public functions of sibling modules are called through the package (``_q.audit(...)``), as
-they were module globals before the split: patching ``bot.store.queries.<name>`` reaches them too.
-"""
+"""Declaring an unpaid invoice: next step, claim reference, the declaration itself."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -14,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import CAUSES, Claim, ClaimStageEvent, Invoice, RefCounter
 from bot.store.views import DeclarationResult
-from bot.store import queries as _q  # public names of sibling modules: looked up at call time
-from bot.store.queries._common import FIRST_NUMBER, MAX_NUMBER, ZERO, _dec, _money, _ph, _today, _who
-from bot.store.queries.claims import _claim_by_key
-from bot.store.queries.contracts import _current_contract
-from bot.store.queries.buyer_limits import _candidate, _resolve_buyer
+from bot.store.queries.common import (
+    FIRST_NUMBER, MAX_NUMBER, ZERO, audit_who, cents, checked_ph, parse_amount, today,
+)
+from bot.store.queries.claims import claim_by_idempotency_key, claim_by_ref
+from bot.store.queries.contracts import current_contract
+from bot.store.queries.buyer_limits import buyer_candidate, resolve_buyer
+from bot.store.queries.records import audit
+
 
 def next_step_after_declaration(cause: str, due_date: date, declared_on: date, waiting_period_days: int,
                                 payout_delay_days: int) -> Tuple[str, date]:
@@ -67,15 +66,15 @@ def declare_unpaid(session: Session, policyholder_id: int, buyer_name: str, invo
 
     Idempotent on ``idempotency_key`` (per policyholder): the same key returns the claim made
     the first time (``outcome == "replayed"``), whatever the other arguments."""
-    ph = _ph(policyholder_id)
-    as_of = as_of or _today()
+    ph = checked_ph(policyholder_id)
+    as_of = as_of or today()
     if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > 80:
         return DeclarationResult(outcome="invalid", problem="idempotency_key")
     key = idempotency_key.strip()
-    existing = _claim_by_key(session, ph, key)
+    existing = claim_by_idempotency_key(session, ph, key)
     if existing is not None:
         return DeclarationResult(outcome="replayed", claim=existing)
-    value = _money(amount)
+    value = parse_amount(amount)
     if value is None:
         return DeclarationResult(outcome="invalid", problem="amount")
     number = " ".join(str(invoice_number or "").split())[:60]
@@ -87,16 +86,16 @@ def declare_unpaid(session: Session, policyholder_id: int, buyer_name: str, invo
         return DeclarationResult(outcome="invalid", problem="not_yet_due")
     if cause not in CAUSES:
         return DeclarationResult(outcome="invalid", problem="cause")
-    contract = _current_contract(session, ph, as_of)
+    contract = current_contract(session, ph, as_of)
     if contract is None:
         return DeclarationResult(outcome="no_contract")
-    outcome, picked = _resolve_buyer(session, ph, buyer_name)
+    outcome, picked = resolve_buyer(session, ph, buyer_name)
     if outcome == "none":
         return DeclarationResult(outcome="buyer_unknown")
     if outcome == "ambiguous":
-        return DeclarationResult(outcome="buyer_ambiguous", candidates=tuple(_candidate(r) for r in picked))
+        return DeclarationResult(outcome="buyer_ambiguous", candidates=tuple(buyer_candidate(r) for r in picked))
     buyer_id = picked[0].buyer_id
-    minimum = _dec(contract.minimum_claim_amount)
+    minimum = cents(contract.minimum_claim_amount)
     if value < minimum:
         return DeclarationResult(outcome="below_minimum", minimum=minimum)
     dms_deadline = due_date + timedelta(days=contract.dms_deadline_days)
@@ -105,16 +104,16 @@ def declare_unpaid(session: Session, policyholder_id: int, buyer_name: str, invo
                               Invoice.buyer_id == buyer_id, Invoice.number == number)
     ).scalar_one_or_none()
     if invoice is not None and invoice.claim_id is not None:
-        existing = _claim_by_key(session, ph, key)  # a concurrent twin of this request got there first
+        existing = claim_by_idempotency_key(session, ph, key)  # a concurrent twin of this request got there first
         if existing is not None:
             return DeclarationResult(outcome="replayed", claim=existing)
         ref = session.execute(select(Claim.ref).where(Claim.id == invoice.claim_id, Claim.policyholder_id == ph)).scalar_one()
-        return DeclarationResult(outcome="duplicate_invoice", claim=_q.claim_by_ref(session, ph, ref))
-    step, step_date = _q.next_step_after_declaration(cause, due_date, as_of, contract.waiting_period_days,
-                                                     contract.payout_delay_days)
+        return DeclarationResult(outcome="duplicate_invoice", claim=claim_by_ref(session, ph, ref))
+    step, step_date = next_step_after_declaration(cause, due_date, as_of, contract.waiting_period_days,
+                                                  contract.payout_delay_days)
     try:
         with session.begin_nested():
-            ref = _q.next_claim_ref(session, as_of.year)
+            ref = next_claim_ref(session, as_of.year)
             claim = Claim(
                 ref=ref, policyholder_id=ph, contract_id=contract.id, buyer_id=buyer_id, cause=cause,
                 stage="declared", declared_on=as_of, due_date=due_date, currency=contract.currency,
@@ -134,11 +133,11 @@ def declare_unpaid(session: Session, policyholder_id: int, buyer_name: str, invo
             session.flush()
     except IntegrityError:
         # another request with the same idempotency key won the race: answer with its claim
-        existing = _claim_by_key(session, ph, key)
+        existing = claim_by_idempotency_key(session, ph, key)
         if existing is None:
             raise
         return DeclarationResult(outcome="replayed", claim=existing)
-    _q.audit(session, ph, who=_who(ph, user_id), object_type="claim", object_id=ref, channel=channel,
-             action="declare")
-    return DeclarationResult(outcome="created", claim=_q.claim_by_ref(session, ph, ref),
+    audit(session, ph, who=audit_who(ph, user_id), object_type="claim", object_id=ref, channel=channel,
+          action="declare")
+    return DeclarationResult(outcome="created", claim=claim_by_ref(session, ph, ref),
                              late=as_of > dms_deadline, dms_deadline=dms_deadline)

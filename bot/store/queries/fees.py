@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import FEE_KINDS, Claim, FeeLine
 from bot.store.views import FeeBreakdown, FeeLineView, FeeTotal
-from bot.store.queries._common import ZERO, _dec, _ph
+from bot.store.queries.common import ZERO, cents, checked_ph
 
 
 def _fee_lines(session: Session, ph: int, *conditions) -> Tuple[FeeLineView, ...]:
@@ -25,9 +25,9 @@ def _fee_lines(session: Session, ph: int, *conditions) -> Tuple[FeeLineView, ...
     order = {k: i for i, k in enumerate(FEE_KINDS)}
     lines = [
         FeeLineView(kind=r[0], statement_ref=r[1], statement_date=r[2], period_start=r[3], period_end=r[4],
-                    amount=_dec(r[5]), basis=None if r[6] is None else _dec(r[6]),
+                    amount=cents(r[5]), basis=None if r[6] is None else cents(r[6]),
                     rate=None if r[7] is None else Decimal(r[7]).normalize(), quantity=r[8],
-                    unit_amount=None if r[9] is None else _dec(r[9]), claim_ref=r[10])
+                    unit_amount=None if r[9] is None else cents(r[9]), claim_ref=r[10])
         for r in rows
     ]
     lines.sort(key=lambda l: (l.period_start, l.period_end, order.get(l.kind, 99)))
@@ -44,7 +44,7 @@ def _totals(lines: Iterable[FeeLineView]) -> Tuple[Tuple[FeeTotal, ...], Decimal
 
 def fee_breakdown(session: Session, policyholder_id: int, start: date, end: date) -> FeeBreakdown:
     """Fee lines whose period overlaps [start, end], with totals per kind and how each was computed."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     if not isinstance(start, date) or not isinstance(end, date):
         raise TypeError("start and end must be dates")
     if end < start:
@@ -56,7 +56,7 @@ def fee_breakdown(session: Session, policyholder_id: int, start: date, end: date
 
 def last_statement(session: Session, policyholder_id: int) -> Optional[FeeBreakdown]:
     """The lines of the latest statement (relevé de frais), or None when nothing was billed yet."""
-    ph = _ph(policyholder_id)
+    ph = checked_ph(policyholder_id)
     latest = session.execute(
         select(FeeLine.statement_date, FeeLine.statement_ref)
         .where(FeeLine.policyholder_id == ph)

@@ -27,11 +27,11 @@ from bot.store.models import (
     User,
 )
 from bot.store.queries import FIRST_NUMBER
-from bot.store.seed._common import RESERVED_IDS, last_quarters
+from bot.store.seed.common import RESERVED_IDS, last_quarters
 from bot.store.seed.data import (
-    SYN_CLAIMS_PER_POLICYHOLDER, SYN_LIMITS_PER_POLICYHOLDER, _GAPS, _ROUTES, _STAGE_TABLE, _syn_name,
+    SYN_CLAIMS_PER_POLICYHOLDER, SYN_LIMITS_PER_POLICYHOLDER, GAPS, ROUTES, STAGE_TABLE, synthetic_name,
 )
-from bot.store.seed.loader import BULK_TABLES, CLAIM_COLUMNS, DEFER_FROM, _Writer, _max_id, _pg_deferred_ddl
+from bot.store.seed.loader import BULK_TABLES, CLAIM_COLUMNS, DEFER_FROM, BulkWriter, max_id, pg_deferred_ddl
 
 
 @dataclass
@@ -64,17 +64,17 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
     years = {k: int(iso[k][:4]) for k in iso}
 
     with session_scope(engine) as session:
-        ph0 = max(_max_id(session, Policyholder), RESERVED_IDS) + 1
-        user0 = max(_max_id(session, User), RESERVED_IDS) + 1
-        contract0 = _max_id(session, Contract) + 1
-        buyer0 = _max_id(session, Buyer) + 1
-        limit0 = _max_id(session, CreditLimit) + 1
-        decision0 = _max_id(session, CreditLimitDecision) + 1
-        claim0 = _max_id(session, Claim) + 1
-        event0 = _max_id(session, ClaimStageEvent) + 1
-        invoice0 = _max_id(session, Invoice) + 1
-        payment0 = _max_id(session, Payment) + 1
-        fee0 = _max_id(session, FeeLine) + 1
+        ph0 = max(max_id(session, Policyholder), RESERVED_IDS) + 1
+        user0 = max(max_id(session, User), RESERVED_IDS) + 1
+        contract0 = max_id(session, Contract) + 1
+        buyer0 = max_id(session, Buyer) + 1
+        limit0 = max_id(session, CreditLimit) + 1
+        decision0 = max_id(session, CreditLimitDecision) + 1
+        claim0 = max_id(session, Claim) + 1
+        event0 = max_id(session, ClaimStageEvent) + 1
+        invoice0 = max_id(session, Invoice) + 1
+        payment0 = max_id(session, Payment) + 1
+        fee0 = max_id(session, FeeLine) + 1
         counters = {y: n for y, n in session.execute(select(RefCounter.year, RefCounter.last_number))}
 
     bar = tqdm(total=n_claims, unit="claim", disable=not progress, desc="synthetic claims", mininterval=0.5)
@@ -87,20 +87,20 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
             cur.execute("SET synchronous_commit TO off")
             cur.execute("SET maintenance_work_mem TO '256MB'")
             if n_claims >= DEFER_FROM:
-                drop, deferred = _pg_deferred_ddl(BULK_TABLES)
+                drop, deferred = pg_deferred_ddl(BULK_TABLES)
                 for statement in drop:
                     cur.execute(statement)
             cur.close()
         else:
             dbapi.execute("BEGIN")
-        writer = _Writer(dbapi, backend)
+        writer = BulkWriter(dbapi, backend)
 
         # -- policyholders, users, contracts, buyers, limits -------------------------------------
         ph_rows, user_rows, contract_rows = [], [], []
         contracts = []  # (ph_id, contract_id, waiting, payout, [buyer ids])
         for k in range(n_ph):
             pid, cid = ph0 + k, contract0 + k
-            name = _syn_name(rng)
+            name = synthetic_name(rng)
             ph_rows.append((pid, name, f"8{pid:08d}", "Contact synthétique", f"contact{pid}@synthetic.example",
                             "01 99 00 00 00", rng.choice(("tpe", "pme", "pme", "eti")), false, None,
                             ts(iso[1500])))
@@ -124,7 +124,7 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
         buyer_rows = []
         for k in range(n_buyers):
             bid = buyer0 + k
-            name = _syn_name(rng)
+            name = synthetic_name(rng)
             buyer_rows.append((bid, name, names.name_key(name), f"9{bid:08d}", None, "FR", rng.randint(1, 9)))
         writer.write("buyers", ("id", "name", "name_key", "siren", "foreign_id", "country", "risk_grade"), buyer_rows)
         del buyer_rows
@@ -173,8 +173,8 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
         # -- claims ------------------------------------------------------------------------------
         cid_claim, eid, iid, pay_id = claim0, event0, invoice0, payment0
         next_number: Dict[int, int] = {}
-        stage_table = _STAGE_TABLE
-        routes, gaps = _ROUTES, _GAPS
+        stage_table = STAGE_TABLE
+        routes, gaps = ROUTES, GAPS
         randrange, random_ = rng.randrange, rng.random
         n_contracts = len(contracts)
         done = 0

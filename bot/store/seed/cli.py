@@ -6,8 +6,11 @@ import sys
 from datetime import date
 from typing import Optional, Sequence
 
-from bot.store import seed as _package  # seed_demo / seed_bulk / docstring, looked up at call time
 from bot.store.db import get_engine, migrate
+from bot.store.seed.bulk import seed_bulk
+from bot.store.seed.demo import seed_demo
+
+DESCRIPTION = "Demo and synthetic data for the claims store."
 
 
 def _parse_date(value: str) -> date:
@@ -18,7 +21,7 @@ def _parse_date(value: str) -> date:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.store.seed", description=_package.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.store.seed", description=DESCRIPTION)
     parser.add_argument("--demo", action="store_true", help="(re)create the four demo companies (default)")
     parser.add_argument("--claims", type=int, default=0, metavar="N", help="add N synthetic claims (bulk)")
     parser.add_argument("--as-of", type=_parse_date, default=None, help="reference date (default: today)")
@@ -36,10 +39,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     migrate(url)
     engine = get_engine(url)
     if args.demo or not args.claims:
-        _package.seed_demo(engine, args.as_of)
+        seed_demo(engine, args.as_of)
         print(f"demo data written (as of {(args.as_of or date.today()).isoformat()})", file=sys.stderr)
     if args.claims:
-        stats = _package.seed_bulk(engine, args.claims, args.as_of, seed=args.seed, progress=not args.no_progress)
+        stats = seed_bulk(engine, args.claims, args.as_of, seed=args.seed, progress=not args.no_progress)
         print(f"{stats.claims} synthetic claims over {stats.policyholders} policyholders "
               f"in {stats.seconds:.1f} s ({stats.backend})", file=sys.stderr)
     return 0

@@ -26,9 +26,9 @@ from bot.store.models import (
     Policyholder,
     User,
 )
-from bot.store.seed._common import DEMO_IDS, RESERVED_IDS
-from bot.store.seed.build import _Ctx
-from bot.store.seed.companies import _seed_aubert, _seed_durand, _seed_morel, _seed_petit
+from bot.store.seed.common import DEMO_IDS, RESERVED_IDS
+from bot.store.seed.build import SeedContext
+from bot.store.seed.companies import seed_aubert, seed_durand, seed_morel, seed_petit
 
 
 def _delete_demo(session: Session) -> None:
@@ -71,10 +71,10 @@ def seed_demo(engine: Engine, as_of: Optional[date] = None) -> None:
     with session_scope(engine) as session:
         _delete_demo(session)
         session.flush()
-        ctx = _Ctx(session=session, as_of=as_of, buyers={})
-        _seed_durand(ctx)
-        _seed_morel(ctx)
-        _seed_aubert(ctx)
-        _seed_petit(ctx)
+        ctx = SeedContext(session=session, as_of=as_of, buyers={})
+        seed_durand(ctx)
+        seed_morel(ctx)
+        seed_aubert(ctx)
+        seed_petit(ctx)
         session.flush()
         _bump_sequences(session, ("policyholders", "users"))

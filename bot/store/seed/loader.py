@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.store.models import metadata
 
 
-class _Writer:
+class BulkWriter:
     """Rows to the database: COPY (PostgreSQL, in a background thread so generation and loading
     overlap) or executemany (SQLite). Values are str, int or None; dates as ISO strings."""
 
@@ -74,7 +74,7 @@ BULK_TABLES = ("credit_limits", "credit_limit_decisions", "fee_lines", "claims",
 DEFER_FROM = 20000  # PostgreSQL: from this many claims, build indexes and check keys after loading
 
 
-def _pg_deferred_ddl(tables: Sequence[str]) -> Tuple[List[str], List[str]]:
+def pg_deferred_ddl(tables: Sequence[str]) -> Tuple[List[str], List[str]]:
     """(drop, recreate) DDL of the secondary indexes, unique and foreign-key constraints of
     ``tables``, taken from the models (so identical to the migration). Loading first and building
     indexes / checking keys once afterwards is several times faster than row by row."""
@@ -99,5 +99,5 @@ def _pg_deferred_ddl(tables: Sequence[str]) -> Tuple[List[str], List[str]]:
     return drop_fk + drop_other, create_other + create_fk
 
 
-def _max_id(session: Session, model) -> int:
+def max_id(session: Session, model) -> int:
     return session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()

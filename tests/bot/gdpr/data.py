@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from bot.gdpr.tracker import TrackerStore, events
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkAttempt, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingAttempt, PairingCode
 from bot.store.models import AuditEntry, Complaint, CsatAnswer
 
 PHONE = "06 12 34 56 78"
@@ -53,21 +53,21 @@ def add_store_rows(engine, now: datetime) -> None:
                             slot_start=d(100), created_at=d(101)),
             CallbackRequest(policyholder_id=1, sender_id="socketio-ph1-bbbb02", phone="+33612345679",
                             slot_start=d(-1), created_at=d(0)),
-            LinkCode(policyholder_id=1, code_hash="h-used", created_at=d(1), expires_at=now + timedelta(hours=1),
+            PairingCode(policyholder_id=1, code_hash="h-used", created_at=d(1), expires_at=now + timedelta(hours=1),
                      used_at=d(0.5)),
-            LinkCode(policyholder_id=1, code_hash="h-expired", created_at=d(1), expires_at=d(0.9)),
-            LinkCode(policyholder_id=1, code_hash="h-live", created_at=now, expires_at=now + timedelta(minutes=5)),
-            LinkAttempt(channel="sms", channel_user_hash="u1", at=d(2), success=False),
-            LinkAttempt(channel="sms", channel_user_hash="u1", at=d(0.01), success=True),
-            ChannelLink(policyholder_id=1, channel="sms", channel_user_hash="u1", label="SMS …78",
+            PairingCode(policyholder_id=1, code_hash="h-expired", created_at=d(1), expires_at=d(0.9)),
+            PairingCode(policyholder_id=1, code_hash="h-live", created_at=now, expires_at=now + timedelta(minutes=5)),
+            PairingAttempt(channel="sms", channel_user_hash="u1", at=d(2), success=False),
+            PairingAttempt(channel="sms", channel_user_hash="u1", at=d(0.01), success=True),
+            Pairing(policyholder_id=1, channel="sms", channel_user_hash="u1", label="SMS …78",
                         created_at=d(150), expires_at=d(60), revoked_at=d(100)),
-            ChannelLink(policyholder_id=1, channel="telegram", channel_user_hash="u2", label="Telegram",
+            Pairing(policyholder_id=1, channel="telegram", channel_user_hash="u2", label="Telegram",
                         created_at=d(200), expires_at=d(91)),
-            ChannelLink(policyholder_id=1, channel="whatsapp", channel_user_hash="u3", label="WhatsApp …79",
+            Pairing(policyholder_id=1, channel="whatsapp", channel_user_hash="u3", label="WhatsApp …79",
                         created_at=d(10), expires_at=d(-80)),
-            HandoverLink(jti_hash="j-old", policyholder_id=1, topic="claim_status", created_by="agent:marie",
+            Referral(jti_hash="j-old", policyholder_id=1, topic="claim_status", created_by="agent:marie",
                          created_at=d(101), expires_at=d(100)),
-            HandoverLink(jti_hash="j-live", policyholder_id=1, topic="fees", created_by="agent:marie",
+            Referral(jti_hash="j-live", policyholder_id=1, topic="fees", created_by="agent:marie",
                          created_at=now, expires_at=now + timedelta(minutes=10)),
             Complaint(policyholder_id=1, text=f"Rappelez-moi au {PHONE} ou {EMAIL}, c'est trop long.",
                       channel="socketio", created_at=d(100)),

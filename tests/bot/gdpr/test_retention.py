@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from bot.gdpr import retention
 from bot.gdpr.tracker import events
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkAttempt, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingAttempt, PairingCode
 from bot.store.models import AuditEntry, Claim, Complaint, Contract, CsatAnswer
 from tests.bot.gdpr.conftest import NOW
 from tests.bot.gdpr.data import CONVERSATIONS, OLD, PHONE, populate
@@ -45,10 +45,10 @@ def _snapshot(engine, tracker):
             "tickets": sorted((t.id, t.sender_id, json.dumps(t.transcript)) for t in s.execute(
                 select(HandoffTicket)).scalars()),
             "callbacks": sorted(s.execute(select(CallbackRequest.id)).scalars()),
-            "codes": sorted(s.execute(select(LinkCode.code_hash)).scalars()),
-            "attempts": s.execute(select(func.count()).select_from(LinkAttempt)).scalar_one(),
-            "links": sorted(s.execute(select(ChannelLink.channel)).scalars()),
-            "handover": sorted(s.execute(select(HandoverLink.jti_hash)).scalars()),
+            "codes": sorted(s.execute(select(PairingCode.code_hash)).scalars()),
+            "attempts": s.execute(select(func.count()).select_from(PairingAttempt)).scalar_one(),
+            "pairings": sorted(s.execute(select(Pairing.channel)).scalars()),
+            "referrals": sorted(s.execute(select(Referral.jti_hash)).scalars()),
             "complaints": sorted(s.execute(select(Complaint.text)).scalars()),
             "csat": sorted(s.execute(select(CsatAnswer.sender_hash)).scalars()),
             "audit": s.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
@@ -86,8 +86,8 @@ def test_purge_deletes_what_is_past_retention_and_keeps_the_rest(stores):
     assert len(after["callbacks"]) == 1
     assert after["codes"] == ["h-live"]
     assert after["attempts"] == 1
-    assert after["links"] == ["whatsapp"]
-    assert after["handover"] == ["j-live"]
+    assert after["pairings"] == ["whatsapp"]
+    assert after["referrals"] == ["j-live"]
     assert len(after["complaints"]) == 3 and not any("claire.durand" in t for t in after["complaints"])
     assert f"Mon numéro : {PHONE}" in after["complaints"]  # recent: untouched
     assert "Le délai est trop long." in after["complaints"]

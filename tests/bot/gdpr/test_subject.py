@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from bot.gdpr import subject
 from bot.gdpr.tracker import events
 from bot.store.db import session_scope
-from bot.store.handoff import CallbackRequest, HandoffTicket
-from bot.store.handover import HandoverLink
-from bot.store.links import ChannelLink, LinkCode
+from bot.store.models.handoff import CallbackRequest, HandoffTicket
+from bot.store.models.referral import Referral
+from bot.store.models.pairing import Pairing, PairingCode
 from bot.store.models import AuditEntry, Claim, Complaint, CsatAnswer, Policyholder, User
 from tests.bot.gdpr.conftest import NOW
 from tests.bot.gdpr.data import CONVERSATIONS, EMAIL, PH1, PHONE, populate
@@ -80,9 +80,9 @@ def _counts(engine, ph):
         return {
             "tickets": n(HandoffTicket, HandoffTicket.policyholder_id == ph),
             "callbacks": n(CallbackRequest, CallbackRequest.policyholder_id == ph),
-            "links": n(ChannelLink, ChannelLink.policyholder_id == ph),
-            "codes": n(LinkCode, LinkCode.policyholder_id == ph),
-            "handover": n(HandoverLink, HandoverLink.policyholder_id == ph),
+            "pairings": n(Pairing, Pairing.policyholder_id == ph),
+            "codes": n(PairingCode, PairingCode.policyholder_id == ph),
+            "referrals": n(Referral, Referral.policyholder_id == ph),
             "csat": n(CsatAnswer, CsatAnswer.policyholder_id == ph),
             "claims": n(Claim, Claim.policyholder_id == ph),
             "active_users": n(User, User.policyholder_id == ph, User.active.is_(True)),
@@ -103,7 +103,7 @@ def test_erase_removes_conversations_and_personal_data_and_keeps_claims(stores):
         left = set(conn.execute(select(events.c.sender_id).distinct()).scalars())
     assert left == set(CONVERSATIONS) - PH1
     after = _counts(engine, 1)
-    assert after == {"tickets": 0, "callbacks": 0, "links": 0, "codes": 0, "handover": 0, "csat": 0,
+    assert after == {"tickets": 0, "callbacks": 0, "pairings": 0, "codes": 0, "referrals": 0, "csat": 0,
                      "claims": claims_before, "active_users": 0}
     assert claims_before > 0
     assert _counts(engine, 2) == other_before  # another company is untouched

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from bot.handoff import tickets as t
+from bot.store.queries import handoff as q
 from bot.handoff.summary import build_summary, transcript
 from bot.store import db
 from bot.store.seed import seed_demo
@@ -44,12 +45,7 @@ def _head():
 
 
 def test_migration_matches_models(url):
-    import bot.store.handoff  # noqa: F401  (registers the tables)
-    try:
-        import bot.store.links  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass
-    from bot.store.models import metadata
+    from bot.store.models import metadata  # the package registers every table
     with db.get_engine(url).connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": db.include_name})
         diff = compare_metadata(ctx, metadata)
@@ -73,7 +69,7 @@ def test_ticket_holds_summary_transcript_and_own_claims_only(session):
     assert ticket.reference == f"DEM-{ticket.id:06d}"
     # read back from the database, not from memory
     session.expire_all()
-    again = t.tickets_of(session, 1)[0]
+    again = q.tickets_of(session, 1)[0]
     assert again.transcript == ticket.transcript and again.created_at == NOW
 
 
@@ -86,32 +82,32 @@ def test_one_active_ticket_per_conversation(session):
     first = _ticket(session)
     second = _ticket(session)
     assert second.id == first.id
-    assert len(t.tickets_of(session, 1)) == 1
+    assert len(q.tickets_of(session, 1)) == 1
 
 
 def test_tickets_are_scoped(session):
     _ticket(session, ph=1, sender="conv-a")
     _ticket(session, ph=3, sender="conv-b")
-    assert {x.sender_id for x in t.tickets_of(session, 1)} == {"conv-a"}
-    assert {x.sender_id for x in t.tickets_of(session, 3)} == {"conv-b"}
-    assert t.tickets_of(session, 4) == []
+    assert {x.sender_id for x in q.tickets_of(session, 1)} == {"conv-a"}
+    assert {x.sender_id for x in q.tickets_of(session, 3)} == {"conv-b"}
+    assert q.tickets_of(session, 4) == []
     with pytest.raises(TypeError):
-        t.tickets_of(session, "1")
+        q.tickets_of(session, "1")
 
 
 def test_queue_take_and_close(session):
     a = _ticket(session, sender="conv-a")
     b = _ticket(session, ph=2, sender="conv-b")
-    assert [x.id for x in t.open_tickets(session)] == [a.id, b.id]
-    taken = t.take_ticket(session, a.id, "agent:marie", now=NOW)
+    assert [x.id for x in q.open_tickets(session)] == [a.id, b.id]
+    taken = q.take_ticket(session, a.id, "agent:marie", now=NOW)
     assert taken.status == "taken" and taken.taken_by == "agent:marie" and taken.taken_at == NOW
-    assert t.take_ticket(session, a.id, "agent:paul") is None          # already taken
-    assert [x.id for x in t.open_tickets(session)] == [b.id]
-    assert t.active_ticket_for(session, "conv-a").id == a.id
-    assert t.close_ticket(session, a.id, "agent:paul") is None         # not his
-    closed = t.close_ticket(session, a.id, "agent:marie", now=NOW)
+    assert q.take_ticket(session, a.id, "agent:paul") is None          # already taken
+    assert [x.id for x in q.open_tickets(session)] == [b.id]
+    assert q.active_ticket_for(session, "conv-a").id == a.id
+    assert q.close_ticket(session, a.id, "agent:paul") is None         # not his
+    closed = q.close_ticket(session, a.id, "agent:marie", now=NOW)
     assert closed.status == "closed" and closed.closed_at == NOW
-    assert t.active_ticket_for(session, "conv-a") is None
+    assert q.active_ticket_for(session, "conv-a") is None
     # a new request after closing opens a new ticket
     assert _ticket(session, sender="conv-a").id != a.id
 
@@ -120,9 +116,9 @@ def test_callback_request(session):
     slot = datetime(2026, 3, 9, 9, 0, tzinfo=PARIS)
     cb = t.create_callback(session, 1, "conv-9", "06.12.34.56.78", slot, reason="fallback", now=NOW)
     assert cb.phone == "+33612345678" and cb.slot_start == slot and cb.status == "pending"
-    assert [c.id for c in t.callbacks_of(session, 1)] == [cb.id]
-    assert t.callbacks_of(session, 2) == []
-    assert cb.id in [c.id for c in t.pending_callbacks(session)]
+    assert [c.id for c in q.callbacks_of(session, 1)] == [cb.id]
+    assert q.callbacks_of(session, 2) == []
+    assert cb.id in [c.id for c in q.pending_callbacks(session)]
     anon = t.create_callback(session, None, "visitor", "+33 1 23 45 67 89", slot)
     assert anon.policyholder_id is None
     with pytest.raises(ValueError):

@@ -180,7 +180,7 @@ CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.start
 def test_every_scoped_function_has_an_isolation_case():
     scoped = {
         name for name, fn in inspect.getmembers(q, inspect.isfunction)
-        if not name.startswith("_") and fn.__module__ == q.__name__
+        if not name.startswith("_") and fn.__module__.startswith(q.__name__ + ".")
         and list(inspect.signature(fn).parameters)[:2] == ["session", "policyholder_id"]
     }
     assert scoped == set(CASES), (scoped ^ set(CASES))

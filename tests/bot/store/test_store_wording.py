@@ -6,6 +6,7 @@ import json
 import re
 import string
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import textstat
@@ -155,7 +156,7 @@ def test_declaration_replies(session):
     assert "déjà reçu" in _text(claims.declaration(replay))
     for outcome, fragment in [("buyer_unknown", "SIREN"), ("no_contract", "contrat"), ("buyer_ambiguous", "Lequel")]:
         assert fragment in _text(claims.declaration(DeclarationResult(outcome=outcome)))
-    below = claims.declaration(DeclarationResult(outcome="below_minimum", minimum=q._dec(300)))
+    below = claims.declaration(DeclarationResult(outcome="below_minimum", minimum=Decimal("300.00")))
     assert f"300{NBSP}€" in _text(below)
     assert "échéance" in _text(claims.declaration(DeclarationResult(outcome="invalid", problem="not_yet_due")))
 

@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import bot.store.links  # noqa: E402,F401  (registers the link tables)
 from bot.store import db  # noqa: E402
 
 

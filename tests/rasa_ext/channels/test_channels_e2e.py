@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from bot import linking
+from bot import pairing
 from tests.rasa_ext.channels import fakes
 from tests.e2e.stack import start_stack
 
@@ -88,7 +88,7 @@ def issue_code(stack, policyholder_id=1):
 
     settings = stack.settings()
     with session_scope(get_engine(settings.database_url)) as s:
-        return linking.issue_code(s, settings.identity_secret, policyholder_id).code
+        return pairing.issue_code(s, settings.identity_secret, policyholder_id).code
 
 
 def web_reply(stack, text):
@@ -115,7 +115,7 @@ def test_bad_signatures_are_refused_and_nothing_is_sent(env):
     assert fake.calls == []
 
 
-def test_sms_link_use_revoke_and_same_facts_as_web(env):
+def test_sms_pairing_use_revoke_and_same_facts_as_web(env):
     stack, fake = env
     fake.clear()
     phone = "+33612345678"
@@ -137,10 +137,11 @@ def test_sms_link_use_revoke_and_same_facts_as_web(env):
     assert "**" not in sms_text and all(len(t) <= 1600 for t in fake.texts("twilio"))
     # revoke: back to anonymous
     from bot.store.db import get_engine, session_scope
+    from bot.store.queries import pairings as pairing_queries
     settings = stack.settings()
     with session_scope(get_engine(settings.database_url)) as s:
-        [view] = linking.list_links(s, 1)
-        assert linking.revoke_link(s, 1, view.id)
+        [view] = pairing_queries.list_pairings(s, 1)
+        assert pairing_queries.revoke_pairing(s, 1, view.id)
     fake.clear()
     sms(stack, phone, STATUS)
     assert any("reliez d'abord ce compte" in t for t in _wait(fake, "twilio"))
@@ -149,16 +150,16 @@ def test_sms_link_use_revoke_and_same_facts_as_web(env):
 def test_telegram_brute_force_blocked_and_wrong_code_neutral(env):
     stack, fake = env
     fake.clear()
-    for i in range(linking.MAX_FAILURES_PER_USER):
+    for i in range(pairing.MAX_FAILURES_PER_USER):
         assert telegram(stack, 777, "ZZZZ99").status_code == 200
-    texts = _wait(fake, "telegram", linking.MAX_FAILURES_PER_USER)
+    texts = _wait(fake, "telegram", pairing.MAX_FAILURES_PER_USER)
     assert set(texts) == {"Ce code n'est pas valide ou a expiré. Demandez un nouveau code dans votre espace assuré."}
     fake.clear()
     telegram(stack, 777, issue_code(stack))
     assert "Trop d'essais" in _wait(fake, "telegram")[0]
 
 
-def test_messenger_and_slack_link_and_answer(env):
+def test_messenger_and_slack_pair_and_answer(env):
     stack, fake = env
     fake.clear()
     messenger(stack, "PSID-9", issue_code(stack))
@@ -174,22 +175,22 @@ def test_messenger_and_slack_link_and_answer(env):
     assert any(REF in t for t in _wait(fake, "slack")), fake.calls
 
 
-def test_web_link_code_list_revoke(env):
+def test_web_pairing_code_list_revoke(env):
     from bot.auth import issue_policyholder_token
 
     stack, fake = env
     auth = {"Authorization": f"Bearer {issue_policyholder_token(stack.settings(), 1)}"}
     other = {"Authorization": f"Bearer {issue_policyholder_token(stack.settings(), 2)}"}
-    assert requests.post(f"{stack.web_url}/api/link-code", timeout=10).status_code == 401
-    issued = requests.post(f"{stack.web_url}/api/link-code", headers=auth, timeout=10).json()
-    assert linking.parse_code(issued["code"]) == issued["code"]
+    assert requests.post(f"{stack.web_url}/api/pairing/code", timeout=10).status_code == 401
+    issued = requests.post(f"{stack.web_url}/api/pairing/code", headers=auth, timeout=10).json()
+    assert pairing.parse_code(issued["code"]) == issued["code"]
     fake.clear()
     telegram(stack, 4242, issued["code"])
     assert "relié" in _wait(fake, "telegram")[0]
-    links = requests.get(f"{stack.web_url}/api/links", headers=auth, timeout=10).json()["links"]
-    tg = [link for link in links if link["channel"] == "telegram"]
+    pairings = requests.get(f"{stack.web_url}/api/pairing/list", headers=auth, timeout=10).json()["pairings"]
+    tg = [p for p in pairings if p["channel"] == "telegram"]
     assert tg and tg[0]["label"].startswith("Telegram") and "4242" not in tg[0]["label"]
-    assert requests.delete(f"{stack.web_url}/api/links/{tg[0]['id']}", headers=other, timeout=10).status_code == 404
-    assert requests.delete(f"{stack.web_url}/api/links/{tg[0]['id']}", headers=auth, timeout=10).status_code == 200
-    left = requests.get(f"{stack.web_url}/api/links", headers=auth, timeout=10).json()["links"]
-    assert all(link["id"] != tg[0]["id"] for link in left)
+    assert requests.delete(f"{stack.web_url}/api/pairing/{tg[0]['id']}", headers=other, timeout=10).status_code == 404
+    assert requests.delete(f"{stack.web_url}/api/pairing/{tg[0]['id']}", headers=auth, timeout=10).status_code == 200
+    left = requests.get(f"{stack.web_url}/api/pairing/list", headers=auth, timeout=10).json()["pairings"]
+    assert all(p["id"] != tg[0]["id"] for p in left)

@@ -1,14 +1,15 @@
-"""Messaging-channel account linking: one-time link codes, channel links, link attempts.
+"""Messaging-account pairing: one-time pairing codes, pairings, pairing attempts.
 
-- ``link_codes``: a code shown in the signed-in web page (stored as an HMAC, never in clear),
+- ``link_codes``: a pairing code shown in the signed-in web page (stored as an HMAC, never in clear),
   short-lived, single use.
-- ``channel_links``: a (channel, channel user) pair linked to a policyholder; the channel user id
+- ``channel_links``: a (channel, channel user) pair paired with a policyholder; the channel user id
   is stored as an HMAC (``channel_user_hash``) plus a masked label for the web page; expiring and
   revocable.
 - ``link_attempts``: every code typed into a channel (for rate limiting per channel user and over
   the whole code space, across replicas).
 
-Models: bot/store/links.py.
+Models: bot/store/models/pairing.py (``Pairing``, ``PairingCode``, ``PairingAttempt``; the tables keep
+their first names).
 
 Revision ID: 0002
 Revises: 0001

@@ -1,7 +1,7 @@
 """Bot → human handoff: handoff tickets (summary, transcript, claims discussed) and callback
 requests (phone, preferred slot).
 
-Models: bot/store/handoff.py.
+Models: bot/store/models/handoff.py.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,7 +1,7 @@
-"""Agent → bot hand-over links: a hash of the signed link's token id, the policyholder, an
+"""Agent → bot referral links: a hash of the signed link's token id, the policyholder, an
 optional claim reference, the topic, who created it, expiry, single use and greeting.
 
-Model: bot/store/handover.py.
+Model: bot/store/models/referral.py (``Referral``; the table keeps its first name).
 
 Revision ID: 0004
 Revises: 0003

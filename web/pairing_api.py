@@ -1,8 +1,8 @@
-"""Web API of messaging-channel account linking (registered by web/server.py).
+"""Web API of messaging-account pairing (registered by web/server.py).
 
-- ``POST /api/link-code``  (Bearer policyholder token) -> ``{"code", "expires_at"}``
-- ``GET /api/links``       -> the policyholder's active links (masked labels only)
-- ``DELETE /api/links/{id}`` -> revoke one of them (404 if not theirs)
+- ``POST /api/pairing/code``   (Bearer policyholder token) -> ``{"code", "expires_at"}``
+- ``GET /api/pairing/list``    -> ``{"pairings": [...]}``, the policyholder's active pairings (masked labels only)
+- ``DELETE /api/pairing/{id}`` -> revoke one of them (404 if not theirs)
 """
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import asyncio
 
 from aiohttp import web
 
-from bot import linking, ratelimit
+from bot import pairing, ratelimit
 from bot.auth import AUD_POLICYHOLDER, AuthError, verify_token
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
+from bot.store.queries import pairings as pairing_queries
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -46,28 +47,28 @@ def _ip(request: web.Request) -> str:
     return ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))
 
 
-async def link_code(request: web.Request) -> web.Response:
+async def pairing_code(request: web.Request) -> web.Response:
     who = _principal(request)
     limited = await ratelimit.get_limiter().acheck(
-        ("link_code_ip", _ip(request)), ("link_code_identity", who.policyholder_id if who else None))
+        ("pairing_code_ip", _ip(request)), ("pairing_code_identity", who.policyholder_id if who else None))
     if not limited:
         return _too_many(limited)
     if who is None:
         return _unauthorized()
-    issued = await asyncio.to_thread(_db, linking.issue_code, get_settings().identity_secret,
+    issued = await asyncio.to_thread(_db, pairing.issue_code, get_settings().identity_secret,
                                      who.policyholder_id, user_id=who.user_id)
     return web.json_response({"code": issued.code, "expires_at": issued.expires_at.isoformat()}, headers=NO_STORE)
 
 
-async def list_links(request: web.Request) -> web.Response:
+async def list_pairings(request: web.Request) -> web.Response:
     limited = await ratelimit.get_limiter().acheck(("api_ip", _ip(request)))
     if not limited:
         return _too_many(limited)
     who = _principal(request)
     if who is None:
         return _unauthorized()
-    views = await asyncio.to_thread(_db, linking.list_links, who.policyholder_id)
-    return web.json_response({"links": [
+    views = await asyncio.to_thread(_db, pairing_queries.list_pairings, who.policyholder_id)
+    return web.json_response({"pairings": [
         {"id": v.id, "channel": v.channel, "label": v.label, "created_at": v.created_at.isoformat(),
          "expires_at": v.expires_at.isoformat(),
          "last_used_at": v.last_used_at.isoformat() if v.last_used_at else None} for v in views]}, headers=NO_STORE)
@@ -81,18 +82,18 @@ async def revoke(request: web.Request) -> web.Response:
     if who is None:
         return _unauthorized()
     try:
-        link_id = int(request.match_info["link_id"])
+        pairing_id = int(request.match_info["pairing_id"])
     except ValueError:
         return web.json_response({"error": "Lien inconnu."}, status=404)
-    if not 0 < link_id < 2**31:  # a huge id overflowed the database driver (HTTP 500)
+    if not 0 < pairing_id < 2**31:  # a huge id overflowed the database driver (HTTP 500)
         return web.json_response({"error": "Lien inconnu."}, status=404)
-    done = await asyncio.to_thread(_db, linking.revoke_link, who.policyholder_id, link_id)
+    done = await asyncio.to_thread(_db, pairing_queries.revoke_pairing, who.policyholder_id, pairing_id)
     if not done:
         return web.json_response({"error": "Lien inconnu."}, status=404)
-    return web.json_response({"revoked": link_id}, headers=NO_STORE)
+    return web.json_response({"revoked": pairing_id}, headers=NO_STORE)
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/link-code", link_code)
-    app.router.add_get("/api/links", list_links)
-    app.router.add_delete(r"/api/links/{link_id}", revoke)
+    app.router.add_post("/api/pairing/code", pairing_code)
+    app.router.add_get("/api/pairing/list", list_pairings)
+    app.router.add_delete(r"/api/pairing/{pairing_id}", revoke)

@@ -1,18 +1,18 @@
-"""Web API of agent → bot hand-over links (registered by web/server.py).
+"""Web API of agent → bot referrals (registered by web/server.py).
 
-- ``POST /api/agent/handovers`` (``Authorization: Bearer <agent token>``; the agent desk, or the
+- ``POST /api/referral/create`` (``Authorization: Bearer <agent token>``; the agent desk, or the
   telephony system with an agent-audience token) with ``{"policyholder_id": 1, "topic":
   "claim_status", "claim_ref": "SIN-2021-000123"}`` (``claim_ref`` optional; it must be one of that
   policyholder's claims) -> 201 ``{"link", "expires_at", "expires_in", "sms", "email": {"subject",
   "body"}, "policyholder": {"id", "name"}, "topic", "claim_ref"}``.
-- ``GET /api/agent/handover-topics`` -> the topics the desk offers (value + French label).
-- ``POST /api/handover/redeem`` with ``{"token": "..."}`` (read by the page from the link's
+- ``GET /api/referral/topics`` (agent token) -> the topics the desk offers (value + French label).
+- ``POST /api/referral/redeem`` with ``{"token": "..."}`` (read by the page from the link's
   fragment, never from a URL the server sees) -> 200 ``{"token", "expires_in", "name",
   "policyholder_id", "topic", "claim_ref", "init_payload"}`` where ``token`` is an ordinary
-  policyholder token carrying the hand-over id; or 410 (used, expired) / 401 (forged, unknown)
+  policyholder token carrying the referral id; or 410 (used, expired) / 401 (forged, unknown)
   with a polite French ``error`` and a ``reason``.
 
-Tokens never reach a log line: the server logs the outcome and the hand-over id only, and the
+Tokens never reach a log line: the server logs the outcome and the referral id only, and the
 link token travels in a URL fragment and a JSON body (no access log is written either).
 """
 from __future__ import annotations
@@ -22,14 +22,14 @@ import logging
 
 from aiohttp import web
 
-from bot import handover, ratelimit
+from bot import ratelimit, referral
 from bot.auth import AUD_AGENT, AuthError, issue_policyholder_token, verify_token
 from bot.settings import get_settings
 from bot.store.db import get_engine, session_scope
-from bot.wording import handover as wording
+from bot.wording import referral as wording
 import jsonbody  # web/jsonbody.py (web/ is on sys.path)
 
-logger = logging.getLogger("web.handover")
+logger = logging.getLogger("web.referral")
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY = 8192
 GREET_PAYLOAD = "/handover_greet"
@@ -69,18 +69,18 @@ async def _rate_limited(request: web.Request):
 
 
 def _base_url(request: web.Request) -> str:
-    configured = get_settings().handover_link_base
+    configured = get_settings().referral_link_base
     return configured or f"{request.scheme}://{request.host}"
 
 
 def _create(policyholder_id: int, topic: str, claim_ref, created_by: str):
     settings = get_settings()
     with session_scope(get_engine(settings.database_url)) as session:
-        return handover.create(session, settings, policyholder_id=policyholder_id, topic=topic,
+        return referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
                                claim_ref=claim_ref, created_by=created_by)
 
 
-async def create_handover(request: web.Request) -> web.Response:
+async def create_referral(request: web.Request) -> web.Response:
     limited = await _rate_limited(request)
     if limited is not None:
         return limited
@@ -98,21 +98,21 @@ async def create_handover(request: web.Request) -> web.Response:
         return _json_error(400, wording.agent_error("bad_request"))
     try:
         created = await asyncio.to_thread(_create, ph, topic, claim_ref, agent.subject)
-    except handover.HandoverError as exc:
-        status = 404 if exc.reason == handover.UNKNOWN_POLICYHOLDER else 422
+    except referral.ReferralError as exc:
+        status = 404 if exc.reason == referral.UNKNOWN_POLICYHOLDER else 422
         return _json_error(status, wording.agent_error(exc.reason), reason=exc.reason)
     except Exception:  # noqa: BLE001 - the desk must say something useful
-        logger.exception("hand-over creation failed")
+        logger.exception("referral creation failed")
         return _json_error(503, wording.unavailable())
-    minutes = max(1, get_settings().handover_ttl_seconds // 60)
-    link = handover.link_url(_base_url(request), created.token)
-    logger.info("hand-over %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
+    minutes = max(1, get_settings().referral_ttl_seconds // 60)
+    link = referral.link_url(_base_url(request), created.token)
+    logger.info("referral %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
                 created.policyholder_id, created.topic)
     return web.json_response({
         "id": created.id,
         "link": link,
         "expires_at": created.expires_at.isoformat(),
-        "expires_in": get_settings().handover_ttl_seconds,
+        "expires_in": get_settings().referral_ttl_seconds,
         "sms": wording.sms(link, minutes),
         "email": wording.email(link, minutes, created.claim_ref),
         "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
@@ -131,9 +131,9 @@ async def topics(request: web.Request) -> web.Response:
 def _redeem(token):
     settings = get_settings()
     with session_scope(get_engine(settings.database_url)) as session:
-        redeemed = handover.redeem(session, settings, token)
+        redeemed = referral.redeem(session, settings, token)
     session_token = issue_policyholder_token(settings, redeemed.policyholder_id, name=redeemed.policyholder_name,
-                                             handover_id=redeemed.id)
+                                             referral_id=redeemed.id)
     return redeemed, session_token
 
 
@@ -147,14 +147,14 @@ async def redeem(request: web.Request) -> web.Response:
     token = payload.get("token")
     try:
         redeemed, session_token = await asyncio.to_thread(_redeem, token)
-    except handover.HandoverError as exc:
-        logger.info("hand-over link refused (%s)", exc.reason)
-        status = 410 if exc.reason in (handover.USED, handover.EXPIRED) else 401
+    except referral.ReferralError as exc:
+        logger.info("referral link refused (%s)", exc.reason)
+        status = 410 if exc.reason in (referral.USED, referral.EXPIRED) else 401
         return _json_error(status, wording.refused(exc.reason), reason=exc.reason)
     except Exception:  # noqa: BLE001
-        logger.exception("hand-over redeem failed")
+        logger.exception("referral redeem failed")
         return _json_error(503, wording.unavailable())
-    logger.info("hand-over %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
+    logger.info("referral %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
     return web.json_response({
         "token": session_token,
         "expires_in": get_settings().token_ttl_seconds,
@@ -167,6 +167,6 @@ async def redeem(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/agent/handovers", create_handover)
-    app.router.add_get("/api/agent/handover-topics", topics)
-    app.router.add_post("/api/handover/redeem", redeem)
+    app.router.add_post("/api/referral/create", create_referral)
+    app.router.add_get("/api/referral/topics", topics)
+    app.router.add_post("/api/referral/redeem", redeem)

@@ -1,9 +1,12 @@
-"""Models of messaging-channel account linking (migration 0002_channel_links).
+"""Tables of messaging-account pairing (migration 0002_channel_links; the tables keep their first names).
 
-Same ``Base``/``metadata`` as :mod:`bot.store.models`. Importing this module registers the
-tables on that metadata; :mod:`bot.store.models` does not import it, so anything comparing the
-metadata with the database (Alembic env, the models-vs-migration test) must import
-``bot.store.links`` too. Domain logic lives in :mod:`bot.linking`.
+Queries live in :mod:`bot.store.queries.pairings`, the domain logic in :mod:`bot.pairing`.
+
+- ``channel_links`` (:class:`Pairing`): a messaging account (channel + HMAC of the channel user
+  id) paired with a policyholder; expiring, revocable;
+- ``link_codes`` (:class:`PairingCode`): a one-time pairing code shown in the web page; only its
+  HMAC is stored;
+- ``link_attempts`` (:class:`PairingAttempt`): every code typed into a channel, for rate limiting.
 """
 from __future__ import annotations
 
@@ -13,13 +16,13 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped
 
-from bot.store.models import Base, UTCDateTime, _in, utcnow
+from bot.store.models.base import Base, UTCDateTime, check_in, utcnow
 
-LINK_CHANNELS = ("sms", "whatsapp", "telegram", "messenger", "slack")
+PAIRING_CHANNELS = ("sms", "whatsapp", "telegram", "messenger", "slack")
 
 
-class ChannelLink(Base):
-    """A messaging-channel user linked to a policyholder (expiring, revocable)."""
+class Pairing(Base):
+    """A messaging-channel user paired with a policyholder (expiring, revocable)."""
 
     __tablename__ = "channel_links"
 
@@ -36,12 +39,14 @@ class ChannelLink(Base):
 
     __table_args__ = (
         Index("ix_channel_links_channel_user", "channel", "channel_user_hash"),
-        CheckConstraint(_in("channel", LINK_CHANNELS), name="channel"),
+        CheckConstraint(check_in("channel", PAIRING_CHANNELS), name="channel"),
     )
 
 
-class LinkCode(Base):
-    """A one-time code shown in the web page; only its HMAC is stored."""
+class PairingCode(Base):
+    """A one-time pairing code shown in the web page; only its HMAC is stored.
+
+    ``link_id`` (the column's first name) is the :class:`Pairing` the code made."""
 
     __tablename__ = "link_codes"
 
@@ -55,7 +60,7 @@ class LinkCode(Base):
     link_id: Mapped[Optional[int]] = Column(ForeignKey("channel_links.id", ondelete="SET NULL"))
 
 
-class LinkAttempt(Base):
+class PairingAttempt(Base):
     """One code typed into a channel (rate limiting per channel user and over the code space)."""
 
     __tablename__ = "link_attempts"

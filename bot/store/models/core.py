@@ -1,21 +1,15 @@
-"""SQLAlchemy models of the claims store (typed declarative, 2.0 style on SQLAlchemy 1.4).
+"""Core tables of the claims store: policyholders and users, contracts, buyers and credit limits,
+CAP covers, claims with their history, invoices and payments, fees, and conversation-side
+records (complaints, satisfaction answers, audit log).
 
-The schema is created ONLY by the Alembic migration in ``bot/store/migrations``; a test checks
-that these models and the migration agree. Conventions:
-
-- money: ``Numeric(14, 2)`` mapped to :class:`decimal.Decimal`, euros unless ``currency`` says
-  otherwise; ratios (quotité, fee rates): ``Numeric(7, 6)``;
-- timestamps: :class:`UTCDateTime` (stored in UTC, returned timezone-aware);
-- closed value sets (stages, causes, schemes...) are ``String`` columns with a named CHECK
-  constraint, portable between SQLite and PostgreSQL;
-- rows that belong to a policyholder carry ``policyholder_id`` (denormalised on purpose: every
-  scoped query filters on it first, through an index). Composite foreign keys
-  ``(contract_id, policyholder_id) -> contracts(id, policyholder_id)`` make the denormalised
-  column impossible to get wrong.
+Conventions are those of :mod:`bot.store.models.base`. Rows that belong to a policyholder carry
+``policyholder_id`` (denormalised on purpose: every scoped query filters on it first, through an
+index). Composite foreign keys ``(contract_id, policyholder_id) -> contracts(id,
+policyholder_id)`` make the denormalised column impossible to get wrong.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import List, Optional
 
@@ -24,31 +18,18 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
-    Numeric,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, declarative_base, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
-Base = declarative_base(metadata=metadata)
+from bot.store.models.base import Base, Money, Ratio, UTCDateTime, check_in, utcnow
 
 # --- closed value sets ------------------------------------------------------------------------
 
@@ -62,77 +43,6 @@ FEE_KINDS = ("premium", "monitoring", "investigation", "collection_flat", "colle
 CAP_SCHEMES = ("CAP", "CAP+", "CAP Francexport", "CAP+ Francexport", "Cap Relais")
 PAYMENT_KINDS = ("indemnity", "advance_indemnity", "recovery_share")
 SEGMENTS = ("tpe", "pme", "eti", "grand_compte")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
-class UTCDateTime(TypeDecorator):
-    """Timestamp stored in UTC; always returned as a timezone-aware UTC datetime."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
-        if dialect.name == "sqlite":
-            value = value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class ExactNumeric(TypeDecorator):
-    """``NUMERIC(p, s)`` returned as :class:`~decimal.Decimal` on every backend.
-
-    PostgreSQL stores and returns decimals natively. SQLite has no decimal type: values come back
-    as floats, which are turned back into Decimals rounded to the column's scale (exact for
-    these sizes) -- explicitly, instead of through SQLAlchemy's generic, warning-emitting path.
-    """
-
-    impl = Numeric
-    cache_ok = True
-
-    def __init__(self, precision: int, scale: int):
-        super().__init__(precision=precision, scale=scale)
-        self.quantum = Decimal(1).scaleb(-scale)
-
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(Numeric(self.impl.precision, self.impl.scale, asdecimal=False))
-        return dialect.type_descriptor(Numeric(self.impl.precision, self.impl.scale))
-
-    def process_bind_param(self, value, dialect):
-        if value is None or dialect.name != "sqlite":
-            return value
-        return float(value)
-
-    def process_result_value(self, value, dialect):
-        if value is None or isinstance(value, Decimal):
-            return value
-        return Decimal(repr(value)).quantize(self.quantum)
-
-
-def Money() -> ExactNumeric:  # noqa: N802 - reads like a type in the column definitions
-    return ExactNumeric(14, 2)
-
-
-def Ratio() -> ExactNumeric:  # noqa: N802
-    return ExactNumeric(7, 6)
 
 
 # --- policyholders and people -----------------------------------------------------------------
@@ -156,7 +66,7 @@ class Policyholder(Base):
     users: Mapped[List["User"]] = relationship("User", back_populates="policyholder")
     contracts: Mapped[List["Contract"]] = relationship("Contract", back_populates="policyholder")
 
-    __table_args__ = (CheckConstraint(_in("segment", SEGMENTS), name="segment"),)
+    __table_args__ = (CheckConstraint(check_in("segment", SEGMENTS), name="segment"),)
 
 
 class User(Base):
@@ -256,7 +166,7 @@ class CreditLimit(Base):
     __table_args__ = (
         UniqueConstraint("contract_id", "buyer_id"),
         ForeignKeyConstraint(["contract_id", "policyholder_id"], ["contracts.id", "contracts.policyholder_id"]),
-        CheckConstraint(_in("status", LIMIT_STATUSES), name="status"),
+        CheckConstraint(check_in("status", LIMIT_STATUSES), name="status"),
         CheckConstraint("amount >= 0 AND requested_amount >= 0 AND outstanding_amount >= 0", name="amounts"),
     )
 
@@ -278,7 +188,7 @@ class CreditLimitDecision(Base):
 
     __table_args__ = (
         Index("ix_credit_limit_decisions_limit_date", "limit_id", "decision_date"),
-        CheckConstraint(_in("decision", LIMIT_DECISIONS), name="decision"),
+        CheckConstraint(check_in("decision", LIMIT_DECISIONS), name="decision"),
     )
 
 
@@ -300,7 +210,7 @@ class LimitIncreaseRequest(Base):
 
     __table_args__ = (
         CheckConstraint("requested_amount > 0", name="amount"),
-        CheckConstraint(_in("status", ("received", "in_review", "answered")), name="status"),
+        CheckConstraint(check_in("status", ("received", "in_review", "answered")), name="status"),
     )
 
 
@@ -317,7 +227,7 @@ class CapCover(Base):
     valid_from: Mapped[date] = Column(Date, nullable=False)
     valid_to: Mapped[Optional[date]] = Column(Date)
 
-    __table_args__ = (CheckConstraint(_in("scheme", CAP_SCHEMES), name="scheme"),)
+    __table_args__ = (CheckConstraint(check_in("scheme", CAP_SCHEMES), name="scheme"),)
 
 
 # --- claims --------------------------------------------------------------------------------------
@@ -361,8 +271,8 @@ class Claim(Base):
         Index("ix_claims_policyholder_declared", "policyholder_id", "declared_on", "id"),
         Index("ix_claims_policyholder_stage", "policyholder_id", "stage"),
         Index("ix_claims_buyer", "buyer_id"),
-        CheckConstraint(_in("cause", CAUSES), name="cause"),
-        CheckConstraint(_in("stage", STAGES), name="stage"),
+        CheckConstraint(check_in("cause", CAUSES), name="cause"),
+        CheckConstraint(check_in("stage", STAGES), name="stage"),
         CheckConstraint("amount_declared > 0", name="amount_declared"),
     )
 
@@ -382,7 +292,7 @@ class ClaimStageEvent(Base):
 
     __table_args__ = (
         Index("ix_claim_stage_history_claim", "claim_id", "entered_on"),
-        CheckConstraint(_in("stage", STAGES), name="stage"),
+        CheckConstraint(check_in("stage", STAGES), name="stage"),
     )
 
 
@@ -421,7 +331,7 @@ class Payment(Base):
     paid_on: Mapped[date] = Column(Date, nullable=False)
     reference: Mapped[Optional[str]] = Column(String(40))
 
-    __table_args__ = (CheckConstraint(_in("kind", PAYMENT_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(check_in("kind", PAYMENT_KINDS), name="kind"),)
 
 
 class RefCounter(Base):
@@ -465,7 +375,7 @@ class FeeLine(Base):
         ForeignKeyConstraint(["contract_id", "policyholder_id"], ["contracts.id", "contracts.policyholder_id"]),
         Index("ix_fee_lines_policyholder_period", "policyholder_id", "period_end"),
         Index("ix_fee_lines_policyholder_statement", "policyholder_id", "statement_date"),
-        CheckConstraint(_in("kind", FEE_KINDS), name="kind"),
+        CheckConstraint(check_in("kind", FEE_KINDS), name="kind"),
         CheckConstraint("period_end >= period_start", name="period"),
     )
 
@@ -512,9 +422,3 @@ class AuditEntry(Base):
         Index("ix_audit_log_policyholder_at", "policyholder_id", "at"),
     )
 
-
-# Tables defined in their own modules share this metadata; importing them here makes
-# `metadata` complete for Alembic and for the models-vs-migration check.
-from bot.store import handoff as _handoff_tables  # noqa: E402,F401
-from bot.store import links as _link_tables  # noqa: E402,F401
-from bot.store import handover as _handover_tables  # noqa: E402,F401

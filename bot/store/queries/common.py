@@ -20,18 +20,18 @@ MAX_PAGE_SIZE = 50
 STATUSES = ("open", "closed", "all")
 
 
-def _ph(policyholder_id: object) -> int:
+def checked_ph(policyholder_id: object) -> int:
     """The policyholder id, checked: an int > 0 (never None, never a bool, never text)."""
     if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or policyholder_id <= 0:
         raise ValueError("policyholder_id must be a positive int")
     return policyholder_id
 
 
-def _today() -> date:
+def today() -> date:
     return date.today()
 
 
-def _money(value: object) -> Optional[Decimal]:
+def parse_amount(value: object) -> Optional[Decimal]:
     """A positive amount rounded to the cent, or None when it is not one."""
     if isinstance(value, bool):
         return None
@@ -44,15 +44,15 @@ def _money(value: object) -> Optional[Decimal]:
     return amount.quantize(CENT)
 
 
-def _dec(value) -> Decimal:
+def cents(value) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(CENT)
 
 
-def _user_belongs(session: Session, ph: int, user_id: int) -> bool:
+def user_belongs(session: Session, ph: int, user_id: int) -> bool:
     return session.execute(
         select(User.id).where(User.id == user_id, User.policyholder_id == ph)
     ).first() is not None
 
 
-def _who(ph: int, user_id: Optional[int]) -> str:
+def audit_who(ph: int, user_id: Optional[int]) -> str:
     return f"user:{user_id}" if isinstance(user_id, int) else f"policyholder:{ph}"

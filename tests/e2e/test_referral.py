@@ -1,9 +1,10 @@
-"""Agent → bot hand-over links through the running stack: API, socket, browser, and the logs.
+"""Agent → bot referral links through the running stack: API, socket, browser, and the logs.
 
 The link tokens created here are collected; the last test reads every server log of the stack and
 checks that none of them (nor the session tokens the page got for them) was ever written.
 """
 import os
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -30,19 +31,19 @@ def agent_headers(stack):
 
 def create(stack, headers, **body):
     payload = {"policyholder_id": 1, "topic": "claim_status", "claim_ref": OWN_REF, **body}
-    return requests.post(f"{stack.web_url}/api/agent/handovers", json=payload, headers=headers, timeout=10)
+    return requests.post(f"{stack.web_url}/api/referral/create", json=payload, headers=headers, timeout=10)
 
 
 def new_link(stack, headers, **body):
     r = create(stack, headers, **body)
     assert r.status_code == 201, r.text
     link = r.json()["link"]
-    SECRETS_SEEN.append(link.split("#handover=", 1)[1])
+    SECRETS_SEEN.append(link.split("#referral=", 1)[1])
     return r.json()
 
 
 def redeem(stack, token):
-    return requests.post(f"{stack.web_url}/api/handover/redeem", json={"token": token}, timeout=10)
+    return requests.post(f"{stack.web_url}/api/referral/redeem", json={"token": token}, timeout=10)
 
 
 # --- in process (no stack): the API module alone, its logs and its rate limit ---------------------
@@ -75,28 +76,28 @@ def test_api_logs_no_token_and_limits_redeem_attempts(api_store, caplog, monkeyp
     from bot.auth import AUD_AGENT, issue_token
     from bot.settings import get_settings
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "web"))
-    import handover_api
+    import referral_api
 
     agent = {"Authorization": "Bearer " + issue_token(get_settings(), audience=AUD_AGENT, subject="agent:t")}
 
     async def scenario():
         app = web.Application()
-        handover_api.add_routes(app)
+        referral_api.add_routes(app)
         async with TestClient(TestServer(app)) as client:
-            created = await client.post("/api/agent/handovers", headers=agent,
+            created = await client.post("/api/referral/create", headers=agent,
                                         json={"policyholder_id": 1, "topic": "fees"})
-            token = (await created.json())["link"].split("#handover=", 1)[1]
+            token = (await created.json())["link"].split("#referral=", 1)[1]
             statuses = []
             for _ in range(5):  # 1 creation + 5 redeems = 6 calls: all within the allowance
-                statuses.append((await client.post("/api/handover/redeem", json={"token": token})).status)
-            over = await client.post("/api/handover/redeem", json={"token": token})
+                statuses.append((await client.post("/api/referral/redeem", json={"token": token})).status)
+            over = await client.post("/api/referral/redeem", json={"token": token})
             return token, statuses, over.status, await over.json()
 
     with caplog.at_level(logging.DEBUG):
         token, statuses, over_status, over_body = asyncio.run(scenario())
     assert statuses == [200, 410, 410, 410, 410]
     assert over_status == 429 and over_body["error"]
-    assert "hand-over" in caplog.text and "refused (used)" in caplog.text
+    assert "referral link refused (used)" in caplog.text
     assert token not in caplog.text and token.split(".")[2] not in caplog.text
 
 
@@ -105,8 +106,8 @@ def test_api_logs_no_token_and_limits_redeem_attempts(api_store, caplog, monkeyp
 def test_agent_creates_a_link_with_sms_and_email(stack, agent_headers):
     body = new_link(stack, agent_headers)
     link = body["link"]
-    assert link.startswith(stack.web_url + "/#handover=")
-    token = link.split("#handover=", 1)[1]
+    assert link.startswith(stack.web_url + "/#referral=")
+    token = link.split("#referral=", 1)[1]
     assert token not in urllib.parse.urlsplit(link).path + urllib.parse.urlsplit(link).query  # fragment only
     assert link in body["sms"] and link in body["email"]["body"] and OWN_REF in body["email"]["subject"]
     assert body["policyholder"] == {"id": 1, "name": "Menuiserie Durand SARL"}
@@ -124,7 +125,7 @@ def test_creation_needs_an_agent_token_and_an_owned_claim(stack, agent_headers, 
 
 
 def test_link_redeems_once_then_is_refused_politely(stack, agent_headers):
-    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    token = new_link(stack, agent_headers)["link"].split("#referral=", 1)[1]
     first = redeem(stack, token)
     assert first.status_code == 200, first.text
     body = first.json()
@@ -137,17 +138,17 @@ def test_link_redeems_once_then_is_refused_politely(stack, agent_headers):
 
 
 def test_forged_or_foreign_tokens_are_refused(stack, agent_headers, token_for):
-    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    token = new_link(stack, agent_headers)["link"].split("#referral=", 1)[1]
     head, payload, sig = token.split(".")
     tampered = redeem(stack, f"{head}.{payload}.{sig[::-1]}")
     assert tampered.status_code == 401 and tampered.json()["reason"] == "invalid"
-    assert redeem(stack, token_for(1)).status_code == 401          # a sign-in token is no hand-over link
-    assert requests.post(f"{stack.web_url}/api/handover/redeem", data="x", timeout=10).status_code == 415
+    assert redeem(stack, token_for(1)).status_code == 401          # a sign-in token is no referral link
+    assert requests.post(f"{stack.web_url}/api/referral/redeem", data="x", timeout=10).status_code == 415
     assert redeem(stack, token).status_code == 200                  # the genuine link was not spent
 
 
 def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_headers):
-    token = new_link(stack, agent_headers)["link"].split("#handover=", 1)[1]
+    token = new_link(stack, agent_headers)["link"].split("#referral=", 1)[1]
     session_token = redeem(stack, token).json()["token"]
     SECRETS_SEEN.append(session_token)
     replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{FOREIGN_REF}"}}', "/handover_greet"],
@@ -155,10 +156,10 @@ def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_h
     greeting = texts(replies[0])
     assert f"Votre conseiller m'a transmis votre question sur le dossier {OWN_REF}" in greeting
     assert "€" in greeting and FOREIGN_REF not in greeting  # the injected entity does nothing
-    assert "conseiller m'a transmis" not in texts(replies[1])  # once per hand-over
+    assert "conseiller m'a transmis" not in texts(replies[1])  # once per referral
 
 
-def test_plain_sign_in_token_gets_no_handover_context(stack, token_for):
+def test_plain_sign_in_token_gets_no_referral_context(stack, token_for):
     replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{OWN_REF}"}}'], token=token_for(1),
                        connect_token=token_for(1), timeout=30)
     assert "conseiller m'a transmis" not in texts(replies[0]) and "€" not in texts(replies[0])
@@ -181,7 +182,7 @@ def test_browser_opens_the_link_then_a_reused_link_is_refused(stack, agent_heade
                 timeout=30000)
             conversation = "\n".join(page.locator(".rw-response").all_inner_texts())
             assert OWN_REF in conversation
-            assert "handover" not in page.url and "Menuiserie Durand" in page.inner_text("#company")
+            assert "referral" not in page.url and "Menuiserie Durand" in page.inner_text("#company")
             session_token = page.evaluate("() => sessionStorage.getItem('ai_token')")
             SECRETS_SEEN.append(session_token)
             # the same link again, in another browser context: polite refusal and the normal sign-in
@@ -190,7 +191,7 @@ def test_browser_opens_the_link_then_a_reused_link_is_refused(stack, agent_heade
             again.wait_for_selector("#signin-error:not([hidden])", timeout=15000)
             assert "déjà servi" in again.inner_text("#signin-error")
             assert again.is_visible("#login") and not again.is_visible("#signed-in")
-            assert "handover" not in again.url
+            assert "referral" not in again.url
         finally:
             browser.close()
 
@@ -206,23 +207,23 @@ def test_agent_desk_creates_the_link_the_customer_opens(stack):
             desk.goto(f"{stack.web_url}/agent/")
             desk.locator("#agent option").first.wait_for(state="attached", timeout=15000)
             desk.click("#agent-login")
-            desk.wait_for_selector("#handover-topic option[value='fees']", state="attached", timeout=15000)
-            desk.fill("#handover-policyholder", "1")
-            desk.select_option("#handover-topic", "fees")
-            desk.click("#handover-submit")
-            desk.wait_for_selector("#handover-link", timeout=15000)
-            link = desk.input_value("#handover-link")
-            SECRETS_SEEN.append(link.split("#handover=", 1)[1])
-            assert link.startswith(stack.web_url + "/#handover=")
-            assert link in desk.input_value("#handover-sms")
-            assert "Menuiserie Durand" in desk.inner_text("#handover-result")
+            desk.wait_for_selector("#referral-topic option[value='fees']", state="attached", timeout=15000)
+            desk.fill("#referral-policyholder", "1")
+            desk.select_option("#referral-topic", "fees")
+            desk.click("#referral-submit")
+            desk.wait_for_selector("#referral-link", timeout=15000)
+            link = desk.input_value("#referral-link")
+            SECRETS_SEEN.append(link.split("#referral=", 1)[1])
+            assert link.startswith(stack.web_url + "/#referral=")
+            assert link in desk.input_value("#referral-sms")
+            assert "Menuiserie Durand" in desk.inner_text("#referral-result")
             OUT.mkdir(exist_ok=True)
-            desk.screenshot(path=str(OUT / "agent-handover.png"), full_page=True)
+            desk.screenshot(path=str(OUT / "agent-referral.png"), full_page=True)
             # a claim of another company is refused in the desk
-            desk.fill("#handover-claim", FOREIGN_REF)
-            desk.click("#handover-submit")
-            desk.wait_for_selector("#handover-error:not([hidden])", timeout=15000)
-            assert "pas un dossier de ce client" in desk.inner_text("#handover-error")
+            desk.fill("#referral-claim", FOREIGN_REF)
+            desk.click("#referral-submit")
+            desk.wait_for_selector("#referral-error:not([hidden])", timeout=15000)
+            assert "pas un dossier de ce client" in desk.inner_text("#referral-error")
 
             customer = browser.new_context(locale="fr-FR").new_page()
             customer.goto(link)
@@ -232,8 +233,8 @@ def test_agent_desk_creates_the_link_the_customer_opens(stack):
             customer.wait_for_function(
                 "() => Array.from(document.querySelectorAll('.rw-response')).some(e => e.innerText.includes('€'))",
                 timeout=30000)
-            assert "handover" not in customer.url
-            customer.screenshot(path=str(OUT / "chat-handover.png"), full_page=True)
+            assert "referral" not in customer.url
+            customer.screenshot(path=str(OUT / "chat-referral.png"), full_page=True)
         finally:
             browser.close()
 
@@ -242,7 +243,7 @@ def test_no_log_line_contains_a_link_or_session_token(stack):
     assert len(SECRETS_SEEN) >= 5, "the tests above did not run"
     logs = {p.name: p.read_text(errors="replace") for p in stack.var_dir.glob("*.log")}
     assert {"actions.log", "rasa.log", "web.log"} <= set(logs)
-    assert "hand-over" in logs["web.log"]  # the web server did log the hand-overs (without tokens)
+    assert re.search(r"referral \d+ created by", logs["web.log"])  # the web server did log the referrals (without tokens)
     for name, text in logs.items():
         for secret in SECRETS_SEEN:
             assert secret not in text, f"a token appears in {name}"

@@ -1,13 +1,14 @@
-"""bot.linking: codes, link, use, revoke, expiry, brute force (SQLite, no Rasa)."""
+"""bot.pairing: codes, pairing, use, revoke, expiry, brute force (SQLite, no Rasa)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot import linking as L
+from bot import pairing as L
 from bot.store.db import session_scope
-from bot.store.links import ChannelLink, LinkCode
+from bot.store.queries import pairings as Q
+from bot.store.models.pairing import Pairing, PairingCode
 
 SECRET = "test-secret"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -25,33 +26,33 @@ def test_codes_are_typable_and_never_words():
         assert L.parse_code(text) is None, text
 
 
-def test_link_use_revoke(store):
+def test_pairing_use_revoke(store):
     _, engine = store
     with session_scope(engine) as s:
         issued = L.issue_code(s, SECRET, 1, now=T0)
-        stored = s.execute(select(LinkCode.code_hash)).scalars().all()
+        stored = s.execute(select(PairingCode.code_hash)).scalars().all()
         assert issued.code not in "".join(stored)  # only the HMAC at rest
     with session_scope(engine) as s:
-        assert L.active_link(s, SECRET, "sms", "+33612345678", now=T0) is None
+        assert L.active_pairing(s, SECRET, "sms", "+33612345678", now=T0) is None
         result = L.redeem_code(s, SECRET, "sms", "+33612345678", f"code {issued.code.lower()}", now=T0)
-        assert result.outcome == L.LINKED and result.link.policyholder_id == 1
-        assert "+33612345678" not in s.execute(select(ChannelLink.channel_user_hash)).scalar_one()
+        assert result.outcome == L.PAIRED and result.pairing.policyholder_id == 1
+        assert "+33612345678" not in s.execute(select(Pairing.channel_user_hash)).scalar_one()
     with session_scope(engine) as s:
-        link = L.active_link(s, SECRET, "sms", "+33612345678", now=T0 + timedelta(days=1))
-        assert link.policyholder_id == 1
-        assert L.active_link(s, SECRET, "whatsapp", "+33612345678", now=T0) is None  # per channel
-        views = L.list_links(s, 1, now=T0)
+        paired = L.active_pairing(s, SECRET, "sms", "+33612345678", now=T0 + timedelta(days=1))
+        assert paired.policyholder_id == 1
+        assert L.active_pairing(s, SECRET, "whatsapp", "+33612345678", now=T0) is None  # per channel
+        views = Q.list_pairings(s, 1, now=T0)
         assert [v.label for v in views] == ["SMS •••• 78"]
         # single use
         assert L.redeem_code(s, SECRET, "sms", "+33699999999", issued.code, now=T0).outcome == L.INVALID
         # another policyholder cannot revoke it
-        assert L.revoke_link(s, 2, views[0].id, now=T0) is False
-        assert L.revoke_link(s, 1, views[0].id, now=T0) is True
-        assert L.active_link(s, SECRET, "sms", "+33612345678", now=T0) is None
-        assert L.list_links(s, 1, now=T0) == []
+        assert Q.revoke_pairing(s, 2, views[0].id, now=T0) is False
+        assert Q.revoke_pairing(s, 1, views[0].id, now=T0) is True
+        assert L.active_pairing(s, SECRET, "sms", "+33612345678", now=T0) is None
+        assert Q.list_pairings(s, 1, now=T0) == []
 
 
-def test_code_and_link_expire(store):
+def test_code_and_pairing_expire(store):
     _, engine = store
     with session_scope(engine) as s:
         old = L.issue_code(s, SECRET, 1, now=T0)
@@ -59,9 +60,9 @@ def test_code_and_link_expire(store):
         first = L.issue_code(s, SECRET, 1, now=T0)
         second = L.issue_code(s, SECRET, 1, now=T0)  # replaces the first
         assert L.redeem_code(s, SECRET, "telegram", "111", first.code, now=T0).outcome == L.INVALID
-        assert L.redeem_code(s, SECRET, "telegram", "111", second.code, now=T0).outcome == L.LINKED
-        assert L.active_link(s, SECRET, "telegram", "111", now=T0 + L.LINK_TTL - timedelta(seconds=1))
-        assert L.active_link(s, SECRET, "telegram", "111", now=T0 + L.LINK_TTL) is None
+        assert L.redeem_code(s, SECRET, "telegram", "111", second.code, now=T0).outcome == L.PAIRED
+        assert L.active_pairing(s, SECRET, "telegram", "111", now=T0 + L.PAIRING_TTL - timedelta(seconds=1))
+        assert L.active_pairing(s, SECRET, "telegram", "111", now=T0 + L.PAIRING_TTL) is None
 
 
 def test_brute_force_is_blocked_per_user_and_globally(store):

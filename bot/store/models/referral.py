@@ -1,13 +1,11 @@
-"""Model of agent → bot hand-over links (migration 0004_handover_links).
+"""Table of agent → bot referrals (migration 0004_handover_links; the table keeps its first name).
 
-Same ``Base``/``metadata`` as :mod:`bot.store.models`, which imports this module at its bottom so
-that the metadata is complete for Alembic and the models-vs-migration test. Domain logic lives in
-:mod:`bot.handover`.
+Queries live in :mod:`bot.store.queries.referrals`, the domain logic in :mod:`bot.referral`.
 
-``handover_links``: a claims agent hands a caller over to the assistant. Only a SHA-256 of the
-signed link's token id (``jti``) is kept, never the link itself. ``used_at`` is set once, by an
-atomic update, when the link is opened (single use); ``greeted_at`` when the assistant has
-greeted the person with the hand-over's context (once).
+``handover_links``: a claims agent refers a caller to the assistant with a signed, single-use
+link. Only a SHA-256 of the link's token id (``jti``) is kept, never the link itself.
+``used_at`` is set once, by an atomic update, when the link is opened (single use);
+``greeted_at`` when the assistant has greeted the person with the referral's context (once).
 """
 from __future__ import annotations
 
@@ -17,12 +15,12 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped
 
-from bot.store.models import Base, UTCDateTime, _in, utcnow
+from bot.store.models.base import Base, UTCDateTime, check_in, utcnow
 
-HANDOVER_TOPICS = ("claim_status", "guarantee", "fees", "cap", "indemnification", "declaration")
+REFERRAL_TOPICS = ("claim_status", "guarantee", "fees", "cap", "indemnification", "declaration")
 
 
-class HandoverLink(Base):
+class Referral(Base):
     __tablename__ = "handover_links"
 
     id: Mapped[int] = Column(Integer, primary_key=True)
@@ -38,5 +36,5 @@ class HandoverLink(Base):
 
     __table_args__ = (
         Index("ix_handover_links_policyholder_created", "policyholder_id", "created_at"),
-        CheckConstraint(_in("topic", HANDOVER_TOPICS), name="topic"),
+        CheckConstraint(check_in("topic", REFERRAL_TOPICS), name="topic"),
     )

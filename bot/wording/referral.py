@@ -1,5 +1,5 @@
-"""Agent → bot hand-over links: the SMS and e-mail that carry the link, the greeting with the
-agent's context, the refusals of a link that cannot be used, and the agent desk's errors."""
+"""Agent → bot referrals: the SMS and e-mail that carry the link, the greeting with the agent's
+context, the refusals of a link that cannot be used, and the agent desk's errors."""
 from __future__ import annotations
 
 from typing import Dict, Optional

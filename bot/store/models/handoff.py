@@ -1,9 +1,6 @@
-"""Models of the bot → human handoff (migration 0003_handoff).
+"""Tables of the bot → person handoff (migration 0003_handoff).
 
-Same ``Base``/``metadata`` as :mod:`bot.store.models`. Importing this module registers the
-tables on that metadata; :mod:`bot.store.models` does not import it, so anything comparing the
-metadata with the database (Alembic env, the models-vs-migration test) must import
-``bot.store.handoff`` too. Store functions live in :mod:`bot.handoff.tickets`.
+Queries live in :mod:`bot.store.queries.handoff`, the domain logic in :mod:`bot.handoff`.
 
 - ``handoff_tickets``: a conversation handed to a claims agent during business hours, with who
   it is for (``policyholder_id``, NULL for a visitor), why, a structured summary, the full
@@ -18,7 +15,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
-from bot.store.models import Base, UTCDateTime, _in, utcnow
+from bot.store.models.base import Base, UTCDateTime, check_in, utcnow
 
 TICKET_STATUSES = ("open", "taken", "closed")
 HANDOFF_REASONS = ("request", "fallback", "complaint", "store_unavailable", "out_of_rules")
@@ -44,8 +41,8 @@ class HandoffTicket(Base):
     __table_args__ = (
         Index("ix_handoff_tickets_status_created", "status", "created_at"),
         Index("ix_handoff_tickets_sender_status", "sender_id", "status"),
-        CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
-        CheckConstraint(_in("reason", HANDOFF_REASONS), name="reason"),
+        CheckConstraint(check_in("status", TICKET_STATUSES), name="status"),
+        CheckConstraint(check_in("reason", HANDOFF_REASONS), name="reason"),
     )
 
 
@@ -64,6 +61,6 @@ class CallbackRequest(Base):
 
     __table_args__ = (
         Index("ix_callback_requests_status_slot", "status", "slot_start"),
-        CheckConstraint(_in("status", CALLBACK_STATUSES), name="status"),
-        CheckConstraint(_in("reason", HANDOFF_REASONS), name="reason"),
+        CheckConstraint(check_in("status", CALLBACK_STATUSES), name="status"),
+        CheckConstraint(check_in("reason", HANDOFF_REASONS), name="reason"),
     )

@@ -1,4 +1,4 @@
-"""Agent → bot hand-over links (bot/handover.py): single use, expiry, signature, audience, ownership.
+"""Agent → bot referral links (bot/referral.py): single use, expiry, signature, audience, ownership.
 
 Every store test runs on SQLite and PostgreSQL (a throw-away schema, see tests/bot/store/store_testlib.py).
 """
@@ -17,18 +17,18 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "store"))
 
-from bot import handover  # noqa: E402
-from bot.auth import (AUD_AGENT, AUD_HANDOVER, AUD_POLICYHOLDER, AuthError, issue_policyholder_token,  # noqa: E402
+from bot import referral  # noqa: E402
+from bot.auth import (AUD_AGENT, AUD_POLICYHOLDER, AUD_REFERRAL, AuthError, issue_policyholder_token,  # noqa: E402
                       issue_token, verify_token)
 from bot.settings import load_settings  # noqa: E402
 from bot.store import db  # noqa: E402
-from bot.store.handover import HandoverLink  # noqa: E402
+from bot.store.models.referral import Referral  # noqa: E402
 from bot.store.seed import seed_demo  # noqa: E402
-from bot.wording import handover as wording  # noqa: E402
+from bot.wording import referral as wording  # noqa: E402
 from store_testlib import AS_OF, new_database  # noqa: E402
 
 OWN_REF, FOREIGN_REF = "SIN-2021-000123", "SIN-2021-000456"  # demo: company 1's claim, company 3's claim
-SECRET = "handover-test-" + "k" * 40
+SECRET = "referral-test-" + "k" * 40
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -50,23 +50,23 @@ def settings(tmp_path, store_url):
 def _create(settings, now=None, **kwargs):
     values = {"policyholder_id": 1, "topic": "claim_status", "claim_ref": OWN_REF, "created_by": "agent:1", **kwargs}
     with db.session_scope(db.get_engine(settings.database_url)) as session:
-        return handover.create(session, settings, now=now, **values)
+        return referral.create(session, settings, now=now, **values)
 
 
 def _redeem(settings, token, now=None):
     with db.session_scope(db.get_engine(settings.database_url)) as session:
-        return handover.redeem(session, settings, token, now=now)
+        return referral.redeem(session, settings, token, now=now)
 
 
 def _reason(settings, token, now=None) -> str:
-    with pytest.raises(handover.HandoverError) as caught:
+    with pytest.raises(referral.ReferralError) as caught:
         _redeem(settings, token, now=now)
     return caught.value.reason
 
 
-def _row(settings, handover_id):
+def _row(settings, referral_id):
     with db.session_scope(db.get_engine(settings.database_url)) as session:
-        return session.execute(select(HandoverLink).where(HandoverLink.id == handover_id)).scalar_one()
+        return session.execute(select(Referral).where(Referral.id == referral_id)).scalar_one()
 
 
 # --- single use -----------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_link_opens_once_with_its_context(settings):
     redeemed = _redeem(settings, created.token)
     assert (redeemed.policyholder_id, redeemed.topic, redeemed.claim_ref) == (1, "claim_status", OWN_REF)
     assert redeemed.policyholder_name == created.policyholder_name == "Menuiserie Durand SARL"
-    assert _reason(settings, created.token) == handover.USED
+    assert _reason(settings, created.token) == referral.USED
     assert _row(settings, created.id).used_at is not None
 
 
@@ -89,7 +89,7 @@ def test_concurrent_openings_succeed_exactly_once(settings):
         try:
             _redeem(settings, created.token)
             outcomes.append("ok")
-        except handover.HandoverError as exc:
+        except referral.ReferralError as exc:
             outcomes.append(exc.reason)
 
     threads = [threading.Thread(target=open_link) for _ in range(4)]
@@ -104,8 +104,8 @@ def test_only_a_hash_of_the_token_id_is_stored(settings):
     created = _create(settings)
     row = _row(settings, created.id)
     jti = jwt.decode(created.token, options={"verify_signature": False})["jti"]
-    assert row.jti_hash == handover.jti_hash(jti) and jti not in row.jti_hash
-    stored = " ".join(str(getattr(row, c.key)) for c in HandoverLink.__table__.columns)
+    assert row.jti_hash == referral.jti_hash(jti) and jti not in row.jti_hash
+    stored = " ".join(str(getattr(row, c.key)) for c in Referral.__table__.columns)
     assert created.token not in stored and jti not in stored
 
 
@@ -113,11 +113,11 @@ def test_only_a_hash_of_the_token_id_is_stored(settings):
 
 def test_link_expires_after_the_configured_lifetime(settings, tmp_path, store_url):
     short = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": SECRET, "DATABASE_URL": store_url,
-                           "HANDOVER_TTL_SECONDS": "120"})
+                           "REFERRAL_TTL_SECONDS": "120"})
     start = datetime.now(timezone.utc)
     created = _create(short, now=start)
     assert created.expires_at == start + timedelta(seconds=120)
-    assert _reason(short, created.token, now=start + timedelta(seconds=121)) == handover.EXPIRED
+    assert _reason(short, created.token, now=start + timedelta(seconds=121)) == referral.EXPIRED
     assert _row(short, created.id).used_at is None  # an expired link is never marked used
     fresh = _create(short, now=start)
     assert _redeem(short, fresh.token, now=start + timedelta(seconds=110)).id == fresh.id
@@ -127,12 +127,12 @@ def test_default_lifetime_is_fifteen_minutes(settings):
     start = datetime.now(timezone.utc)
     created = _create(settings, now=start)
     assert created.expires_at == start + timedelta(minutes=15)
-    assert _reason(settings, created.token, now=start + timedelta(minutes=15, seconds=1)) == handover.EXPIRED
+    assert _reason(settings, created.token, now=start + timedelta(minutes=15, seconds=1)) == referral.EXPIRED
 
 
 def test_link_issued_long_ago_is_expired(settings):
     created = _create(settings, now=datetime.now(timezone.utc) - timedelta(hours=1))
-    assert _reason(settings, created.token) == handover.EXPIRED
+    assert _reason(settings, created.token) == referral.EXPIRED
 
 
 # --- signature, audience --------------------------------------------------------------------
@@ -145,36 +145,36 @@ def test_wrong_signature_is_refused_and_does_not_use_the_link(settings):
     created = _create(settings)
     forged = jwt.encode(_claims(created.token), "another-secret-" * 4, algorithm="HS256",
                         headers=jwt.get_unverified_header(created.token))
-    assert _reason(settings, forged) == handover.INVALID
+    assert _reason(settings, forged) == referral.INVALID
     unsigned = jwt.encode(_claims(created.token), None, algorithm="none")
-    assert _reason(settings, unsigned) == handover.INVALID
+    assert _reason(settings, unsigned) == referral.INVALID
     head, payload, sig = created.token.split(".")
-    assert _reason(settings, f"{head}.{payload}.{sig[:-4]}AAAA") == handover.INVALID
+    assert _reason(settings, f"{head}.{payload}.{sig[:-4]}AAAA") == referral.INVALID
     assert _redeem(settings, created.token).id == created.id  # the genuine link still works
 
 
 @pytest.mark.parametrize("junk", [None, "", "abc", 42, "a.b.c", "x" * 5000, {"token": "x"}])
 def test_junk_is_refused(settings, junk):
-    assert _reason(settings, junk) == handover.INVALID
+    assert _reason(settings, junk) == referral.INVALID
 
 
-def test_handover_token_is_never_a_policyholder_or_agent_token(settings):
+def test_referral_token_is_never_a_policyholder_or_agent_token(settings):
     created = _create(settings)
     for audience in (AUD_POLICYHOLDER, AUD_AGENT):
         with pytest.raises(AuthError):
             verify_token(settings, created.token, audience=audience)
-    assert verify_token(settings, created.token, audience=AUD_HANDOVER).policyholder_id == 1
+    assert verify_token(settings, created.token, audience=AUD_REFERRAL).policyholder_id == 1
 
 
-def test_policyholder_and_agent_tokens_are_never_handover_links(settings):
+def test_policyholder_and_agent_tokens_are_never_referral_links(settings):
     created = _create(settings)
     jti = _claims(created.token)["jti"]
     as_policyholder = issue_token(settings, audience=AUD_POLICYHOLDER, subject="policyholder:1", policyholder_id=1,
                                   jti=jti)
     as_agent = issue_token(settings, audience=AUD_AGENT, subject="agent:1", policyholder_id=1, jti=jti)
-    assert _reason(settings, as_policyholder) == handover.INVALID
-    assert _reason(settings, as_agent) == handover.INVALID
-    assert _reason(settings, issue_policyholder_token(settings, 1)) == handover.INVALID
+    assert _reason(settings, as_policyholder) == referral.INVALID
+    assert _reason(settings, as_agent) == referral.INVALID
+    assert _reason(settings, issue_policyholder_token(settings, 1)) == referral.INVALID
 
 
 def test_key_rotation_keeps_a_fresh_link_valid(settings, tmp_path, store_url):
@@ -188,29 +188,29 @@ def test_key_rotation_keeps_a_fresh_link_valid(settings, tmp_path, store_url):
 
 def test_token_for_another_policyholder_is_refused(settings):
     created = _create(settings)  # company 1
-    other = issue_token(settings, audience=AUD_HANDOVER, subject="policyholder:3", policyholder_id=3,
+    other = issue_token(settings, audience=AUD_REFERRAL, subject="policyholder:3", policyholder_id=3,
                         jti=_claims(created.token)["jti"], ttl_seconds=600)  # well signed, same id, company 3
-    assert _reason(settings, other) == handover.INVALID
+    assert _reason(settings, other) == referral.INVALID
     assert _row(settings, created.id).used_at is None
     assert _redeem(settings, created.token).policyholder_id == 1
 
 
 def test_unknown_token_id_is_refused(settings):
-    stray = issue_token(settings, audience=AUD_HANDOVER, subject="policyholder:1", policyholder_id=1, ttl_seconds=600)
-    assert _reason(settings, stray) == handover.INVALID
+    stray = issue_token(settings, audience=AUD_REFERRAL, subject="policyholder:1", policyholder_id=1, ttl_seconds=600)
+    assert _reason(settings, stray) == referral.INVALID
 
 
 @pytest.mark.parametrize("ref, reason", [
-    (FOREIGN_REF, handover.CLAIM_NOT_OWNED),           # company 3's claim
-    ("SIN-2099-999999", handover.CLAIM_NOT_OWNED),     # no such claim: the same answer
-    ("SIN-21-12", handover.BAD_CLAIM_REF),
-    ("'; DROP TABLE claims;--", handover.BAD_CLAIM_REF),
+    (FOREIGN_REF, referral.CLAIM_NOT_OWNED),           # company 3's claim
+    ("SIN-2099-999999", referral.CLAIM_NOT_OWNED),     # no such claim: the same answer
+    ("SIN-21-12", referral.BAD_CLAIM_REF),
+    ("'; DROP TABLE claims;--", referral.BAD_CLAIM_REF),
 ])
 def test_claim_must_belong_to_the_policyholder(settings, ref, reason):
-    with pytest.raises(handover.HandoverError) as caught:
+    with pytest.raises(referral.ReferralError) as caught:
         _create(settings, claim_ref=ref)
     assert caught.value.reason == reason
-    with pytest.raises(handover.HandoverError):
+    with pytest.raises(referral.ReferralError):
         _create(settings, policyholder_id=3, claim_ref=OWN_REF)  # company 1's claim for company 3
 
 
@@ -220,22 +220,22 @@ def test_loosely_typed_own_ref_is_normalised(settings):
 
 
 @pytest.mark.parametrize("values, reason", [
-    ({"policyholder_id": 99999}, handover.UNKNOWN_POLICYHOLDER),
-    ({"policyholder_id": 0}, handover.UNKNOWN_POLICYHOLDER),
-    ({"policyholder_id": True}, handover.UNKNOWN_POLICYHOLDER),
-    ({"topic": "weather"}, handover.UNKNOWN_TOPIC),
+    ({"policyholder_id": 99999}, referral.UNKNOWN_POLICYHOLDER),
+    ({"policyholder_id": 0}, referral.UNKNOWN_POLICYHOLDER),
+    ({"policyholder_id": True}, referral.UNKNOWN_POLICYHOLDER),
+    ({"topic": "weather"}, referral.UNKNOWN_TOPIC),
 ])
 def test_creation_is_refused_for_unknown_policyholder_or_topic(settings, values, reason):
-    with pytest.raises(handover.HandoverError) as caught:
+    with pytest.raises(referral.ReferralError) as caught:
         _create(settings, **values)
     assert caught.value.reason == reason
 
 
 # --- greeting context, signed metadata ------------------------------------------------------
 
-def _greet(settings, handover_id, policyholder_id):
+def _greet(settings, referral_id, policyholder_id):
     with db.session_scope(db.get_engine(settings.database_url)) as session:
-        return handover.context_for_greeting(session, handover_id, policyholder_id)
+        return referral.context_for_greeting(session, referral_id, policyholder_id)
 
 
 def test_context_is_given_once_after_redeem_and_only_to_its_policyholder(settings):
@@ -249,30 +249,30 @@ def test_context_is_given_once_after_redeem_and_only_to_its_policyholder(setting
 
 
 def test_signed_claim_is_bound_to_conversation_and_policyholder(settings):
-    claim = handover.sign_claim(settings, 7, 1, "web-ph1-abc")
-    meta = {"handover": claim}
-    assert handover.verify_claim(settings, meta, "web-ph1-abc", 1) == 7
-    assert handover.verify_claim(settings, meta, "web-ph1-other", 1) is None
-    assert handover.verify_claim(settings, meta, "web-ph1-abc", 3) is None
-    assert handover.verify_claim(settings, {"handover": {**claim, "handover_id": 8}}, "web-ph1-abc", 1) is None
-    stale = handover.sign_claim(settings, 7, 1, "web-ph1-abc", now=time.time() - 3600)
-    assert handover.verify_claim(settings, {"handover": stale}, "web-ph1-abc", 1) is None
-    assert handover.verify_claim(settings, {"handover": "7"}, "web-ph1-abc", 1) is None
+    claim = referral.sign_claim(settings, 7, 1, "web-ph1-abc")
+    meta = {"referral": claim}
+    assert referral.verify_claim(settings, meta, "web-ph1-abc", 1) == 7
+    assert referral.verify_claim(settings, meta, "web-ph1-other", 1) is None
+    assert referral.verify_claim(settings, meta, "web-ph1-abc", 3) is None
+    assert referral.verify_claim(settings, {"referral": {**claim, "referral_id": 8}}, "web-ph1-abc", 1) is None
+    stale = referral.sign_claim(settings, 7, 1, "web-ph1-abc", now=time.time() - 3600)
+    assert referral.verify_claim(settings, {"referral": stale}, "web-ph1-abc", 1) is None
+    assert referral.verify_claim(settings, {"referral": "7"}, "web-ph1-abc", 1) is None
 
 
-def test_policyholder_token_carries_the_handover_id(settings):
-    token = issue_policyholder_token(settings, 1, handover_id=12)
-    assert verify_token(settings, token, audience=AUD_POLICYHOLDER).handover_id == 12
-    assert verify_token(settings, issue_policyholder_token(settings, 1), audience=AUD_POLICYHOLDER).handover_id is None
+def test_policyholder_token_carries_the_referral_id(settings):
+    token = issue_policyholder_token(settings, 1, referral_id=12)
+    assert verify_token(settings, token, audience=AUD_POLICYHOLDER).referral_id == 12
+    assert verify_token(settings, issue_policyholder_token(settings, 1), audience=AUD_POLICYHOLDER).referral_id is None
 
 
 # --- wording ----------------------------------------------------------------------------------
 
 def test_link_puts_the_token_in_the_fragment():
-    assert handover.link_url("https://chat.example.fr/", "a.b.c") == "https://chat.example.fr/#handover=a.b.c"
+    assert referral.link_url("https://chat.example.fr/", "a.b.c") == "https://chat.example.fr/#referral=a.b.c"
 
 
-@pytest.mark.parametrize("topic", handover.TOPICS)
+@pytest.mark.parametrize("topic", referral.TOPICS)
 @pytest.mark.parametrize("ref", [None, OWN_REF])
 def test_every_greeting_is_plain_french(topic, ref):
     text = wording.greeting(topic, ref).text
@@ -283,8 +283,8 @@ def test_every_greeting_is_plain_french(topic, ref):
 
 
 def test_sms_and_email_carry_the_link_and_lifetime():
-    sms = wording.sms("https://h/#handover=t.o.k", 15)
-    mail = wording.email("https://h/#handover=t.o.k", 15, OWN_REF)
-    assert "https://h/#handover=t.o.k" in sms and "15 minutes" in sms
-    assert OWN_REF in mail["subject"] and "https://h/#handover=t.o.k" in mail["body"]
+    sms = wording.sms("https://h/#referral=t.o.k", 15)
+    mail = wording.email("https://h/#referral=t.o.k", 15, OWN_REF)
+    assert "https://h/#referral=t.o.k" in sms and "15 minutes" in sms
+    assert OWN_REF in mail["subject"] and "https://h/#referral=t.o.k" in mail["body"]
     assert "{" not in sms + mail["subject"] + mail["body"]

@@ -1,5 +1,5 @@
-// Agent desk: create a hand-over link for a caller (policyholder, optional claim, topic), then copy
-// the link, the SMS or the e-mail. Fills <section id="handover-create"> of /agent/. Uses the agent token
+// Agent desk: create a referral link for a caller (policyholder, optional claim, topic), then copy
+// the link, the SMS or the e-mail. Fills <section id="referral-create"> of /agent/. Uses the agent token
 // the desk keeps (agent.js); data is rendered with textContent only.
 (function () {
   "use strict";
@@ -50,7 +50,7 @@
   }
 
   function output(section, id, label, value, multiline) {
-    var box = el("div", { "class": "handover-output" });
+    var box = el("div", { "class": "referral-output" });
     box.appendChild(el("label", { "for": id }, label));
     var area = el(multiline ? "textarea" : "input", { id: id, readonly: "readonly" });
     if (multiline) area.rows = 6;
@@ -66,23 +66,23 @@
     section.appendChild(el("h2", {}, "Envoyer un lien vers l'assistant"));
     section.appendChild(el("p", { "class": "help" },
       "Le client ouvre le lien et arrive connecté, avec sa question. Le lien ne sert qu'une fois et expire vite."));
-    var form = el("form", { id: "handover-form" });
-    var ph = field(form, "handover-policyholder", "Numéro client", el("input", { type: "number", min: "1", required: "required" }));
-    var ref = field(form, "handover-claim", "Dossier (facultatif)", el("input", { type: "text", placeholder: "SIN-2021-000123", maxlength: "30" }));
-    var topic = field(form, "handover-topic", "Sujet", el("select", { required: "required" }));
-    var submit = el("button", { type: "submit", id: "handover-submit" }, "Créer le lien");
+    var form = el("form", { id: "referral-form" });
+    var ph = field(form, "referral-policyholder", "Numéro client", el("input", { type: "number", min: "1", required: "required" }));
+    var ref = field(form, "referral-claim", "Dossier (facultatif)", el("input", { type: "text", placeholder: "SIN-2021-000123", maxlength: "30" }));
+    var topic = field(form, "referral-topic", "Sujet", el("select", { required: "required" }));
+    var submit = el("button", { type: "submit", id: "referral-submit" }, "Créer le lien");
     form.appendChild(submit);
     section.appendChild(form);
-    var error = el("p", { id: "handover-error", "class": "error", role: "alert" });
+    var error = el("p", { id: "referral-error", "class": "error", role: "alert" });
     error.hidden = true;
     section.appendChild(error);
-    var result = el("div", { id: "handover-result", "aria-live": "polite" });
+    var result = el("div", { id: "referral-result", "aria-live": "polite" });
     section.appendChild(result);
 
     function showError(text) { error.textContent = text || ""; error.hidden = !text; }
 
     function loadTopics() {
-      api("/api/agent/handover-topics").then(function (b) {
+      api("/api/referral/topics").then(function (b) {
         topic.textContent = "";
         b.topics.forEach(function (t) { topic.appendChild(el("option", { value: t.value }, t.label)); });
       }).catch(function (e) { showError(e.message); });
@@ -95,7 +95,7 @@
       submit.disabled = true;
       var body = { policyholder_id: parseInt(ph.value, 10), topic: topic.value };
       if (ref.value.trim()) body.claim_ref = ref.value.trim();
-      api("/api/agent/handovers", {
+      api("/api/referral/create", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body)
@@ -103,10 +103,10 @@
         var until = new Date(b.expires_at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
         result.appendChild(el("p", {}, "Lien pour " + b.policyholder.name +
           (b.claim_ref ? " (dossier " + b.claim_ref + ")" : "") + ", valable une fois jusqu'à " + until + "."));
-        output(result, "handover-link", "Lien", b.link, false);
-        output(result, "handover-sms", "SMS", b.sms, true);
-        output(result, "handover-email-subject", "Objet du courriel", b.email.subject, false);
-        output(result, "handover-email-body", "Courriel", b.email.body, true);
+        output(result, "referral-link", "Lien", b.link, false);
+        output(result, "referral-sms", "SMS", b.sms, true);
+        output(result, "referral-email-subject", "Objet du courriel", b.email.subject, false);
+        output(result, "referral-email-body", "Courriel", b.email.body, true);
       }).catch(function (e) { showError(e.message); })
         .then(function () { submit.disabled = false; });
     });
@@ -122,10 +122,10 @@
   }
 
   function start() {
-    var section = document.getElementById("handover-create");
+    var section = document.getElementById("referral-create");
     if (!section) return;
     // the desk's Content-Security-Policy allows no inline style: a stylesheet of our own
-    document.head.appendChild(el("link", { rel: "stylesheet", href: "/agent/static/handover.css" }));
+    document.head.appendChild(el("link", { rel: "stylesheet", href: "/agent/static/referral.css" }));
     build(section);
   }
 

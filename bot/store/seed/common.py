@@ -12,7 +12,7 @@ CENT = Decimal("0.01")
 UTC = timezone.utc
 
 
-def _d(value) -> Decimal:
+def cents(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

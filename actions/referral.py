@@ -1,10 +1,11 @@
-"""Agent → bot hand-over: greet with the agent's context and go straight to the topic.
+"""Agent → bot referral: greet with the agent's context and go straight to the topic.
 
-The page sends ``/handover_greet`` after redeeming a hand-over link. The context (topic, claim
-reference) comes only from the database record found through the channel's signed ``handover``
-metadata, checked against the verified identity and the conversation — never from the message
-text or from entities a client could type (``/handover_greet{"claim_ref": ...}`` is ignored).
-Each topic reuses the existing store queries and wording of that topic.
+The page sends ``/handover_greet`` (the intent keeps its first name) after redeeming a referral
+link. The context (topic, claim reference) comes only from the database record found through the
+channel's signed ``referral`` metadata, checked against the verified identity and the
+conversation — never from the message text or from entities a client could type
+(``/handover_greet{"claim_ref": ...}`` is ignored). Each topic reuses the existing store queries
+and wording of that topic.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from actions.claims import _status_or_choices
 from actions.common import audited_call, identity, latest_user_metadata, say, store_call
 from actions.fees import _fees
 from actions.indemnity import advance_data, inputs_for
-from bot import handover
+from bot import referral
 from bot.auth import Identity
 from bot.indemnity import estimate
 from bot.settings import get_settings
@@ -28,14 +29,14 @@ from bot.wording import cap as cap_wording
 from bot.wording import claims as claims_wording
 from bot.wording import fees as fees_wording
 from bot.wording import guarantee as guarantee_wording
-from bot.wording import handover as wording
+from bot.wording import referral as wording
 from bot.wording import indemnity as indemnity_wording
 from bot.wording import process as process_wording
 
 
-def _context(session, handover_id: int, policyholder_id: int):
-    """In a tuple: None inside means "no hand-over to greet", None outside "the store failed"."""
-    return (handover.context_for_greeting(session, handover_id, policyholder_id),)
+def _context(session, referral_id: int, policyholder_id: int):
+    """In a tuple: None inside means "no referral to greet", None outside "the store failed"."""
+    return (referral.context_for_greeting(session, referral_id, policyholder_id),)
 
 
 def _claim_slot(ref: Optional[str]) -> List[Dict]:
@@ -125,20 +126,20 @@ TOPIC_ANSWERS = {
 }
 
 
-class ActionHandoverGreet(Action):
+class ActionReferralGreet(Action):
     def name(self) -> Text:
         return "action_handover_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)
-        handover_id = None
+        referral_id = None
         if who is not None:
-            handover_id = handover.verify_claim(get_settings(), latest_user_metadata(tracker), tracker.sender_id,
+            referral_id = referral.verify_claim(get_settings(), latest_user_metadata(tracker), tracker.sender_id,
                                                 who.policyholder_id)
-        if handover_id is None:  # no verified hand-over: the ordinary greeting
+        if referral_id is None:  # no verified referral: the ordinary greeting
             dispatcher.utter_message(response="utter_greet")
             return []
-        found = await store_call(dispatcher, _context, handover_id, who.policyholder_id)
+        found = await store_call(dispatcher, _context, referral_id, who.policyholder_id)
         if found is None:  # the store apologised
             return []
         context = found[0]
