@@ -1,10 +1,10 @@
 """Agent → bot referral: greet with the agent's context and go straight to the topic.
 
-The page sends ``/handover_greet`` (the intent keeps its first name) after redeeming a referral
+The page sends ``/referral_greet`` after redeeming a referral
 link. The context (topic, claim reference) comes only from the database record found through the
 channel's signed ``referral`` metadata, checked against the verified identity and the
 conversation — never from the message text or from entities a client could type
-(``/handover_greet{"claim_ref": ...}`` is ignored). Each topic reuses the existing store queries
+(``/referral_greet{"claim_ref": ...}`` is ignored). Each topic reuses the existing store queries
 and wording of that topic.
 """
 from __future__ import annotations
@@ -128,7 +128,7 @@ TOPIC_ANSWERS = {
 
 class ActionReferralGreet(Action):
     def name(self) -> Text:
-        return "action_handover_greet"
+        return "action_referral_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)

@@ -17,17 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # channel class -> [(credential key, env var, required)]
 MESSAGING: Dict[str, List[Tuple[str, str, bool]]] = {
-    "rasa_ext.channels.twilio.LinkedTwilioInput": [
+    "rasa_ext.channels.twilio.PairedTwilioInput": [
         ("account_sid", "TWILIO_ACCOUNT_SID", True), ("auth_token", "TWILIO_AUTH_TOKEN", True),
         ("twilio_number", "TWILIO_NUMBER", True), ("webhook_url", "TWILIO_WEBHOOK_URL", True),
         ("whatsapp_number", "TWILIO_WHATSAPP_NUMBER", False)],
-    "rasa_ext.channels.telegram.LinkedTelegramInput": [
+    "rasa_ext.channels.telegram.PairedTelegramInput": [
         ("access_token", "TELEGRAM_TOKEN", True), ("secret_token", "TELEGRAM_SECRET_TOKEN", True),
         ("verify", "TELEGRAM_BOT_NAME", False), ("webhook_url", "TELEGRAM_WEBHOOK_URL", False)],
-    "rasa_ext.channels.messenger.LinkedMessengerInput": [
+    "rasa_ext.channels.messenger.PairedMessengerInput": [
         ("verify", "MESSENGER_VERIFY_TOKEN", True), ("secret", "MESSENGER_APP_SECRET", True),
         ("page-access-token", "MESSENGER_PAGE_ACCESS_TOKEN", True)],
-    "rasa_ext.channels.slack.LinkedSlackInput": [
+    "rasa_ext.channels.slack.PairedSlackInput": [
         ("slack_token", "SLACK_BOT_TOKEN", True), ("slack_signing_secret", "SLACK_SIGNING_SECRET", True)],
 }
 

@@ -32,7 +32,7 @@ import jsonbody  # web/jsonbody.py (web/ is on sys.path)
 logger = logging.getLogger("web.referral")
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY = 8192
-GREET_PAYLOAD = "/handover_greet"
+GREET_PAYLOAD = "/referral_greet"
 
 
 def _json_error(status: int, message: str, **extra) -> web.Response:

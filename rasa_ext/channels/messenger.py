@@ -1,4 +1,4 @@
-"""Facebook Messenger with X-Hub-Signature(-256) and account linking.
+"""Facebook Messenger with X-Hub-Signature(-256) and account pairing.
 
 Every POST must carry ``X-Hub-Signature-256`` (``sha256=`` HMAC of the raw body with the app
 secret) or, failing that, the legacy ``X-Hub-Signature`` (``sha1=``); GET answers the webhook
@@ -8,7 +8,7 @@ the channel user. Replies through Rasa's ``MessengerBot``: button template up to
 
 Credentials::
 
-    rasa_ext.channels.messenger.LinkedMessengerInput:
+    rasa_ext.channels.messenger.PairedMessengerInput:
       verify: ${MESSENGER_VERIFY_TOKEN}
       secret: ${MESSENGER_APP_SECRET}
       page-access-token: ${MESSENGER_PAGE_ACCESS_TOKEN}
@@ -46,7 +46,7 @@ def valid_signature(secret: str, body: bytes, headers: Any) -> bool:
     return False
 
 
-class LinkedMessengerInput(FacebookInput):
+class PairedMessengerInput(FacebookInput):
     @classmethod
     def name(cls) -> Text:
         return "facebook"
@@ -68,7 +68,7 @@ class LinkedMessengerInput(FacebookInput):
         return MessengerBot(client)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("linked_messenger_webhook", __name__)
+        webhook = Blueprint("paired_messenger_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

@@ -1,4 +1,4 @@
-"""Slack (Events API + interactivity) with the signing secret and account linking.
+"""Slack (Events API + interactivity) with the signing secret and account pairing.
 
 Every request must carry ``X-Slack-Signature`` = ``v0=`` HMAC-SHA256 of ``v0:<timestamp>:<raw
 body>`` with the signing secret, and ``X-Slack-Request-Timestamp`` within 5 minutes (replays).
@@ -9,7 +9,7 @@ buttons, mrkdwn ``*bold*``), 3000 characters per message.
 
 Credentials::
 
-    rasa_ext.channels.slack.LinkedSlackInput:
+    rasa_ext.channels.slack.PairedSlackInput:
       slack_token: ${SLACK_BOT_TOKEN}
       slack_signing_secret: ${SLACK_SIGNING_SECRET}
 """
@@ -51,7 +51,7 @@ def valid_signature(secret: str, body: bytes, headers: Any, now: Optional[float]
     return hmac.compare_digest(signature, expected)
 
 
-class LinkedSlackInput(SlackInput):
+class PairedSlackInput(SlackInput):
     @classmethod
     def name(cls) -> Text:
         return "slack"
@@ -73,7 +73,7 @@ class LinkedSlackInput(SlackInput):
         return bot
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("linked_slack_webhook", __name__)
+        webhook = Blueprint("paired_slack_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

@@ -1,4 +1,4 @@
-"""Telegram with the secret-token check and account linking.
+"""Telegram with the secret-token check and account pairing.
 
 Rasa's ``TelegramInput`` only compares the bot's username (``verify``) with ``getMe`` -- anybody
 who knows the webhook URL can post updates. Here every update must carry the header
@@ -8,7 +8,7 @@ user. Replies go through Rasa's ``TelegramOutput`` (inline keyboard for buttons)
 
 Credentials (rendered from TELEGRAM_* variables by scripts/render_credentials.py)::
 
-    rasa_ext.channels.telegram.LinkedTelegramInput:
+    rasa_ext.channels.telegram.PairedTelegramInput:
       access_token: ${TELEGRAM_TOKEN}
       verify: ${TELEGRAM_BOT_NAME}
       secret_token: ${TELEGRAM_SECRET_TOKEN}
@@ -45,7 +45,7 @@ class _Output(TelegramOutput):
             Bot.__init__(self, access_token)
 
 
-class LinkedTelegramInput(TelegramInput):
+class PairedTelegramInput(TelegramInput):
     @classmethod
     def name(cls) -> Text:
         return "telegram"
@@ -67,7 +67,7 @@ class LinkedTelegramInput(TelegramInput):
         return _Output(self.access_token, getattr(self, "api_base", None))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("linked_telegram_webhook", __name__)
+        webhook = Blueprint("paired_telegram_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

@@ -1,4 +1,4 @@
-"""SMS and WhatsApp through Twilio, with X-Twilio-Signature and account linking.
+"""SMS and WhatsApp through Twilio, with X-Twilio-Signature and account pairing.
 
 Rasa's ``TwilioInput`` does not check the signature: anybody could post a message "from" any
 phone number. Here every request must carry a valid ``X-Twilio-Signature`` (HMAC-SHA1 of the
@@ -10,7 +10,7 @@ choices instead of buttons, 1600 characters per message.
 
 Credentials::
 
-    rasa_ext.channels.twilio.LinkedTwilioInput:
+    rasa_ext.channels.twilio.PairedTwilioInput:
       account_sid: ${TWILIO_ACCOUNT_SID}
       auth_token: ${TWILIO_AUTH_TOKEN}
       twilio_number: ${TWILIO_NUMBER}
@@ -61,7 +61,7 @@ class _Output(TwilioOutput):
         await self._send_message({"to": recipient_id, "from_": self.twilio_number, "body": text})
 
 
-class LinkedTwilioInput(TwilioInput):
+class PairedTwilioInput(TwilioInput):
     @classmethod
     def name(cls) -> Text:
         return "twilio"
@@ -88,7 +88,7 @@ class LinkedTwilioInput(TwilioInput):
         return self._output(False)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("linked_twilio_webhook", __name__)
+        webhook = Blueprint("paired_twilio_webhook", __name__)
         validator = RequestValidator(self.auth_token)
 
         @webhook.route("/", methods=["GET"])

@@ -1,4 +1,4 @@
-"""action_handover_greet: the context comes from the store through the channel's signed metadata only."""
+"""action_referral_greet: the context comes from the store through the channel's signed metadata only."""
 import pytest
 
 from tests.actions.support import payloads, run_action, texts
@@ -23,7 +23,7 @@ def _referral(topic="claim_status", claim_ref=OWN_REF, policyholder_id=1, redeem
     return created.id
 
 
-def _tracker(referral_id=None, *, pid=1, claim_pid=1, sender=SENDER, claim_sender=None, text="/handover_greet",
+def _tracker(referral_id=None, *, pid=1, claim_pid=1, sender=SENDER, claim_sender=None, text="/referral_greet",
              entities=None, signed=True):
     """A tracker as the web channel builds it: signed identity + (optionally) the signed referral claim."""
     from rasa_sdk import Tracker
@@ -37,7 +37,7 @@ def _tracker(referral_id=None, *, pid=1, claim_pid=1, sender=SENDER, claim_sende
         metadata["identity"] = sign_identity(settings, Identity(policyholder_id=pid, channel="web"), sender)
     if referral_id is not None:
         metadata["referral"] = referral.sign_claim(settings, referral_id, claim_pid, claim_sender or sender)
-    message = {"text": text, "intent": {"name": "handover_greet", "confidence": 1.0}, "entities": entities or [],
+    message = {"text": text, "intent": {"name": "referral_greet", "confidence": 1.0}, "entities": entities or [],
                "metadata": metadata}
     events = [{"event": "user", "text": text, "parse_data": message, "metadata": metadata}]
     return Tracker(sender, {}, message, events, False, None, {}, "action_listen")
@@ -63,7 +63,7 @@ def test_claim_status_referral_greets_with_the_claim_and_gives_its_status(store)
 
 def test_injected_claim_ref_of_another_company_does_nothing(store):
     injected = [{"entity": "claim_ref", "value": FOREIGN_REF, "start": 0, "end": 1}]
-    messages, events = greet(_tracker(_referral(), text=f'/handover_greet{{"claim_ref": "{FOREIGN_REF}"}}',
+    messages, events = greet(_tracker(_referral(), text=f'/referral_greet{{"claim_ref": "{FOREIGN_REF}"}}',
                                       entities=injected))
     answer = texts(messages)
     assert FOREIGN_REF not in answer and OWN_REF in answer

@@ -131,7 +131,7 @@ def test_link_redeems_once_then_is_refused_politely(stack, agent_headers):
     body = first.json()
     SECRETS_SEEN.append(body["token"])
     assert (body["policyholder_id"], body["topic"], body["claim_ref"]) == (1, "claim_status", OWN_REF)
-    assert body["init_payload"] == "/handover_greet"
+    assert body["init_payload"] == "/referral_greet"
     second = redeem(stack, token)
     assert second.status_code == 410 and second.json()["reason"] == "used"
     assert "déjà servi" in second.json()["error"] and "Connectez-vous" in second.json()["error"]
@@ -151,7 +151,7 @@ def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_h
     token = new_link(stack, agent_headers)["link"].split("#referral=", 1)[1]
     session_token = redeem(stack, token).json()["token"]
     SECRETS_SEEN.append(session_token)
-    replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{FOREIGN_REF}"}}', "/handover_greet"],
+    replies = converse(stack.rasa_url, [f'/referral_greet{{"claim_ref": "{FOREIGN_REF}"}}', "/referral_greet"],
                        token=session_token, connect_token=session_token, timeout=40, quiet=1.5)
     greeting = texts(replies[0])
     assert f"Votre conseiller m'a transmis votre question sur le dossier {OWN_REF}" in greeting
@@ -160,7 +160,7 @@ def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_h
 
 
 def test_plain_sign_in_token_gets_no_referral_context(stack, token_for):
-    replies = converse(stack.rasa_url, [f'/handover_greet{{"claim_ref": "{OWN_REF}"}}'], token=token_for(1),
+    replies = converse(stack.rasa_url, [f'/referral_greet{{"claim_ref": "{OWN_REF}"}}'], token=token_for(1),
                        connect_token=token_for(1), timeout=30)
     assert "conseiller m'a transmis" not in texts(replies[0]) and "€" not in texts(replies[0])
 

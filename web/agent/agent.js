@@ -19,7 +19,7 @@
     ask_fees: "Frais", ask_cap: "CAP / CAP+", ask_advance_indemnification: "Indemnisation anticipée",
     ask_claim_process: "Déroulé de l'indemnisation", declare_unpaid: "Déclaration d'impayé",
     express_worry: "Inquiétude", complain: "Réclamation", request_human: "Demande d'un conseiller",
-    out_of_scope: "Hors sujet", nlu_fallback: "Message non compris", handover_greet: "Lien d'un conseiller"
+    out_of_scope: "Hors sujet", nlu_fallback: "Message non compris", referral_greet: "Lien d'un conseiller"
   };
   var STATUS = { open: "En attente", taken: "Prise en charge", closed: "Close" };
   var $ = function (id) { return document.getElementById(id); };
