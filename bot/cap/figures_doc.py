@@ -103,26 +103,5 @@ def render(rules: RuleSet = None) -> str:
     return "\n".join(out) + "\n"
 
 
-README_START = "<!-- cap-figures:start (generated: python -m bot.cap.figures_doc --readme) -->"
-README_END = "<!-- cap-figures:end -->"
-
-
-def readme_block() -> str:
-    """The figures tables as embedded in README.md (headings one level down, no title)."""
-    body = render().split("\n", 1)[1].strip().replace("\n## ", "\n#### ")
-    return f"{README_START}\n{body}\n{README_END}"
-
-
-def update_readme(path) -> None:
-    from pathlib import Path
-    text = Path(path).read_text(encoding="utf-8")
-    start, end = text.index(README_START), text.index(README_END) + len(README_END)
-    Path(path).write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
-
-
 if __name__ == "__main__":
-    import sys
-    if "--readme" in sys.argv:
-        update_readme(sys.argv[-1] if sys.argv[-1].endswith(".md") else "README.md")
-    else:
-        print(render(), end="")
+    print(render(), end="")

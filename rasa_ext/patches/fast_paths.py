@@ -1,13 +1,12 @@
 """Hot-path fixes for Rasa 3.6 that profiling the REST load showed (``bench/latency.py``).
 
-py-spy on a Rasa server under ``bench/latency.py`` load (README, "Benchmarks"):
+py-spy on a Rasa server under ``bench/latency.py`` load (measured: docs/benchmarks.md#validating-action-results):
 
 1. ``RemoteAction._validate_action_result`` called ``jsonschema.validate`` on every action server
    answer. That function re-checks the (large) events schema against the JSON Schema meta-schema
-   and builds a new validator each time: ~28 ms of CPU per custom action on these machines, about a
-   sixth of the Rasa server's CPU with half the messages answered by custom actions. The schema
+   and builds a new validator each time, a large share of the Rasa server's CPU. The schema
    is constant, so it is checked once and one validator is reused: the same validation (same
-   draft, same errors raised, same message) for ~0.3 ms.
+   draft, same errors raised, same message) at a fraction of the cost.
 2. ``Event.resolve_by_type`` walks every ``Event`` subclass (``inspect.isabstract`` on each) for
    every event deserialised, and a tracker read from the SQL tracker store deserialises every
    event of the conversation. The class found for a type name is remembered; an unknown name

@@ -2,8 +2,8 @@
 
 Every policy, at every prediction, asks ``Domain.states_for_tracker_history`` for the states of the whole conversation:
 Rasa replays every event of the session on an empty tracker and builds a state at each action. A message makes two
-or three predictions, each asking three or four times, so the cost grows with the length of the conversation: on a
-60-message conversation it was 21 % of the Rasa server's time (py-spy, README "Benchmarks"), the largest share left.
+or three predictions, each asking three or four times, so the cost grows with the length of the conversation
+(measured: docs/benchmarks.md#dialogue-states).
 
 The states of the past never change when events are appended, so they are kept with the tracker object (the tracker
 store keeps that object between messages, :mod:`rasa_ext.tracker_store`) with the replay where it stopped; a call

@@ -1,12 +1,10 @@
 """Give the memory freed after loading the model back to the system (glibc ``malloc_trim``).
 
 Loading the NLU model makes TensorFlow build and run its graphs once; the temporary buffers are
-freed, but glibc keeps the freed pages in the process. Measured on the project's model
-(README, "Benchmarks"): 1 147 MiB right after loading, 1 020 MiB after ``malloc_trim(0)``, and it
-stays there under load. The Rasa server trims once when it has started (the model is loaded
-before that) and then every ``MALLOC_TRIM_SECONDS`` (default 15, 0 = only at start), in a thread
-(a trim takes 1-2 ms here): under load the peak RSS of a replica went from 1 118 to 1 109 MiB with this and two
-malloc arenas (``scripts/rasa_server.py``). Not glibc (musl, macOS): nothing is done.
+freed, but glibc keeps the freed pages in the process (measured: docs/benchmarks.md#memory-trim). The Rasa
+server trims once when it has started (the model is loaded before that) and then every ``MALLOC_TRIM_SECONDS``
+(default 15, 0 = only at start), in a thread, together with two malloc arenas (``scripts/rasa_server.py``).
+Not glibc (musl, macOS): nothing is done.
 
 Switched on by :func:`install` (called by :func:`rasa_ext.patches.install`, which the server launcher calls);
 the web channels give it the moment the server has started (:func:`attach` on their blueprints).

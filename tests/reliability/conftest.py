@@ -5,7 +5,7 @@
                     └────► Redis proxy ──► Redis (own key prefix)
 
 The machine's PostgreSQL and Redis are shared and never stopped: the proxies are.
-Time bounds are short here so that the tests run fast; production defaults are in README.md.
+Time bounds are short here so that the tests run fast; production defaults are in docs/configuration.md.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Claims: one claim by its reference, pages of claims.
 
 Hot-path statements are built once, with bound parameters: SQLAlchemy then reuses their
-cache key and compiled form, which halves the client CPU per lookup. Values only ever travel
+cache key and compiled form, which cuts the client CPU per lookup (measured: docs/benchmarks.md#store-queries).
+Values only ever travel
 as bound parameters."""
 from __future__ import annotations
 
