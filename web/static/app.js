@@ -131,7 +131,10 @@
       inputTextFieldHint: "Écrivez votre message…",
       embedded: true,
       showFullScreenButton: false,
-      params: { storage: "session" }
+      params: { storage: "session" },
+      // rasa-webchat waits 30 ms per character (0.8 to 3 s) before each bubble: an answer of several bubbles took
+      // many seconds to appear. A short typing pause keeps the rhythm without making people wait.
+      customMessageDelay: function (message) { return Math.min(120 + 2 * (message || "").length, 350); }
     }, $("chat"));
   }
 
