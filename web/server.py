@@ -7,6 +7,8 @@ GET  /api/demo-accounts    the seeded demo companies a visitor may sign in as
 POST /api/demo-login       {"policyholder_id": 1} -> {"token": "...", "expires_in": 1800, "name": "..."}
 
 Blocking store access runs in a thread. Malformed requests get a 4xx with a French message.
+The APIs of the agent desk, referral links and pairing live in web/api/, with what every API shares
+(errors, bearer authentication, rate limits, store access, JSON bodies).
 """
 from __future__ import annotations
 
@@ -22,12 +24,10 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import ratelimit  # noqa: E402
 from bot.auth import issue_policyholder_token  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from bot.store import queries  # noqa: E402
-from bot.store.db import get_engine, session_scope  # noqa: E402
-import jsonbody  # noqa: E402  (web/jsonbody.py)
+from web.api import db, errors, jsonbody, limits  # noqa: E402
 
 logger = logging.getLogger("web")
 WEB = Path(__file__).resolve().parent
@@ -40,23 +40,16 @@ SECURITY_HEADERS = {
 }
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
-
-
-def _demo_accounts() -> list:
-    settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
-        return [
-            {"policyholder_id": a.policyholder_id, "name": a.name, "description": a.note}
-            for a in queries.demo_accounts(session)
-        ]
+def _demo_accounts(session) -> list:
+    return [
+        {"policyholder_id": a.policyholder_id, "name": a.name, "description": a.note}
+        for a in queries.demo_accounts(session)
+    ]
 
 
 def _login(policyholder_id: int):
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
-        account = next((a for a in queries.demo_accounts(session) if a.policyholder_id == policyholder_id), None)
+    account = next((a for a in db.run(queries.demo_accounts) if a.policyholder_id == policyholder_id), None)
     if account is None:
         return None
     token = issue_policyholder_token(settings, account.policyholder_id, user_id=account.user_id, name=account.name)
@@ -70,7 +63,7 @@ async def index(_: web.Request) -> web.StreamResponse:
 
 async def webchat_js(_: web.Request) -> web.StreamResponse:
     if not WEBCHAT_JS.exists():
-        return _error(503, "Le composant de discussion n'est pas installé : lancez « make run ».")
+        return errors.error(503, "Le composant de discussion n'est pas installé : lancez « make run ».")
     return web.FileResponse(WEBCHAT_JS, headers={"Cache-Control": "max-age=3600"})
 
 
@@ -83,82 +76,54 @@ async def config(request: web.Request) -> web.Response:
 
 async def demo_accounts(_: web.Request) -> web.Response:
     try:
-        accounts = await asyncio.to_thread(_demo_accounts)
+        accounts = await db.call(_demo_accounts)
     except Exception:  # noqa: BLE001 - the page must say something useful
         logger.exception("demo accounts unavailable")
-        return _error(503, "Les comptes de démonstration sont indisponibles pour le moment.")
+        return errors.error(503, "Les comptes de démonstration sont indisponibles pour le moment.")
     return web.json_response({"accounts": accounts})
-
-
-def client_ip(request: web.Request) -> str:
-    return ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))
-
-
-def too_many(decision: ratelimit.Decision) -> web.Response:
-    body, headers = ratelimit.http_refusal(decision)
-    return web.json_response(body, status=429, headers=headers)
 
 
 # sign-in endpoints limited per client IP (the agent desk's demo sign-in too), before the body is read
 SIGN_IN_PATHS = frozenset({"/api/demo-login", "/api/agent/demo-login"})
-
-
-@web.middleware
-async def sign_in_rate_limit(request: web.Request, handler):
-    if request.method == "POST" and request.path in SIGN_IN_PATHS:
-        limited = await ratelimit.get_limiter().acheck(("login_ip", client_ip(request)))
-        if not limited:
-            return too_many(limited)
-    return await handler(request)
-
-
-@web.middleware
-async def malformed_json_guard(request: web.Request, handler):
-    """A JSON body nested thousands of levels deep makes ``json.loads`` raise RecursionError (not
-    ValueError) in whichever handler parses it: answer 400 like any malformed body, never 500."""
-    try:
-        return await handler(request)
-    except RecursionError:
-        logger.info("absurdly nested request body refused on %s", request.path)
-        return _error(400, "Le corps de la requête n'est pas du JSON valide.")
+sign_in_rate_limit = limits.per_ip_middleware(SIGN_IN_PATHS, "login_ip")
 
 
 async def demo_login(request: web.Request) -> web.Response:
-    payload, problem = await jsonbody.read_object(request, 4096, _error, {
+    payload, problem = await jsonbody.read_object(request, 4096, {
         "not_object": "Indiquez « policyholder_id », un nombre entier."})
     if problem is not None:
         return problem
     ph = payload.get("policyholder_id")
     if isinstance(ph, bool) or not isinstance(ph, int):
-        return _error(400, "Indiquez « policyholder_id », un nombre entier.")
-    limited = await ratelimit.get_limiter().acheck(("login_account", ph))
-    if not limited:
-        return too_many(limited)
+        return errors.error(400, "Indiquez « policyholder_id », un nombre entier.")
+    limited = await limits.refused(("login_account", ph))
+    if limited is not None:
+        return limited
     try:
         result = await asyncio.to_thread(_login, ph)
     except Exception:  # noqa: BLE001
         logger.exception("demo login failed")
-        return _error(503, "La connexion est indisponible pour le moment.")
+        return errors.error(503, "La connexion est indisponible pour le moment.")
     if result is None:
-        return _error(404, "Ce compte de démonstration n'existe pas.")
+        return errors.error(404, "Ce compte de démonstration n'existe pas.")
     return web.json_response(result, headers={"Cache-Control": "no-store"})
 
 
 def make_app() -> web.Application:
-    app = web.Application(client_max_size=64 * 1024, middlewares=[malformed_json_guard, sign_in_rate_limit])
+    app = web.Application(client_max_size=64 * 1024, middlewares=[errors.malformed_json_guard, sign_in_rate_limit])
     app.router.add_get("/", index)
     app.router.add_get("/static/webchat.js", webchat_js)
     app.router.add_static("/static/", WEB / "static")
     app.router.add_get("/api/config", config)
     app.router.add_get("/api/demo-accounts", demo_accounts)
     app.router.add_post("/api/demo-login", demo_login)
-    from pairing_api import add_routes as add_pairing_routes  # messaging-account pairing
+    from web.api.pairing import add_routes as add_pairing_routes  # messaging-account pairing
 
     add_pairing_routes(app)
-    from agent_api import add_routes as add_agent_routes  # the agent desk (/agent/, /api/agent/*)
+    from web.api.agent import add_routes as add_agent_routes  # the agent desk (/agent/, /api/agent/*)
 
     add_agent_routes(app)
-    from referral_api import add_routes as add_referral_routes  # agent → bot referral links
+    from web.api.referral import add_routes as add_referral_routes  # agent → bot referral links
 
     add_referral_routes(app)
     return app

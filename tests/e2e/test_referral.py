@@ -75,8 +75,7 @@ def test_api_logs_no_token_and_limits_redeem_attempts(api_store, caplog, monkeyp
 
     from bot.auth import AUD_AGENT, issue_token
     from bot.settings import get_settings
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "web"))
-    import referral_api
+    from web.api import referral as referral_api
 
     agent = {"Authorization": "Bearer " + issue_token(get_settings(), audience=AUD_AGENT, subject="agent:t")}
 

@@ -190,14 +190,10 @@ def test_desk_lists_open_and_taken_tickets_oldest_first(url):
 
 
 def test_opening_a_ticket_on_the_desk_is_audited(url):
-    import sys
-    from pathlib import Path
-
     from sqlalchemy import select
 
     from bot.store.models import AuditEntry
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "web"))
-    import agent_api
+    from web.api import agent as agent_api
 
     with Session(db.get_engine(url), future=True, expire_on_commit=False) as s:
         made = tickets.create_ticket(s, 3, "c-audit", "request", {"claim_refs": []}, [], now=NOW)

@@ -15,6 +15,7 @@ refused by the policyholder routes.
 - ``POST /api/agent/tickets/{id}/give-back`` resume the assistant with the context, close the ticket
 
 Rasa's HTTP API token stays on this server. Blocking work (store, Rasa client) runs in threads.
+Errors, bearer authentication and store access are the shared ones of :mod:`web.api`.
 """
 from __future__ import annotations
 
@@ -22,21 +23,19 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from aiohttp import web
 
 from bot import audit
 from bot.handoff import desk, rasa_api
 from bot.settings import get_settings
-from bot.store.db import get_engine, session_scope
 from bot.store.queries import handoff as handoff_queries
 from bot.store.views import TicketView
-import jsonbody  # web/jsonbody.py (web/ is on sys.path)
+from web.api import auth, db, errors, jsonbody
 
 logger = logging.getLogger("web.agent")
-AGENT_DIR = Path(__file__).resolve().parent / "agent"
-NO_STORE = {"Cache-Control": "no-store"}
+AGENT_DIR = Path(__file__).resolve().parent.parent / "agent"
 PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -46,26 +45,7 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 RASA_DOWN = "Le serveur de l'assistant ne répond pas. Réessayez dans un instant."
-
-
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status, headers=NO_STORE)
-
-
-def _ok(body: Any) -> web.Response:
-    return web.json_response(body, headers=NO_STORE)
-
-
-def _db(func, *args, **kwargs):
-    with session_scope(get_engine(get_settings().database_url)) as session:
-        return func(session, *args, **kwargs)
-
-
-def _agent(request: web.Request):
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    return desk.verify_agent(get_settings(), header[7:].strip())
+SIGN_IN = "Connectez-vous avec un compte conseiller."
 
 
 def _rasa() -> rasa_api.RasaApi:
@@ -74,7 +54,7 @@ def _rasa() -> rasa_api.RasaApi:
 
 async def _json_body(request: web.Request):
     """(payload, None) or (None, error response)."""
-    return await jsonbody.read_object(request, 16 * 1024, _error)
+    return await jsonbody.read_object(request, 16 * 1024)
 
 
 def _iso(value: Optional[datetime]) -> Optional[str]:
@@ -118,10 +98,6 @@ def _ticket_id(request: web.Request) -> Optional[int]:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def _unauthorized() -> web.Response:
-    return _error(401, "Connectez-vous avec un compte conseiller.")
-
-
 # --- page ---------------------------------------------------------------------------------------
 
 async def page(_: web.Request) -> web.StreamResponse:
@@ -136,50 +112,44 @@ async def page_redirect(_: web.Request) -> web.StreamResponse:
 
 async def demo_agents(_: web.Request) -> web.Response:
     if not get_settings().agent_demo_login:
-        return _ok({"agents": []})
-    return _ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
+        return errors.ok({"agents": []})
+    return errors.ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
 
 
 async def demo_login(request: web.Request) -> web.Response:
     settings = get_settings()
     if not settings.agent_demo_login:
-        return _error(404, "La connexion de démonstration est désactivée.")
+        return errors.error(404, "La connexion de démonstration est désactivée.")
     payload, problem = await _json_body(request)
     if problem is not None:
         return problem
     agent = desk.demo_agent(payload.get("agent_id"))
     if agent is None:
-        return _error(404, "Ce conseiller de démonstration n'existe pas.")
+        return errors.error(404, "Ce conseiller de démonstration n'existe pas.")
     token = desk.issue_agent_token(settings, agent)
-    return _ok({"token": token, "expires_in": settings.agent_token_ttl_seconds, "name": agent.name})
+    return errors.ok({"token": token, "expires_in": settings.agent_token_ttl_seconds, "name": agent.name})
 
 
-async def me(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
-    return _ok({"name": desk.display_name(agent), "subject": agent.subject})
+@auth.agent_required(SIGN_IN)
+async def me(request: web.Request, agent) -> web.Response:
+    return errors.ok({"name": desk.display_name(agent), "subject": agent.subject})
 
 
 # --- tickets ------------------------------------------------------------------------------------
 
-async def list_tickets(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
-    rows, names = await asyncio.to_thread(_db, _list)
+@auth.agent_required(SIGN_IN)
+async def list_tickets(request: web.Request, agent) -> web.Response:
+    rows, names = await db.call(_list)
     now = datetime.now(timezone.utc)
-    return _ok({"tickets": [_ticket_json(t, agent, names, now) for t in rows]})
+    return errors.ok({"tickets": [_ticket_json(t, agent, names, now) for t in rows]})
 
 
-async def ticket_detail(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
+@auth.agent_required(SIGN_IN)
+async def ticket_detail(request: web.Request, agent) -> web.Response:
     ticket_id = _ticket_id(request)
-    ticket, names = await asyncio.to_thread(_db, _read, ticket_id, agent.subject) if ticket_id else (None, {})
+    ticket, names = await db.call(_read, ticket_id, agent.subject) if ticket_id else (None, {})
     if ticket is None:
-        return _error(404, "Demande introuvable.")
+        return errors.error(404, "Demande introuvable.")
     body = _ticket_json(ticket, agent, names, datetime.now(timezone.utc))
     body.update(summary=ticket.summary, transcript=list(ticket.transcript))
     try:
@@ -187,82 +157,76 @@ async def ticket_detail(request: web.Request) -> web.Response:
         body["live"] = {"paused": bool(tracker.get("paused")), "messages": desk.since_handoff(tracker.get("events") or [])}
     except rasa_api.RasaApiError:
         body["live"] = {"error": RASA_DOWN}
-    return _ok(body)
+    return errors.ok(body)
 
 
-async def take(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
+@auth.agent_required(SIGN_IN)
+async def take(request: web.Request, agent) -> web.Response:
     ticket_id = _ticket_id(request)
     if ticket_id is None:
-        return _error(404, "Demande introuvable.")
-    taken = await asyncio.to_thread(_db, handoff_queries.take_ticket, ticket_id, agent.subject)
+        return errors.error(404, "Demande introuvable.")
+    taken = await db.call(handoff_queries.take_ticket, ticket_id, agent.subject)
     if taken is None:
-        current, _ = await asyncio.to_thread(_db, _one, ticket_id)
+        current, _ = await db.call(_one, ticket_id)
         if current is None:
-            return _error(404, "Demande introuvable.")
+            return errors.error(404, "Demande introuvable.")
         if current.status == "taken" and current.taken_by == agent.subject:
-            return _ok({"id": ticket_id, "status": "taken", "announced": False})
-        return _error(409, "Cette demande a déjà été prise ou close.")
+            return errors.ok({"id": ticket_id, "status": "taken", "announced": False})
+        return errors.error(409, "Cette demande a déjà été prise ou close.")
     announced = True
     try:
         await asyncio.to_thread(_rasa().append, taken.sender_id, desk.take_events(agent))
     except rasa_api.RasaApiError:
         announced = False  # the ticket is taken; the person is told with the first reply
-    return _ok({"id": ticket_id, "status": "taken", "announced": announced})
+    return errors.ok({"id": ticket_id, "status": "taken", "announced": announced})
 
 
 async def _own_ticket(request: web.Request, agent, *, allow_open: bool):
     """(ticket, None) when this agent may act on it, else (None, error response)."""
     ticket_id = _ticket_id(request)
-    ticket, _ = await asyncio.to_thread(_db, _one, ticket_id) if ticket_id else (None, {})
+    ticket, _ = await db.call(_one, ticket_id) if ticket_id else (None, {})
     if ticket is None:
-        return None, _error(404, "Demande introuvable.")
+        return None, errors.error(404, "Demande introuvable.")
     if ticket.status == "closed":
-        return None, _error(409, "Cette demande est close.")
+        return None, errors.error(409, "Cette demande est close.")
     if ticket.status == "open" and not allow_open:
-        return None, _error(409, "Prenez d'abord cette demande.")
+        return None, errors.error(409, "Prenez d'abord cette demande.")
     if ticket.status == "taken" and ticket.taken_by != agent.subject:
-        return None, _error(409, "Un collègue a pris cette demande.")
+        return None, errors.error(409, "Un collègue a pris cette demande.")
     return ticket, None
 
 
-async def reply(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
+@auth.agent_required(SIGN_IN)
+async def reply(request: web.Request, agent) -> web.Response:
     payload, problem = await _json_body(request)
     if problem is not None:
         return problem
     text = desk.clean_reply(payload.get("text"))
     if text is None:
-        return _error(400, f"Écrivez un message (texte, {desk.MAX_REPLY_CHARS} caractères au plus).")
+        return errors.error(400, f"Écrivez un message (texte, {desk.MAX_REPLY_CHARS} caractères au plus).")
     ticket, problem = await _own_ticket(request, agent, allow_open=False)
     if problem is not None:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.reply_events(agent, text))
     except rasa_api.RasaApiError:
-        return _error(502, RASA_DOWN)
-    return _ok({"id": ticket.id, "sent": True})
+        return errors.error(502, RASA_DOWN)
+    return errors.ok({"id": ticket.id, "sent": True})
 
 
-async def give_back(request: web.Request) -> web.Response:
-    agent = _agent(request)
-    if agent is None:
-        return _unauthorized()
+@auth.agent_required(SIGN_IN)
+async def give_back(request: web.Request, agent) -> web.Response:
     ticket, problem = await _own_ticket(request, agent, allow_open=True)
     if problem is not None:
         return problem
     try:
         await asyncio.to_thread(_rasa().append, ticket.sender_id, desk.give_back_events(agent, ticket.claim_refs))
     except rasa_api.RasaApiError:
-        return _error(502, RASA_DOWN)
-    closed = await asyncio.to_thread(_db, handoff_queries.close_ticket, ticket.id, agent.subject)
+        return errors.error(502, RASA_DOWN)
+    closed = await db.call(handoff_queries.close_ticket, ticket.id, agent.subject)
     if closed is None:
         logger.warning("ticket %s resumed but not closed (changed meanwhile)", ticket.id)
-    return _ok({"id": ticket.id, "status": closed.status if closed else ticket.status, "resumed": True})
+    return errors.ok({"id": ticket.id, "status": closed.status if closed else ticket.status, "resumed": True})
 
 
 def add_routes(app: web.Application) -> None:

@@ -2,32 +2,33 @@
 
 Content type ``application/json`` (else 415), declared size within the endpoint's bound (else 413; aiohttp's
 ``client_max_size`` bounds undeclared sizes), valid JSON (else 400; an absurdly nested body too), and an object
-(else 400). Each API keeps its own French wording of those refusals.
+(else 400). Each API keeps its own French wording of those refusals; the response is :func:`web.api.errors.error`.
 """
 from __future__ import annotations
 
 import json
-from typing import Callable, Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from aiohttp import web
+
+from web.api import errors
 
 DEFAULT_MESSAGES: Dict[str, str] = {
     "not_json": "Envoyez un corps JSON (Content-Type: application/json).",
     "too_large": "Requête trop volumineuse.",
-    "bad_json": "Le corps de la requête n'est pas du JSON valide.",
+    "bad_json": errors.BAD_JSON,
     "not_object": "Le corps de la requête doit être un objet JSON.",
 }
 STATUS = {"not_json": 415, "too_large": 413, "bad_json": 400, "not_object": 400}
 
 
 async def read_object(request: web.Request, max_bytes: int,
-                      refuse: Callable[[int, str], web.Response],
                       messages: Optional[Dict[str, str]] = None) -> Tuple[Optional[dict], Optional[web.Response]]:
-    """``(payload, None)``, or ``(None, refuse(status, message))``."""
+    """``(payload, None)``, or ``(None, error response)``."""
     texts = {**DEFAULT_MESSAGES, **(messages or {})}
 
     def problem(kind: str) -> Tuple[None, web.Response]:
-        return None, refuse(STATUS[kind], texts[kind])
+        return None, errors.error(STATUS[kind], texts[kind])
 
     if request.content_type != "application/json":
         return problem("not_json")

@@ -14,6 +14,7 @@
 
 Tokens never reach a log line: the server logs the outcome and the referral id only, and the
 link token travels in a URL fragment and a JSON body (no access log is written either).
+Errors, bearer authentication, rate limits and store access are the shared ones of :mod:`web.api`.
 """
 from __future__ import annotations
 
@@ -22,50 +23,23 @@ import logging
 
 from aiohttp import web
 
-from bot import ratelimit, referral
-from bot.auth import AUD_AGENT, AuthError, issue_policyholder_token, verify_token
+from bot import referral
+from bot.auth import issue_policyholder_token
 from bot.settings import get_settings
-from bot.store.db import get_engine, session_scope
 from bot.wording import referral as wording
-import jsonbody  # web/jsonbody.py (web/ is on sys.path)
+from web.api import auth, db, errors, jsonbody, limits
 
 logger = logging.getLogger("web.referral")
-NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY = 8192
 GREET_PAYLOAD = "/referral_greet"
-
-
-def _json_error(status: int, message: str, **extra) -> web.Response:
-    return web.json_response({"error": message, **extra}, status=status, headers=NO_STORE)
-
-
-def _agent(request: web.Request):
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    try:
-        principal = verify_token(get_settings(), header[7:].strip(), audience=AUD_AGENT)
-    except AuthError:
-        return None
-    # same rule as the agent desk (bot/handoff/desk.py): agent subjects are "agent:<id>"
-    return principal if principal.subject.startswith("agent:") and len(principal.subject) <= 120 else None
+SIGN_IN = wording.agent_error("sign_in")
 
 
 async def _body(request: web.Request):
     """The JSON object of the request, or an error response."""
-    return await jsonbody.read_object(request, MAX_BODY, _json_error, {
+    return await jsonbody.read_object(request, MAX_BODY, {
         "not_json": wording.request_error("not_json"), "too_large": wording.request_error("too_large"),
         "bad_json": wording.request_error("bad_json"), "not_object": wording.agent_error("bad_request")})
-
-
-async def _rate_limited(request: web.Request):
-    """A 429 (French message, Retry-After) past the per-IP allowance of web API calls (bot/ratelimit.py), else None."""
-    decision = await ratelimit.get_limiter().acheck(
-        ("api_ip", ratelimit.client_ip(request.remote, request.headers.get("X-Forwarded-For"))))
-    if decision:
-        return None
-    body, headers = ratelimit.http_refusal(decision)
-    return web.json_response(body, status=429, headers=headers)
 
 
 def _base_url(request: web.Request) -> str:
@@ -73,20 +47,15 @@ def _base_url(request: web.Request) -> str:
     return configured or f"{request.scheme}://{request.host}"
 
 
-def _create(policyholder_id: int, topic: str, claim_ref, created_by: str):
+def _create(session, policyholder_id: int, topic: str, claim_ref, created_by: str):
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
-        return referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
-                               claim_ref=claim_ref, created_by=created_by)
+    return referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
+                           claim_ref=claim_ref, created_by=created_by)
 
 
-async def create_referral(request: web.Request) -> web.Response:
-    limited = await _rate_limited(request)
-    if limited is not None:
-        return limited
-    agent = _agent(request)
-    if agent is None:
-        return _json_error(401, wording.agent_error("sign_in"))
+@limits.per_ip()
+@auth.agent_required(SIGN_IN)
+async def create_referral(request: web.Request, agent) -> web.Response:
     payload, error = await _body(request)
     if error is not None:
         return error
@@ -95,20 +64,20 @@ async def create_referral(request: web.Request) -> web.Response:
         ph = int(ph.strip())
     if isinstance(ph, bool) or not isinstance(ph, int) or not isinstance(topic, str) \
             or not (claim_ref is None or isinstance(claim_ref, str)):
-        return _json_error(400, wording.agent_error("bad_request"))
+        return errors.error(400, wording.agent_error("bad_request"))
     try:
-        created = await asyncio.to_thread(_create, ph, topic, claim_ref, agent.subject)
+        created = await db.call(_create, ph, topic, claim_ref, agent.subject)
     except referral.ReferralError as exc:
         status = 404 if exc.reason == referral.UNKNOWN_POLICYHOLDER else 422
-        return _json_error(status, wording.agent_error(exc.reason), reason=exc.reason)
+        return errors.error(status, wording.agent_error(exc.reason), reason=exc.reason)
     except Exception:  # noqa: BLE001 - the desk must say something useful
         logger.exception("referral creation failed")
-        return _json_error(503, wording.unavailable())
+        return errors.error(503, wording.unavailable())
     minutes = max(1, get_settings().referral_ttl_seconds // 60)
     link = referral.link_url(_base_url(request), created.token)
     logger.info("referral %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
                 created.policyholder_id, created.topic)
-    return web.json_response({
+    return errors.ok({
         "id": created.id,
         "link": link,
         "expires_at": created.expires_at.isoformat(),
@@ -118,29 +87,24 @@ async def create_referral(request: web.Request) -> web.Response:
         "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
         "topic": created.topic,
         "claim_ref": created.claim_ref,
-    }, status=201, headers=NO_STORE)
+    }, status=201)
 
 
-async def topics(request: web.Request) -> web.Response:
-    if _agent(request) is None:
-        return _json_error(401, wording.agent_error("sign_in"))
-    return web.json_response({"topics": [{"value": k, "label": v} for k, v in wording.TOPIC_CHOICES.items()]},
-                             headers=NO_STORE)
+@auth.agent_required(SIGN_IN)
+async def topics(request: web.Request, agent) -> web.Response:
+    return errors.ok({"topics": [{"value": k, "label": v} for k, v in wording.TOPIC_CHOICES.items()]})
 
 
 def _redeem(token):
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
-        redeemed = referral.redeem(session, settings, token)
+    redeemed = db.run(referral.redeem, settings, token)
     session_token = issue_policyholder_token(settings, redeemed.policyholder_id, name=redeemed.policyholder_name,
                                              referral_id=redeemed.id)
     return redeemed, session_token
 
 
+@limits.per_ip()
 async def redeem(request: web.Request) -> web.Response:
-    limited = await _rate_limited(request)
-    if limited is not None:
-        return limited
     payload, error = await _body(request)
     if error is not None:
         return error
@@ -150,12 +114,12 @@ async def redeem(request: web.Request) -> web.Response:
     except referral.ReferralError as exc:
         logger.info("referral link refused (%s)", exc.reason)
         status = 410 if exc.reason in (referral.USED, referral.EXPIRED) else 401
-        return _json_error(status, wording.refused(exc.reason), reason=exc.reason)
+        return errors.error(status, wording.refused(exc.reason), reason=exc.reason)
     except Exception:  # noqa: BLE001
         logger.exception("referral redeem failed")
-        return _json_error(503, wording.unavailable())
+        return errors.error(503, wording.unavailable())
     logger.info("referral %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
-    return web.json_response({
+    return errors.ok({
         "token": session_token,
         "expires_in": get_settings().token_ttl_seconds,
         "name": redeemed.policyholder_name,
@@ -163,7 +127,7 @@ async def redeem(request: web.Request) -> web.Response:
         "topic": redeemed.topic,
         "claim_ref": redeemed.claim_ref,
         "init_payload": GREET_PAYLOAD,
-    }, headers=NO_STORE)
+    })
 
 
 def add_routes(app: web.Application) -> None:
