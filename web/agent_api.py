@@ -57,7 +57,7 @@ def _ok(body: Any) -> web.Response:
 
 
 def _db(func, *args, **kwargs):
-    with session_scope(get_engine(get_settings().database_url)) as session:
+    with session_scope(get_engine(get_settings().database.url)) as session:
         return func(session, *args, **kwargs)
 
 
@@ -135,14 +135,14 @@ async def page_redirect(_: web.Request) -> web.StreamResponse:
 # --- sign-in ------------------------------------------------------------------------------------
 
 async def demo_agents(_: web.Request) -> web.Response:
-    if not get_settings().agent_demo_login:
+    if not get_settings().auth.agent_demo_login:
         return _ok({"agents": []})
     return _ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
 
 
 async def demo_login(request: web.Request) -> web.Response:
     settings = get_settings()
-    if not settings.agent_demo_login:
+    if not settings.auth.agent_demo_login:
         return _error(404, "La connexion de démonstration est désactivée.")
     payload, problem = await _json_body(request)
     if problem is not None:
@@ -151,7 +151,7 @@ async def demo_login(request: web.Request) -> web.Response:
     if agent is None:
         return _error(404, "Ce conseiller de démonstration n'existe pas.")
     token = desk.issue_agent_token(settings, agent)
-    return _ok({"token": token, "expires_in": settings.agent_token_ttl_seconds, "name": agent.name})
+    return _ok({"token": token, "expires_in": settings.auth.agent_token_ttl_seconds, "name": agent.name})
 
 
 async def me(request: web.Request) -> web.Response:

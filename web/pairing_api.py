@@ -30,7 +30,7 @@ def _principal(request: web.Request):
 
 
 def _db(func, *args, **kwargs):
-    with session_scope(get_engine(get_settings().database_url)) as session:
+    with session_scope(get_engine(get_settings().database.url)) as session:
         return func(session, *args, **kwargs)
 
 
@@ -55,7 +55,7 @@ async def pairing_code(request: web.Request) -> web.Response:
         return _too_many(limited)
     if who is None:
         return _unauthorized()
-    issued = await asyncio.to_thread(_db, pairing.issue_code, get_settings().identity_secret,
+    issued = await asyncio.to_thread(_db, pairing.issue_code, get_settings().auth.identity_secret,
                                      who.policyholder_id, user_id=who.user_id)
     return web.json_response({"code": issued.code, "expires_at": issued.expires_at.isoformat()}, headers=NO_STORE)
 

@@ -69,13 +69,13 @@ async def _rate_limited(request: web.Request):
 
 
 def _base_url(request: web.Request) -> str:
-    configured = get_settings().referral_link_base
+    configured = get_settings().referral.link_base
     return configured or f"{request.scheme}://{request.host}"
 
 
 def _create(policyholder_id: int, topic: str, claim_ref, created_by: str):
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
+    with session_scope(get_engine(settings.database.url)) as session:
         return referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
                                claim_ref=claim_ref, created_by=created_by)
 
@@ -104,7 +104,7 @@ async def create_referral(request: web.Request) -> web.Response:
     except Exception:  # noqa: BLE001 - the desk must say something useful
         logger.exception("referral creation failed")
         return _json_error(503, wording.unavailable())
-    minutes = max(1, get_settings().referral_ttl_seconds // 60)
+    minutes = max(1, get_settings().referral.ttl_seconds // 60)
     link = referral.link_url(_base_url(request), created.token)
     logger.info("referral %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
                 created.policyholder_id, created.topic)
@@ -112,7 +112,7 @@ async def create_referral(request: web.Request) -> web.Response:
         "id": created.id,
         "link": link,
         "expires_at": created.expires_at.isoformat(),
-        "expires_in": get_settings().referral_ttl_seconds,
+        "expires_in": get_settings().referral.ttl_seconds,
         "sms": wording.sms(link, minutes),
         "email": wording.email(link, minutes, created.claim_ref),
         "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
@@ -130,7 +130,7 @@ async def topics(request: web.Request) -> web.Response:
 
 def _redeem(token):
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
+    with session_scope(get_engine(settings.database.url)) as session:
         redeemed = referral.redeem(session, settings, token)
     session_token = issue_policyholder_token(settings, redeemed.policyholder_id, name=redeemed.policyholder_name,
                                              referral_id=redeemed.id)
@@ -157,7 +157,7 @@ async def redeem(request: web.Request) -> web.Response:
     logger.info("referral %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
     return web.json_response({
         "token": session_token,
-        "expires_in": get_settings().token_ttl_seconds,
+        "expires_in": get_settings().auth.token_ttl_seconds,
         "name": redeemed.policyholder_name,
         "policyholder_id": redeemed.policyholder_id,
         "topic": redeemed.topic,
