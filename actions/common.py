@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 from typing import Any, Callable, Dict, Optional, TypeVar
 
 from rasa_sdk import Tracker
@@ -58,11 +57,11 @@ async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *
     from bot.store.db import get_engine, session_scope
 
     def work() -> T:
-        with session_scope(get_engine(get_settings().database_url)) as session:
+        with session_scope(get_engine(get_settings().database.url)) as session:
             return func(session, *args, **kwargs)
 
     try:
-        return await asyncio.wait_for(off_loop(work), float(os.environ.get("STORE_TIMEOUT_SECONDS") or 5))
+        return await asyncio.wait_for(off_loop(work), get_settings().actions.store_timeout_seconds)
     except Exception:  # noqa: BLE001 - any store failure becomes an apology, never a crash
         logger.exception("claims store call %s failed", getattr(func, "__name__", func))
         from bot.wording import core

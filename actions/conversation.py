@@ -114,7 +114,7 @@ class ActionRecordCsat(Action):
         score = csat_score(tracker)
         if score is not None:
             who = identity(tracker)
-            sender_hash = queries.hash_sender(tracker.sender_id, get_settings().identity_secret)
+            sender_hash = queries.hash_sender(tracker.sender_id, get_settings().auth.identity_secret)
             await store_call(dispatcher, queries.record_csat, who.policyholder_id if who else None, sender_hash, score,
                              (who.channel if who else None) or "chat")
         say(dispatcher, wording.csat_thanks(score))

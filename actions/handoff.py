@@ -52,7 +52,7 @@ async def in_store(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     from bot.store.db import get_engine, session_scope
 
     def work():
-        with session_scope(get_engine(get_settings().database_url)) as session:
+        with session_scope(get_engine(get_settings().database.url)) as session:
             return func(session, *args, **kwargs)
 
     return await off_loop(work)

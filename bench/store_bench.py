@@ -243,7 +243,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not url:
         from bot.settings import get_settings
 
-        url = get_settings().database_url
+        url = get_settings().database.url
     backend = make_url(url).get_backend_name()
     n_claims = args.claims if args.claims is not None else (1_000_000 if backend == "postgresql" else 50_000)
     as_of = args.as_of or date.today()

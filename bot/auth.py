@@ -80,9 +80,9 @@ def issue_token(
     extra_claims: Optional[Mapping[str, Any]] = None,
 ) -> str:
     issued = int(now if now is not None else time.time())
-    ttl = settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
+    ttl = settings.auth.token_ttl_seconds if ttl_seconds is None else ttl_seconds
     claims: Dict[str, Any] = {
-        "iss": settings.jwt_issuer,
+        "iss": settings.auth.jwt_issuer,
         "aud": audience,
         "sub": subject,
         "iat": issued,
@@ -98,7 +98,8 @@ def issue_token(
         claims["ph"] = int(policyholder_id)
     if user_id is not None:
         claims["uid"] = int(user_id)
-    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM, headers={"kid": _kid(settings.jwt_secret)})
+    secret = settings.auth.jwt_secret
+    return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": _kid(secret)})
 
 
 def issue_policyholder_token(settings: Settings, policyholder_id: int, *, user_id: Optional[int] = None,
@@ -119,7 +120,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
         raise AuthError("malformed token") from exc
     if header.get("alg") != ALGORITHM:
         raise AuthError("unexpected algorithm")
-    secrets = [settings.jwt_secret, *settings.jwt_previous_secrets]
+    secrets = [settings.auth.jwt_secret, *settings.auth.jwt_previous_secrets]
     kid = header.get("kid")
     if kid:
         secrets = [s for s in secrets if _kid(s) == kid] or secrets[:0]
@@ -131,7 +132,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
                 secret,
                 algorithms=[ALGORITHM],
                 audience=audience,
-                issuer=settings.jwt_issuer,
+                issuer=settings.auth.jwt_issuer,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
                 leeway=0,
             )
@@ -165,7 +166,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
 
 def _identity_mac(settings: Settings, payload: Mapping[str, Any]) -> str:
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return hmac.new(settings.identity_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.new(settings.auth.identity_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def sign_identity(settings: Settings, identity: Identity, sender_id: str, *, now: Optional[float] = None) -> Dict[str, Any]:

@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
 from collections import deque
 from datetime import datetime, timezone
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
+
+from bot.settings import Settings, get_settings
 
 _PAIRING_ALPHABET = "A-HJ-KMNP-Za-hj-kmnp-z2-9"  # bot.pairing.ALPHABET, either case
 _SECRET_KEYS = (r"access_token|refresh_token|id_token|auth_token|token|api[_-]?key|client_secret|secret|password"
@@ -205,8 +206,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def log_format(env=os.environ) -> str:
-    return "json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text"
+def log_format(settings: Optional[Settings] = None) -> str:
+    return "json" if (settings or get_settings()).logging.format.strip().lower() == "json" else "text"
 
 
 def formatter_from_env(service: str = "", fmt: Optional[str] = None) -> logging.Formatter:
@@ -250,6 +251,6 @@ def configure(service: str, level: Optional[str] = None, stream=None) -> logging
     handler.addFilter(MaskingFilter(service, install_factory=False))
     handler.setFormatter(formatter_from_env(service))
     root.addHandler(handler)
-    root.setLevel((level or os.environ.get("LOG_LEVEL") or "INFO").upper())
+    root.setLevel((level or get_settings().logging.level or "INFO").upper())
     logging.captureWarnings(True)  # warnings raised from now on are log records too (masked, JSON)
     return handler

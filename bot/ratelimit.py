@@ -13,34 +13,27 @@ Backends:
   atomically, so every replica shares the same limits. If Redis fails, the limiter falls back to
   its memory bucket for that call (logged) rather than refusing everybody or crashing.
 
-Limits come from the environment (documented in ``.env.example``): ``RATE_LIMIT_<SCOPE>`` =
-``"<count>/<seconds>"``, or ``off`` to disable one scope. The clock is injectable for tests.
+Limits come from the settings (``settings.ratelimit``, documented in ``.env.example``):
+``RATE_LIMIT_<SCOPE>`` = ``"<count>/<seconds>"``, or ``off`` to disable one scope. The clock is
+injectable for tests.
 """
 from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
+from bot.settings import RateLimitSettings, Settings, get_settings, variable
+
 logger = logging.getLogger(__name__)
 
-# scope -> (default, what it limits). Defaults protect against floods and guessing, and stay far
-# above what a person (or the end-to-end test suites, all from 127.0.0.1) ever sends.
-DEFAULTS: Dict[str, str] = {
-    "login_ip": "30/60",            # demo sign-in, per client IP
-    "login_account": "20/60",       # demo sign-in, per account asked for
-    "pairing_code_identity": "10/600",  # pairing codes created, per signed-in policyholder
-    "pairing_code_ip": "60/600",    # pairing codes created, per client IP
-    "pairing_redeem": "10/600",     # pairing codes typed on a messaging channel, per channel account
-    "messages_identity": "120/60",  # chat messages, per verified identity / channel account / web session
-    "messages_ip": "600/60",        # chat messages, per client IP (web socket and REST channel)
-    "api_ip": "300/60",             # other web API calls (pairings list, revoke, referrals), per client IP
-    "limit_notice": "1/60",         # "please slow down" replies on messaging channels (an SMS costs money)
-}
+# scope -> default limit (``RATE_LIMIT_<SCOPE>``, declared with what it limits in bot/settings.py).
+# Defaults protect against floods and guessing, and stay far above what a person (or the
+# end-to-end test suites, all from 127.0.0.1) ever sends.
+DEFAULTS: Dict[str, str] = RateLimitSettings().scopes()
 MAX_MEMORY_KEYS = 100_000
 
 
@@ -86,10 +79,16 @@ class Decision:
 ALLOWED = Decision(True)
 
 
-def load_limits(env: Optional[Mapping[str, str]] = None) -> Dict[str, Optional[Limit]]:
-    env = os.environ if env is None else env
-    return {scope: Limit.parse(env.get(f"RATE_LIMIT_{scope.upper()}") or default)
-            for scope, default in DEFAULTS.items()}
+def load_limits(settings: Optional[Settings] = None) -> Dict[str, Optional[Limit]]:
+    """The limit of every scope (None: no limit), from ``settings.ratelimit``."""
+    section = (settings or get_settings()).ratelimit
+    limits: Dict[str, Optional[Limit]] = {}
+    for scope, spec in section.scopes().items():
+        try:
+            limits[scope] = Limit.parse(spec)
+        except LimitSpecError as exc:
+            raise LimitSpecError(f"{variable(section, scope).name}: {exc}") from None
+    return limits
 
 
 class MemoryBackend:
@@ -197,12 +196,12 @@ class RateLimiter:
         return await asyncio.to_thread(self.check, *hits)
 
 
-def from_env(env: Optional[Mapping[str, str]] = None, clock: Callable[[], float] = time.time) -> RateLimiter:
-    env = os.environ if env is None else env
-    url = (env.get("RATE_LIMIT_REDIS_URL") or env.get("REDIS_URL") or "").strip()
+def from_settings(settings: Optional[Settings] = None, clock: Callable[[], float] = time.time) -> RateLimiter:
+    settings = settings or get_settings()
+    url = (settings.ratelimit.redis_url or settings.lock.redis_url or "").strip()
     # REDIS_KEY_PREFIX separates deployments sharing one Redis (as for the lock store)
-    backend = RedisBackend(url, prefix=f"{env.get('REDIS_KEY_PREFIX') or ''}ratelimit:") if url else MemoryBackend()
-    return RateLimiter(load_limits(env), backend, clock)
+    backend = RedisBackend(url, prefix=f"{settings.lock.key_prefix}ratelimit:") if url else MemoryBackend()
+    return RateLimiter(load_limits(settings), backend, clock)
 
 
 _limiter: Optional[RateLimiter] = None
@@ -210,16 +209,16 @@ _limiter_lock = threading.Lock()
 
 
 def get_limiter() -> RateLimiter:
-    """The process-wide limiter, built from the environment on first use."""
+    """The process-wide limiter, built from the settings on first use."""
     global _limiter
     with _limiter_lock:
         if _limiter is None:
-            _limiter = from_env()
+            _limiter = from_settings()
         return _limiter
 
 
 def reset_limiter(limiter: Optional[RateLimiter] = None) -> None:
-    """Replace (tests) or forget (next call rebuilds from the environment) the process-wide limiter."""
+    """Replace (tests) or forget (next call rebuilds from the settings) the process-wide limiter."""
     global _limiter
     with _limiter_lock:
         _limiter = limiter
@@ -230,7 +229,7 @@ def client_ip(peer: Optional[str], forwarded_for: Optional[str] = None,
     """The client address: the peer, or, behind a trusted reverse proxy (``RATE_LIMIT_TRUST_PROXY=1``),
     the last address the proxy appended to ``X-Forwarded-For`` (earlier ones are client-controlled)."""
     if trust_forwarded is None:
-        trust_forwarded = os.environ.get("RATE_LIMIT_TRUST_PROXY", "").strip().lower() in {"1", "true", "yes"}
+        trust_forwarded = get_settings().ratelimit.trust_proxy
     if trust_forwarded and forwarded_for:
         last = forwarded_for.split(",")[-1].strip()
         if last:

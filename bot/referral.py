@@ -124,7 +124,7 @@ def create(session: Session, settings: Settings, *, policyholder_id: int, topic:
             raise ReferralError(CLAIM_NOT_OWNED)
         ref = parsed.ref
     current = _now(now)
-    ttl = max(30, int(settings.referral_ttl_seconds))
+    ttl = max(30, int(settings.referral.ttl_seconds))
     jti = uuid.uuid4().hex
     stored = referral_queries.add_referral(
         session, jti_hash=jti_hash(jti), policyholder_id=policyholder_id, topic=topic, claim_ref=ref,
@@ -171,7 +171,7 @@ def context_for_greeting(session: Session, referral_id: int, policyholder_id: in
 
 def _claim_mac(settings: Settings, payload: Mapping[str, Any]) -> str:
     body = json.dumps({"purpose": "referral", **payload}, sort_keys=True, separators=(",", ":")).encode()
-    return hmac.new(settings.identity_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.new(settings.auth.identity_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def sign_claim(settings: Settings, referral_id: int, policyholder_id: int, sender_id: str, *,

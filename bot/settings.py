@@ -1,37 +1,535 @@
 """One settings object, built from environment variables with embedded defaults.
 
-Every variable is documented in ``.env.example`` and docs/configuration.md.
+This module is the only reader of the environment (a test checks it). Every variable is declared
+once, on the field that holds it (:func:`setting`: name, type, default, one-line description);
+the fields are grouped per concern in nested frozen dataclasses::
+
+    settings = get_settings()            # read once per process
+    settings.auth.jwt_secret, settings.handoff.hours, settings.channels.twilio.auth_token
+
+Variables read only by the shell scripts, Rasa, TensorFlow or glibc are declared in
+:data:`EXTERNAL`, so that they are documented with the others. ``.env.example`` and the table of
+docs/configuration.md are generated from this registry (a test keeps them in sync)::
+
+    python -m bot.settings env-example > .env.example
+    python -m bot.settings markdown          # rewrites the table of docs/configuration.md
+
+Types: ``str``, ``int``, ``float``, ``bool`` (1/true/yes/on, 0/false/no/off), ``secret`` (a string
+never shown in a repr), ``duration`` (seconds, a number), ``list`` (comma-separated), ``path``.
+An unset or empty variable takes its default; a malformed one raises :class:`SettingsError`
+naming the variable.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import secrets
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+DOC_PAGE = ROOT / "docs" / "configuration.md"
+ENV_EXAMPLE = ROOT / ".env.example"
+BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
+
+STR, INT, FLOAT, BOOL, SECRET, DURATION, LIST, PATH = ("str", "int", "float", "bool", "secret", "duration", "list",
+                                                      "path")
+KINDS = (STR, INT, FLOAT, BOOL, SECRET, DURATION, LIST, PATH)
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
-def env_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
+class SettingsError(ValueError):
+    """A variable of the environment has a value that cannot be used (the message names it)."""
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Var:
+    """One environment variable: its name, type, default and what it does."""
+
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    shown_default: str = ""    # how the docs show a computed or unset default
+    example: str = ""          # a value shown in .env.example when the default is empty
+    minimum: Optional[float] = None
+    positive: bool = False     # must be > 0
+    secret: bool = False       # never in a repr; .env.example shows no value
+    reader: str = "python"     # python (through this module), or who else reads it: shell, rasa, ...
+    concern: str = ""          # the section (``handoff``, ``channels.twilio``...), set when collected
+    attr: str = ""             # ``handoff.slot_minutes``; empty for external variables
+
+    def parse(self, env: Mapping[str, str]) -> Any:
+        """The value of this variable in ``env`` (its default when unset or empty)."""
+        raw = env.get(self.name)
+        if raw is None or raw == "" or (self.kind not in (STR, SECRET) and raw.strip() == ""):
+            return self.default
+        value = _PARSERS[self.kind](self.name, raw)
+        if self.minimum is not None and value < self.minimum:
+            raise SettingsError(f"{self.name} must be {_number(self.minimum)} or more, got {raw!r}")
+        if self.positive and value <= 0:
+            raise SettingsError(f"{self.name} must be positive, got {raw!r}")
+        return value
+
+    @property
+    def default_text(self) -> str:
+        if self.shown_default:
+            return self.shown_default
+        if self.default in (None, "", ()):
+            return "unset"
+        if isinstance(self.default, bool):
+            return "1" if self.default else "0"
+        if isinstance(self.default, float):
+            return _number(self.default)
+        if isinstance(self.default, tuple):
+            return ",".join(self.default)
+        return str(self.default)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _parse_int(name: str, raw: str) -> int:
     try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+        return int(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
 
 
-def env_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
+def _parse_float(name: str, raw: str) -> float:
     try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+        return float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
 
+
+def _parse_duration(name: str, raw: str) -> float:
+    try:
+        return float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {raw!r}")
+
+
+def _parse_list(_name: str, raw: str) -> Tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+_PARSERS: Dict[str, Callable[[str, str], Any]] = {
+    STR: lambda _name, raw: raw, SECRET: lambda _name, raw: raw, INT: _parse_int, FLOAT: _parse_float,
+    BOOL: _parse_bool, DURATION: _parse_duration, LIST: _parse_list, PATH: lambda _name, raw: Path(raw),
+}
+
+
+def setting(name: str, kind: str, default: Any = None, doc: str = "", *, required: bool = False, **options: Any) -> Any:
+    """A settings field bound to the environment variable ``name`` (the registry entry of that variable).
+
+    ``required``: the field has no default in the dataclass; :func:`load_settings` computes it
+    (a generated secret, a URL derived from another setting).
+    """
+    assert kind in KINDS, kind
+    var = Var(name, kind, default, doc, secret=options.pop("secret", kind == SECRET), **options)
+    metadata = {"var": var}
+    if required:
+        return field(repr=not var.secret, metadata=metadata)
+    return field(default=default, repr=not var.secret, metadata=metadata)
+
+
+def _section(cls: type) -> type:
+    return dataclass(frozen=True, kw_only=True)(cls)
+
+
+# --- the sections, one per concern ----------------------------------------------------------------
+
+@_section
+class RuntimeSettings:
+    """Where the processes keep their state and which clock and interface they use."""
+
+    var_dir: Path = setting("ASSISTANT_VAR_DIR", PATH, ROOT / "var",
+                            "Local state: SQLite claims store and tracker, generated secrets, logs.",
+                            shown_default="var/ (in the repository)", example="var")
+    timezone: str = setting("ASSISTANT_TZ", STR, "Europe/Paris", "Time zone of dates and of the claims team's hours.")
+    bind_host: str = setting("BIND_HOST", STR, "127.0.0.1",
+                             "Interface the servers listen on (scripts/run.sh, the action server).")
+
+
+@_section
+class DatabaseSettings:
+    """The claims store."""
+
+    url: str = setting("DATABASE_URL", STR, None, "Claims store (SQLAlchemy URL); PostgreSQL in production.",
+                       required=True, shown_default="sqlite:///var/claims.db",
+                       example="postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+@_section
+class TrackerSettings:
+    """Rasa's conversation store (tracker store) and its cache."""
+
+    url: str = setting("TRACKER_STORE_URL", STR, "", "PostgreSQL tracker store shared by every Rasa replica.",
+                       shown_default="SQLite var/tracker.db", example="postgresql://postgres@127.0.0.1:5432/test")
+    postgresql_schema: str = setting("POSTGRESQL_SCHEMA", STR, "",
+                                     "Schema of the PostgreSQL tracker store when not the default one "
+                                     "(read by Rasa and by bot.gdpr).")
+    connect_timeout_seconds: int = setting("DB_CONNECT_TIMEOUT_SECONDS", INT, 5,
+                                           "Connection timeout of the PostgreSQL tracker store, in seconds.")
+    retry_seconds: float = setting("TRACKER_RETRY_SECONDS", DURATION, 8.0,
+                                   "Tracker reads and saves are retried this long across a database restart, "
+                                   "then the person gets an apology.")
+    cache_size: int = setting("TRACKER_CACHE_SIZE", INT, 1000,
+                              "Conversations kept in memory by the tracker store, checked against the database "
+                              "at every message (0 = off).", minimum=0)
+
+
+@_section
+class LockSettings:
+    """Rasa's lock store (one conversation processed by one replica at a time)."""
+
+    redis_url: str = setting("REDIS_URL", STR, "", "Redis lock store, required with several Rasa replicas "
+                             "(also shares the rate limits).", shown_default="in-memory lock store",
+                             example="redis://127.0.0.1:6379/0")
+    socket_timeout_seconds: float = setting("LOCK_SOCKET_TIMEOUT_SECONDS", DURATION, 3.0,
+                                            "Socket timeout of the Redis lock store, in seconds.")
+    key_prefix: str = setting("REDIS_KEY_PREFIX", STR, "",
+                              "Prefix of lock and rate-limit keys (letters, digits) when deployments share one Redis.")
+
+
+@_section
+class AuthSettings:
+    """Sign-in tokens and the identity assertions the channels put in message metadata."""
+
+    jwt_secret: str = setting("JWT_SECRET", SECRET, None, "Signs the sign-in tokens.", required=True,
+                              shown_default="generated once into var/jwt_secret (0600, untracked)")
+    jwt_previous_secrets: Tuple[str, ...] = setting("JWT_PREVIOUS_SECRETS", LIST, (),
+                                                    "Comma-separated previous secrets still accepted during a key "
+                                                    "rotation.", secret=True)
+    jwt_issuer: str = setting("JWT_ISSUER", STR, "assistant-indemnisation", "Issuer (iss) of the tokens, checked.")
+    token_ttl_seconds: int = setting("TOKEN_TTL_SECONDS", INT, 1800, "Lifetime of a sign-in token, in seconds.")
+    identity_secret: str = setting("IDENTITY_SECRET", SECRET, None,
+                                   "HMAC key of the identity assertions in message metadata.", required=True,
+                                   shown_default="derived from JWT_SECRET")
+    agent_token_ttl_seconds: int = setting("AGENT_TOKEN_TTL_SECONDS", INT, 14400,
+                                           "Lifetime of an agent's sign-in token, in seconds (4 h).")
+    agent_demo_login: bool = setting("AGENT_DEMO_LOGIN", BOOL, True,
+                                     "Demo agents may sign in from the desk page; 0 in production "
+                                     "(agents get tokens from the SSO).")
+
+
+@_section
+class RasaSettings:
+    """The Rasa server and its HTTP API."""
+
+    port: int = setting("RASA_PORT", INT, 5005, "Port of the Rasa server.")
+    public_url: str = setting("RASA_PUBLIC_URL", STR, "", "The Rasa server's URL as the browser sees it "
+                              "(behind a proxy).", shown_default="http://<page host>:RASA_PORT",
+                              example="https://chat.example.fr")
+    api_token: str = setting("RASA_API_TOKEN", SECRET, None,
+                             "Token of Rasa's HTTP API (--enable-api --auth-token), used by the web server only.",
+                             required=True, shown_default="generated once into var/rasa_api_token (0600, untracked)")
+    api_url: str = setting("RASA_API_URL", STR, None, "Where the web server reaches Rasa's HTTP API.",
+                           required=True, shown_default="http://127.0.0.1:RASA_PORT", example="http://rasa:5005")
+    action_timeout_seconds: float = setting("ACTION_TIMEOUT_SECONDS", DURATION, 10.0,
+                                            "Bound of Rasa's call to the action server, in seconds "
+                                            "(Rasa 3.6 alone waits 5 minutes).", positive=True)
+    reply_deadline_seconds: float = setting("REPLY_DEADLINE_SECONDS", DURATION, 20.0,
+                                            "Past this, the channel apologises and offers a person "
+                                            "(the turn goes on and is recorded).", positive=True)
+
+
+@_section
+class ActionServerSettings:
+    """The action server."""
+
+    port: int = setting("ACTION_PORT", INT, 5055, "Port of the action server.")
+    url: str = setting("ACTION_SERVER_URL", STR, "", "Action server address given to Rasa "
+                       "(e.g. behind a load balancer).", shown_default="http://localhost:ACTION_PORT/webhook",
+                       example="http://localhost:5055/webhook")
+    token: str = setting("ACTION_SERVER_TOKEN", SECRET, "", "Token Rasa sends to the action server "
+                         "(when they are not on the same host).")
+    store_timeout_seconds: float = setting("STORE_TIMEOUT_SECONDS", DURATION, 5.0,
+                                           "Bound of one claims-store call from an action; past it, an apology.")
+
+
+@_section
+class WebSettings:
+    """The web page server."""
+
+    port: int = setting("WEB_PORT", INT, 8080, "Port of the web page server.")
+    host: str = setting("WEB_HOST", STR, "127.0.0.1", "Interface of the web page server when started alone "
+                        "(scripts/run.sh gives it BIND_HOST).")
+    public_host: str = setting("PUBLIC_HOST", STR, "localhost",
+                               "Host name printed in the URL and used by the page to reach Rasa.")
+
+
+@_section
+class HandoffSettings:
+    """Handoff to a person: the claims team's hours and callback slots."""
+
+    hours: str = setting("HANDOFF_HOURS", STR, "mon-fri 09:00-18:00",
+                         "Weekly hours when claims agents take conversations (French public holidays are closed).")
+    extra_closed_days: Tuple[str, ...] = setting("HANDOFF_EXTRA_CLOSED_DAYS", LIST, (),
+                                                 "Extra closed days, comma-separated YYYY-MM-DD.",
+                                                 example="2026-12-24,2026-12-31")
+    slot_minutes: int = setting("HANDOFF_SLOT_MINUTES", INT, 60,
+                                "Length of a callback slot offered outside opening hours, in minutes (5 at least).",
+                                minimum=0)
+    callback_lead_minutes: int = setting("HANDOFF_CALLBACK_LEAD_MINUTES", INT, 60,
+                                         "The earliest callback slot starts this long after now, in minutes.",
+                                         minimum=0)
+
+
+@_section
+class ReferralSettings:
+    """Agent → assistant referral links."""
+
+    ttl_seconds: int = setting("REFERRAL_TTL_SECONDS", INT, 900,
+                               "Lifetime of a referral link, in seconds (single use, 30 at least).")
+    link_base: str = setting("REFERRAL_LINK_BASE", STR, "", "Public address of the chat page used in referral links.",
+                             shown_default="the address the desk was reached at",
+                             example="https://assistant.example.fr")
+
+
+@_section
+class RateLimitSettings:
+    """Rate limits: ``<count>/<seconds>`` token buckets (``off`` disables one), per scope."""
+
+    login_ip: str = setting("RATE_LIMIT_LOGIN_IP", STR, "30/60", "Demo sign-ins per client IP.")
+    login_account: str = setting("RATE_LIMIT_LOGIN_ACCOUNT", STR, "20/60", "Demo sign-ins per account asked for.")
+    pairing_code_identity: str = setting("RATE_LIMIT_PAIRING_CODE_IDENTITY", STR, "10/600",
+                                         "Pairing codes created per signed-in policyholder.")
+    pairing_code_ip: str = setting("RATE_LIMIT_PAIRING_CODE_IP", STR, "60/600", "Pairing codes created per client IP.")
+    pairing_redeem: str = setting("RATE_LIMIT_PAIRING_REDEEM", STR, "10/600",
+                                  "Pairing codes typed on a messaging channel, per channel account.")
+    messages_identity: str = setting("RATE_LIMIT_MESSAGES_IDENTITY", STR, "120/60",
+                                     "Chat messages per policyholder / channel account / anonymous session.")
+    messages_ip: str = setting("RATE_LIMIT_MESSAGES_IP", STR, "600/60",
+                               "Chat messages per client IP (web socket, REST channel).")
+    api_ip: str = setting("RATE_LIMIT_API_IP", STR, "300/60",
+                          "Other web API calls (pairings list, revoke, referrals) per client IP.")
+    limit_notice: str = setting("RATE_LIMIT_LIMIT_NOTICE", STR, "1/60",
+                                "'Please slow down' replies on messaging channels, per account (an SMS costs money).")
+    redis_url: str = setting("RATE_LIMIT_REDIS_URL", STR, "", "Redis shared by every replica for the rate limits.",
+                             shown_default="REDIS_URL, else in memory", example="redis://127.0.0.1:6379/1")
+    trust_proxy: bool = setting("RATE_LIMIT_TRUST_PROXY", BOOL, False,
+                                "Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry.")
+
+    def scopes(self) -> Dict[str, str]:
+        """scope (``login_ip``...) -> limit spec (``"30/60"``), for every ``RATE_LIMIT_<SCOPE>`` variable."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("redis_url", "trust_proxy")}
+
+
+@_section
+class GdprSettings:
+    """Data protection: retention and the in-process purge (python -m bot.gdpr)."""
+
+    retention_days: int = setting("RETENTION_DAYS", INT, 90,
+                                  "Conversations (tracker events, handoff transcripts, callback requests, closed "
+                                  "pairings and referrals) are purged after this many days.")
+    audit_retention_days: int = setting("AUDIT_RETENTION_DAYS", INT, 365,
+                                        "The audit log is purged after this many days.")
+    purge_interval_hours: float = setting("PURGE_INTERVAL_HOURS", FLOAT, 24.0,
+                                          "In-process purge interval of the action server, in hours; 0 = off "
+                                          "(a Kubernetes CronJob runs python -m bot.gdpr purge).")
+    purge_first_delay_seconds: float = setting("PURGE_FIRST_DELAY_SECONDS", DURATION, 60.0,
+                                               "First in-process purge this long after start, in seconds.")
+
+
+@_section
+class TwilioSettings:
+    """SMS / WhatsApp through Twilio (enabled when its required variables are set; docs/channels.md)."""
+
+    account_sid: str = setting("TWILIO_ACCOUNT_SID", STR, "", "Twilio account SID (required for the channel).")
+    auth_token: str = setting("TWILIO_AUTH_TOKEN", SECRET, "", "Twilio auth token (required).")
+    number: str = setting("TWILIO_NUMBER", STR, "", "The assistant's phone number (required).", example="+33...")
+    webhook_url: str = setting("TWILIO_WEBHOOK_URL", STR, "", "Public URL of the webhook, checked in signatures "
+                               "(required).", example="https://chat.example.fr/webhooks/twilio/webhook")
+    whatsapp_number: str = setting("TWILIO_WHATSAPP_NUMBER", STR, "", "WhatsApp sender number.",
+                                   shown_default="TWILIO_NUMBER")
+    api_base: str = setting("TWILIO_API_BASE", STR, "", "Tests only: send outbound API calls to a local fake.",
+                            shown_default="Twilio's API")
+
+
+@_section
+class TelegramSettings:
+    """Telegram (enabled when its required variables are set)."""
+
+    token: str = setting("TELEGRAM_TOKEN", SECRET, "", "Bot token (required for the channel).")
+    secret_token: str = setting("TELEGRAM_SECRET_TOKEN", SECRET, "", "Secret token of the webhook (required).")
+    bot_name: str = setting("TELEGRAM_BOT_NAME", STR, "", "The bot's user name.")
+    webhook_url: str = setting("TELEGRAM_WEBHOOK_URL", STR, "", "Public URL of the webhook.")
+    api_base: str = setting("TELEGRAM_API_BASE", STR, "", "Tests only: send outbound API calls to a local fake.",
+                            shown_default="Telegram's API")
+
+
+@_section
+class MessengerSettings:
+    """Facebook Messenger (enabled when its required variables are set)."""
+
+    verify_token: str = setting("MESSENGER_VERIFY_TOKEN", SECRET, "",
+                                "Webhook verify token (required for the channel).")
+    app_secret: str = setting("MESSENGER_APP_SECRET", SECRET, "", "App secret, checks signatures (required).")
+    page_access_token: str = setting("MESSENGER_PAGE_ACCESS_TOKEN", SECRET, "", "Page access token (required).")
+    api_base: str = setting("MESSENGER_API_BASE", STR, "", "Tests only: send outbound API calls to a local fake.",
+                            shown_default="Facebook's API")
+
+
+@_section
+class SlackSettings:
+    """Slack (enabled when its required variables are set)."""
+
+    bot_token: str = setting("SLACK_BOT_TOKEN", SECRET, "", "Bot token (required for the channel).")
+    signing_secret: str = setting("SLACK_SIGNING_SECRET", SECRET, "", "Signing secret, checks requests (required).")
+    api_base: str = setting("SLACK_API_BASE", STR, "", "Tests only: send outbound API calls to a local fake.",
+                            shown_default="Slack's API")
+
+
+@_section
+class ChannelSettings:
+    """Messaging channels: each one is enabled only when its required variables are set (docs/channels.md)."""
+
+    twilio: TwilioSettings = field(default_factory=TwilioSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    messenger: MessengerSettings = field(default_factory=MessengerSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+
+
+@_section
+class ProcessSettings:
+    """Process settings of the Rasa server chosen by measurement (docs/benchmarks.md)."""
+
+    malloc_trim_seconds: float = setting("MALLOC_TRIM_SECONDS", DURATION, 15.0,
+                                         "Rasa server: freed memory given back to the system every N s "
+                                         "(0 = once, after the model load).", minimum=0)
+    malloc_arena_max: str = setting("MALLOC_ARENA_MAX", STR, "", "glibc malloc arenas (read by glibc); when set, "
+                                    "scripts/rasa_server.py leaves them alone.",
+                                    shown_default="2 arenas (scripts/rasa_server.py)")
+
+
+@_section
+class LoggingSettings:
+    """Logs: every record is masked (tokens, pairing codes, phone numbers, e-mails, IBANs, card numbers)."""
+
+    format: str = setting("LOG_FORMAT", STR, "text", "json: one JSON object per line (every process, same masking).")
+    level: str = setting("LOG_LEVEL", STR, "INFO", "Log level of the servers.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Every setting of the project, per concern (see the module docstring)."""
+
+    runtime: RuntimeSettings
+    database: DatabaseSettings
+    tracker: TrackerSettings
+    lock: LockSettings
+    auth: AuthSettings
+    rasa: RasaSettings
+    actions: ActionServerSettings
+    web: WebSettings
+    handoff: HandoffSettings
+    referral: ReferralSettings
+    ratelimit: RateLimitSettings
+    gdpr: GdprSettings
+    channels: ChannelSettings
+    process: ProcessSettings
+    logging: LoggingSettings
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.web.public_host}:{self.rasa.port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.web.public_host}:{self.web.port}"
+
+
+def _external(concern: str, reader: str, name: str, doc: str, shown_default: str = "unset", kind: str = STR,
+              example: str = "") -> Var:
+    return Var(name, kind, None, doc, shown_default=shown_default, example=example, reader=reader, concern=concern)
+
+
+# Variables the Python code does not read: documented here, read by the shell scripts, Rasa, TensorFlow.
+EXTERNAL: Tuple[Var, ...] = (
+    _external("rasa", "shell", "CORS_ORIGINS", "Browser origins allowed on the Rasa socket, space-separated "
+              "(scripts/run.sh, the Rasa image).", "the web page's origins", example="http://localhost:8080"),
+    _external("lock", "rasa", "TICKET_LOCK_LIFETIME", "How long a dead replica's conversation lock blocks the others, "
+              "in seconds (read by Rasa).", "60 (Rasa)", kind=DURATION),
+    _external("process", "tensorflow", "TF_ENABLE_ONEDNN_OPTS", "TensorFlow's oneDNN kernels; off is faster and "
+              "smaller for these tiny models.", "0 (set by scripts/rasa_server.py)"),
+    _external("tooling", "shell", "ASSISTANT_CACHE", "Where scripts/bootstrap.sh caches the virtual environments "
+              "(keyed by the requirements hash).", "~/.cache/assistant-indemnisation", kind=PATH),
+    _external("tooling", "shell", "PYTHON310", "The Python 3.10 interpreter, when it is not found automatically.",
+              "auto-detected", kind=PATH, example="/usr/bin/python3.10"),
+    _external("tooling", "shell", "SKIP_PY311", "1: scripts/bootstrap.sh does not create the Python 3.11 environment.",
+              "0", kind=BOOL),
+    _external("tooling", "shell", "SKIP_NPM", "1: scripts/bootstrap.sh does not install the web page's npm packages.",
+              "0", kind=BOOL),
+)
+
+# Section attribute -> title, in the order of the docs.
+CONCERNS: Dict[str, str] = {
+    "runtime": "Runtime", "database": "Claims store", "tracker": "Conversation store",
+    "lock": "Lock store", "auth": "Sign-in and identity", "rasa": "Rasa server", "actions": "Action server",
+    "web": "Web page", "handoff": "Handoff to a person", "referral": "Referral links", "ratelimit": "Rate limits",
+    "gdpr": "Data protection", "channels.twilio": "Channel: Twilio (SMS, WhatsApp)", "channels.telegram":
+    "Channel: Telegram", "channels.messenger": "Channel: Messenger", "channels.slack": "Channel: Slack",
+    "process": "Rasa server process", "logging": "Logs", "tooling": "Tooling (shell scripts)",
+}
+
+
+def _walk(cls: type, prefix: str = "") -> Iterator[Tuple[str, dataclasses.Field]]:
+    """(dotted attribute, field) of every variable field under the dataclass ``cls``."""
+    for f in fields(cls):
+        path = f"{prefix}{f.name}"
+        if "var" in f.metadata:
+            yield path, f
+        elif is_dataclass(f.type if isinstance(f.type, type) else _SECTION_TYPES.get(f.type)):
+            yield from _walk(f.type if isinstance(f.type, type) else _SECTION_TYPES[f.type], path + ".")
+
+
+_SECTION_TYPES: Dict[str, type] = {c.__name__: c for c in (
+    RuntimeSettings, DatabaseSettings, TrackerSettings, LockSettings, AuthSettings, RasaSettings,
+    ActionServerSettings, WebSettings, HandoffSettings, ReferralSettings, RateLimitSettings, GdprSettings,
+    TwilioSettings, TelegramSettings, MessengerSettings, SlackSettings, ChannelSettings, ProcessSettings,
+    LoggingSettings)}
+
+
+def _collect() -> Tuple[Var, ...]:
+    found = []
+    for path, f in _walk(Settings):
+        concern, _, _ = path.rpartition(".")
+        found.append(dataclasses.replace(f.metadata["var"], concern=concern, attr=path))
+    return tuple(found)
+
+
+# Every variable, once: the ones this module reads (in the order of the sections), then the external ones.
+VARIABLES: Tuple[Var, ...] = _collect() + EXTERNAL
+REGISTRY: Dict[str, Var] = {v.name: v for v in VARIABLES}
+assert len(REGISTRY) == len(VARIABLES), "a variable is declared twice"
+
+
+def variable(section: Any, attr: str) -> Var:
+    """The registry entry of ``section.attr`` (e.g. ``variable(settings.ratelimit, "login_ip").name``)."""
+    for f in fields(section):
+        if f.name == attr and "var" in f.metadata:
+            return REGISTRY[f.metadata["var"].name]
+    raise KeyError(attr)
+
+
+# --- loading --------------------------------------------------------------------------------------
 
 def _secret_from_file(path: Path) -> str:
     """Read a local secret (JWT secret, Rasa API token), generating it once (untracked file, mode 0600)."""
@@ -47,74 +545,53 @@ def _secret_from_file(path: Path) -> str:
     return value
 
 
-@dataclass(frozen=True)
-class Settings:
-    var_dir: Path
-    database_url: str
-    jwt_secret: str = field(repr=False)
-    jwt_previous_secrets: tuple = field(default=(), repr=False)
-    jwt_issuer: str = "assistant-indemnisation"
-    token_ttl_seconds: int = 1800
-    identity_secret: str = field(default="", repr=False)
-    rasa_port: int = 5005
-    action_port: int = 5055
-    web_port: int = 8080
-    public_host: str = "localhost"
-    timezone: str = "Europe/Paris"
-    # Rasa's HTTP API (enabled with --enable-api --auth-token): only server-side code uses it
-    # (the agent desk); the browser never sees the token.
-    rasa_api_token: str = field(default="", repr=False)
-    rasa_api_url: str = ""
-    agent_token_ttl_seconds: int = 14400
-    agent_demo_login: bool = True
-    referral_ttl_seconds: int = 900
-    referral_link_base: str = ""
-    retention_days: int = 90
-    audit_retention_days: int = 365
-    purge_interval_hours: float = 24.0
-    purge_first_delay_seconds: float = 60.0
+def _load_section(cls: type, env: Mapping[str, str], **computed: Any) -> Any:
+    values: Dict[str, Any] = {}
+    for f in fields(cls):
+        if "var" in f.metadata:
+            values[f.name] = f.metadata["var"].parse(env)
+        elif f.name not in computed:
+            values[f.name] = _load_section(_SECTION_TYPES[f.type] if isinstance(f.type, str) else f.type, env)
+    values.update(computed)
+    return cls(**values)
 
-    @property
-    def rasa_url(self) -> str:
-        return f"http://{self.public_host}:{self.rasa_port}"
 
-    @property
-    def web_url(self) -> str:
-        return f"http://{self.public_host}:{self.web_port}"
+def _given(env: Mapping[str, str], name: str) -> str:
+    return REGISTRY[name].parse(env) or ""
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """The settings of ``env`` (default: this process's environment), with embedded defaults.
+
+    A secret that is not given is read from ``<ASSISTANT_VAR_DIR>/<name>``, generated there once.
+    """
     env = os.environ if env is None else env
-    var_dir = Path(env.get("ASSISTANT_VAR_DIR") or (ROOT / "var"))
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'claims.db'}"
-    jwt_secret = env.get("JWT_SECRET") or _secret_from_file(var_dir / "jwt_secret")
-    previous = tuple(s for s in (env.get("JWT_PREVIOUS_SECRETS") or "").split(",") if s.strip())
+    runtime = _load_section(RuntimeSettings, env)
+    var_dir = runtime.var_dir
+    database_url = _given(env, "DATABASE_URL") or f"sqlite:///{var_dir / 'claims.db'}"
+    jwt_secret = _given(env, "JWT_SECRET") or _secret_from_file(var_dir / "jwt_secret")
     # The identity assertion that channels put in message metadata is signed with a key
     # derived from the JWT secret unless one is given explicitly.
-    identity_secret = env.get("IDENTITY_SECRET") or ("identity:" + jwt_secret)
+    identity_secret = _given(env, "IDENTITY_SECRET") or ("identity:" + jwt_secret)
+    rasa_api_token = _given(env, "RASA_API_TOKEN") or _secret_from_file(var_dir / "rasa_api_token")
+    rasa_port = REGISTRY["RASA_PORT"].parse(env)
+    rasa_api_url = (_given(env, "RASA_API_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/")
     return Settings(
-        var_dir=var_dir,
-        database_url=database_url,
-        jwt_secret=jwt_secret,
-        jwt_previous_secrets=previous,
-        jwt_issuer=env.get("JWT_ISSUER") or "assistant-indemnisation",
-        token_ttl_seconds=env_int(env, "TOKEN_TTL_SECONDS", 1800),
-        identity_secret=identity_secret,
-        rasa_port=env_int(env, "RASA_PORT", 5005),
-        action_port=env_int(env, "ACTION_PORT", 5055),
-        web_port=env_int(env, "WEB_PORT", 8080),
-        public_host=env.get("PUBLIC_HOST") or "localhost",
-        timezone=env.get("ASSISTANT_TZ") or "Europe/Paris",
-        rasa_api_token=env.get("RASA_API_TOKEN") or _secret_from_file(var_dir / "rasa_api_token"),
-        rasa_api_url=(env.get("RASA_API_URL") or f"http://127.0.0.1:{env_int(env, 'RASA_PORT', 5005)}").rstrip("/"),
-        agent_token_ttl_seconds=env_int(env, "AGENT_TOKEN_TTL_SECONDS", 14400),
-        agent_demo_login=(env.get("AGENT_DEMO_LOGIN") or "1").strip().lower() not in ("0", "false", "no", "off"),
-        referral_ttl_seconds=env_int(env, "REFERRAL_TTL_SECONDS", 900),
-        referral_link_base=(env.get("REFERRAL_LINK_BASE") or "").rstrip("/"),
-        retention_days=env_int(env, "RETENTION_DAYS", 90),
-        audit_retention_days=env_int(env, "AUDIT_RETENTION_DAYS", 365),
-        purge_interval_hours=env_float(env, "PURGE_INTERVAL_HOURS", 24.0),
-        purge_first_delay_seconds=env_float(env, "PURGE_FIRST_DELAY_SECONDS", 60.0),
+        runtime=runtime,
+        database=_load_section(DatabaseSettings, env, url=database_url),
+        tracker=_load_section(TrackerSettings, env),
+        lock=_load_section(LockSettings, env),
+        auth=_load_section(AuthSettings, env, jwt_secret=jwt_secret, identity_secret=identity_secret),
+        rasa=_load_section(RasaSettings, env, api_token=rasa_api_token, api_url=rasa_api_url),
+        actions=_load_section(ActionServerSettings, env),
+        web=_load_section(WebSettings, env),
+        handoff=_load_section(HandoffSettings, env),
+        referral=_load_section(ReferralSettings, env, link_base=_given(env, "REFERRAL_LINK_BASE").rstrip("/")),
+        ratelimit=_load_section(RateLimitSettings, env),
+        gdpr=_load_section(GdprSettings, env),
+        channels=_load_section(ChannelSettings, env),
+        process=_load_section(ProcessSettings, env),
+        logging=_load_section(LoggingSettings, env),
     )
 
 
@@ -122,8 +599,97 @@ _cached: Optional[Settings] = None
 
 
 def get_settings() -> Settings:
-    """Process-wide settings, read once."""
+    """Process-wide settings, read once (tests that change the environment set ``_cached`` to None)."""
     global _cached
     if _cached is None:
         _cached = load_settings()
     return _cached
+
+
+# --- generated files ------------------------------------------------------------------------------
+
+def _by_concern() -> Iterator[Tuple[str, List[Var]]]:
+    for concern, _title in CONCERNS.items():
+        members = [v for v in VARIABLES if v.concern == concern]
+        if members:
+            yield concern, members
+
+
+def _env_value(var: Var) -> Tuple[str, bool]:
+    """(value shown in .env.example, whether it is the default)."""
+    if var.secret:
+        return "", False
+    if var.example and (var.default in (None, "", ()) or var.kind == PATH):
+        value, is_default = var.example, var.kind == PATH and var.default is not None
+    elif var.default in (None, "", ()) or var.shown_default:
+        return "", False
+    else:
+        value, is_default = var.default_text, True
+    return (f"'{value}'" if re.search(r"[\s#'\"$;&|<>()`]", value) else value), is_default
+
+
+def env_example() -> str:
+    """The text of ``.env.example``: every variable, commented out, with its default or an example."""
+    lines = [
+        "# Generated from bot/settings.py by `python -m bot.settings env-example > .env.example`: do not edit.",
+        "# Every setting is optional: the defaults run everything on this machine (SQLite, in-memory lock store).",
+        "# Copy to .env, uncomment what you change, and export it (`set -a; . ./.env; set +a`) before `make run`.",
+        "# The values shown are the defaults, or examples where the default is computed or unset.",
+    ]
+    for concern, members in _by_concern():
+        lines += ["", f"# --- {CONCERNS[concern]} ---"]
+        for var in members:
+            value, is_default = _env_value(var)
+            default = "" if is_default or var.default_text == "unset" else f" Default: {var.default_text}."
+            lines.append(f"# {var.doc}{default}")
+            lines.append(f"# {var.name}={value}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_table() -> str:
+    """The configuration tables of docs/configuration.md (between the settings markers)."""
+    out: List[str] = []
+    for concern, members in _by_concern():
+        where = "" if concern == "tooling" else f" (`settings.{concern}`)"
+        out += [f"### {CONCERNS[concern]}{where}", "", "| variable | type | default | what it does |",
+                "|---|---|---|---|"]
+        for var in members:
+            kind = var.kind + ("" if var.reader == "python" else f", read by {var.reader}")
+            if var.secret and var.kind != SECRET:
+                kind += ", secret"
+            default = var.default_text
+            literal = not var.shown_default and default != "unset"  # else "generated once into ...", not a value
+            default_cell = f"`{_md(default)}`" if literal else _md(default)
+            out.append(f"| `{var.name}` | {kind} | {default_cell} | {_md(var.doc)} |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def documented_page(page: str) -> str:
+    """``page`` with the text between the settings markers replaced by :func:`markdown_table`."""
+    start, end = page.find(BEGIN), page.find(END)
+    if start < 0 or end < start:
+        raise SettingsError(f"{DOC_PAGE.name} has no {BEGIN} ... {END} markers")
+    return page[: start + len(BEGIN)] + "\n" + markdown_table() + page[end:]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["env-example"]:
+        sys.stdout.write(env_example())
+        return 0
+    if args == ["markdown"]:
+        DOC_PAGE.write_text(documented_page(DOC_PAGE.read_text(encoding="utf-8")), encoding="utf-8")
+        print(DOC_PAGE)
+        return 0
+    print("usage: python -m bot.settings env-example > .env.example | python -m bot.settings markdown",
+          file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, List, Optional, Text, Tuple, TypeVar
@@ -50,28 +49,15 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, deser
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.settings import env_float, env_int
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_RETRY_SECONDS = 8.0
-DEFAULT_CACHE_SIZE = 1000
 _RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.DisconnectionError)
 
 
 class TrackerStoreUnavailable(BaseException):
     """The conversation store cannot be reached (see the module docstring for the base class)."""
-
-
-def retry_seconds_from_env() -> float:
-    return env_float(os.environ, "TRACKER_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
-
-
-def cache_size_from_env() -> int:
-    size = env_int(os.environ, "TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE)
-    if size < 0:
-        raise ValueError("TRACKER_CACHE_SIZE must be 0 (off) or more")
-    return size
 
 
 @dataclass
@@ -92,8 +78,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retry_seconds: Optional[float] = None, cache_size: Optional[int] = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.retry_seconds = float(retry_seconds) if retry_seconds is not None else retry_seconds_from_env()
-        self.cache_size = int(cache_size) if cache_size is not None else cache_size_from_env()
+        settings = get_settings().tracker  # TRACKER_RETRY_SECONDS, TRACKER_CACHE_SIZE
+        self.retry_seconds = float(retry_seconds) if retry_seconds is not None else settings.retry_seconds
+        self.cache_size = int(cache_size) if cache_size is not None else settings.cache_size
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self._pool_sqlite_connections()
         self._cache: "OrderedDict[str, _Entry]" = OrderedDict()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import os
 import sys
 from pathlib import Path
 
@@ -33,16 +32,19 @@ def build(token: str = ""):
 
 
 def main() -> None:
+    from bot.settings import get_settings
+
+    settings = get_settings()
     parser = argparse.ArgumentParser(description="Run the action server.")
-    parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=settings.runtime.bind_host)
+    parser.add_argument("--port", type=int, default=settings.actions.port)
     args = parser.parse_args()
     from bot import logmask
     from bot.gdpr import schedule
 
     logmask.configure("actions")  # masked records (tokens, phones, e-mails, IBANs...), LOG_FORMAT=json for JSON lines
     schedule.start_from_settings()  # the daily retention purge (PURGE_INTERVAL_HOURS=0: left to a CronJob)
-    app = build(os.environ.get("ACTION_SERVER_TOKEN", ""))
+    app = build(settings.actions.token)
     app.run(args.host, args.port, workers=1, access_log=False)
 
 

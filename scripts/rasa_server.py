@@ -25,10 +25,12 @@ DEFAULTS = {"TF_ENABLE_ONEDNN_OPTS": "0"}
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
-def limit_malloc_arenas(count: int = 2) -> bool:
+def limit_malloc_arenas(count: int = 2, settings=None) -> bool:
     """At most ``count`` glibc malloc arenas (default: 8 per core), set before TensorFlow starts its threads:
     fewer half-empty arenas kept by the process (``MALLOC_ARENA_MAX`` in the environment still wins)."""
-    if os.environ.get("MALLOC_ARENA_MAX"):
+    from bot.settings import get_settings
+
+    if (settings or get_settings()).process.malloc_arena_max:
         return False
     try:
         import ctypes
@@ -41,10 +43,10 @@ def limit_malloc_arenas(count: int = 2) -> bool:
 
 def main() -> None:
     for key, value in DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    limit_malloc_arenas()
+        os.environ.setdefault(key, value)  # written for TensorFlow, not read here
     if str(ROOT) not in sys.path:
         sys.path.insert(1, str(ROOT))
+    limit_malloc_arenas()
     from rasa_ext import patches
 
     patches.install()

@@ -1,4 +1,4 @@
-"""Write the effective Rasa endpoints file from the environment.
+"""Write the effective Rasa endpoints file from the settings (``bot.settings``: the environment).
 
 Embedded default: SQLite tracker store under var/, in-memory lock store.
 Production: TRACKER_STORE_URL=postgresql://user:pass@host:5432/db -> SQL tracker store on
@@ -12,46 +12,47 @@ REDIS_KEY_PREFIX (letters and digits) separates several deployments sharing one 
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlparse
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bot.settings import load_settings  # noqa: E402
+from bot.settings import Settings, load_settings  # noqa: E402
 
 TRACKER_STORE_TYPE = "rasa_ext.tracker_store.ResilientSQLTrackerStore"
 
 
-def render(env=os.environ) -> dict:
-    settings = load_settings(env)
+def render(settings: Optional[Settings] = None) -> dict:
+    settings = settings or load_settings()
+    actions, tracker, lock = settings.actions, settings.tracker, settings.lock
     endpoints: dict = {
-        "action_endpoint": {"url": env.get("ACTION_SERVER_URL") or f"http://localhost:{settings.action_port}/webhook"},
+        "action_endpoint": {"url": actions.url or f"http://localhost:{actions.port}/webhook"},
     }
-    if env.get("ACTION_SERVER_TOKEN"):
-        endpoints["action_endpoint"]["token"] = env["ACTION_SERVER_TOKEN"]
-    tracker_url = env.get("TRACKER_STORE_URL")
+    if actions.token:
+        endpoints["action_endpoint"]["token"] = actions.token
+    tracker_url = tracker.url
     if tracker_url:
         url = urlparse(tracker_url)
         endpoints["tracker_store"] = {
             "type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": url.hostname or "localhost",
             "port": url.port or 5432, "db": (url.path or "/rasa").lstrip("/"),
             "username": url.username or "postgres", "password": url.password or "",
-            "query": {"connect_timeout": str(int(env.get("DB_CONNECT_TIMEOUT_SECONDS") or 5))},
+            "query": {"connect_timeout": str(tracker.connect_timeout_seconds)},
         }
     else:
         endpoints["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite",
-                                      "db": str(settings.var_dir / "tracker.db")}
-    redis_url = env.get("REDIS_URL")
+                                      "db": str(settings.runtime.var_dir / "tracker.db")}
+    redis_url = lock.redis_url
     if redis_url:
         url = urlparse(redis_url)
         endpoints["lock_store"] = {"type": "redis", "url": url.hostname or "localhost",
                                    "port": url.port or 6379, "db": int((url.path or "/0").lstrip("/") or 0),
-                                   "socket_timeout": float(env.get("LOCK_SOCKET_TIMEOUT_SECONDS") or 3)}
-        if env.get("REDIS_KEY_PREFIX"):
-            endpoints["lock_store"]["key_prefix"] = env["REDIS_KEY_PREFIX"]
+                                   "socket_timeout": float(lock.socket_timeout_seconds)}
+        if lock.key_prefix:
+            endpoints["lock_store"]["key_prefix"] = lock.key_prefix
         if url.password:
             endpoints["lock_store"]["password"] = url.password
     else:
@@ -60,9 +61,10 @@ def render(env=os.environ) -> dict:
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else load_settings().var_dir / "endpoints.yml"
+    settings = load_settings()
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.runtime.var_dir / "endpoints.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump(render(), sort_keys=False), encoding="utf-8")
+    out.write_text(yaml.safe_dump(render(settings), sort_keys=False), encoding="utf-8")
     print(out)
 
 

@@ -11,7 +11,7 @@ ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
 CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
 # Rasa's HTTP API is enabled for the agent desk (web server only; the browser never sees the token):
 # RASA_API_TOKEN from the environment, or generated once into var/rasa_api_token (0600).
-RASA_API_TOKEN="${RASA_API_TOKEN:-$(.venv/bin/python -c 'from bot.settings import get_settings; print(get_settings().rasa_api_token)')}"
+RASA_API_TOKEN="${RASA_API_TOKEN:-$(.venv/bin/python -c 'from bot.settings import get_settings; print(get_settings().rasa.api_token)')}"
 export RASA_API_TOKEN
 CORS="${CORS_ORIGINS:-http://$PUBLIC_HOST:$WEB_PORT http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
 

@@ -53,7 +53,7 @@ def _login(policyholder_id: int):
     if account is None:
         return None
     token = issue_policyholder_token(settings, account.policyholder_id, user_id=account.user_id, name=account.name)
-    return {"token": token, "expires_in": settings.token_ttl_seconds, "name": account.name,
+    return {"token": token, "expires_in": settings.auth.token_ttl_seconds, "name": account.name,
             "policyholder_id": account.policyholder_id}
 
 
@@ -69,9 +69,9 @@ async def webchat_js(_: web.Request) -> web.StreamResponse:
 
 async def config(request: web.Request) -> web.Response:
     settings = get_settings()
-    host = (request.headers.get("Host") or settings.public_host).rsplit(":", 1)[0] or settings.public_host
-    rasa_url = os.environ.get("RASA_PUBLIC_URL") or f"http://{host}:{settings.rasa_port}"
-    return web.json_response({"socket_url": rasa_url, "token_ttl_seconds": settings.token_ttl_seconds})
+    host = (request.headers.get("Host") or settings.web.public_host).rsplit(":", 1)[0] or settings.web.public_host
+    rasa_url = settings.rasa.public_url or f"http://{host}:{settings.rasa.port}"
+    return web.json_response({"socket_url": rasa_url, "token_ttl_seconds": settings.auth.token_ttl_seconds})
 
 
 async def demo_accounts(_: web.Request) -> web.Response:
@@ -131,8 +131,8 @@ def make_app() -> web.Application:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the chat page.")
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=get_settings().web_port)
+    parser.add_argument("--host", default=get_settings().web.host)
+    parser.add_argument("--port", type=int, default=get_settings().web.port)
     args = parser.parse_args()
     from bot import logmask
 

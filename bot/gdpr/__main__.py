@@ -59,14 +59,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot.store.db import get_engine
 
     settings = load_settings()
-    engine = get_engine(args.database_url or settings.database_url)
-    tracker = None if args.no_tracker else TrackerStore(args.tracker_url or tracker_url(var_dir=settings.var_dir))
+    engine = get_engine(args.database_url or settings.database.url)
+    tracker = None if args.no_tracker else TrackerStore(args.tracker_url or tracker_url(settings))
     who = f"system:gdpr-{args.command}" + (f":{args.operator}" if args.operator else "")
     if args.command == "purge":
         report = retention.purge(
             engine, tracker, _now(args.now),
-            args.retention_days or settings.retention_days,
-            args.audit_retention_days or settings.audit_retention_days, dry_run=args.dry_run)
+            args.retention_days or settings.gdpr.retention_days,
+            args.audit_retention_days or settings.gdpr.audit_retention_days, dry_run=args.dry_run)
         print(json.dumps(report.as_dict(), indent=2))
         return 0
     try:

@@ -17,14 +17,14 @@ logger = logging.getLogger("bot.gdpr.schedule")
 
 
 def run_purge(settings: Settings, now: Optional[datetime] = None):
-    """One purge of the stores ``settings`` points to (tracker store from the environment)."""
+    """One purge of the stores ``settings`` points to (its tracker store too)."""
     from bot.gdpr.retention import purge
     from bot.gdpr.tracker import TrackerStore, tracker_url
     from bot.store.db import get_engine
 
-    tracker = TrackerStore(tracker_url(var_dir=settings.var_dir))
-    return purge(get_engine(settings.database_url), tracker, now or datetime.now(timezone.utc),
-                 settings.retention_days, settings.audit_retention_days)
+    tracker = TrackerStore(tracker_url(settings))
+    return purge(get_engine(settings.database.url), tracker, now or datetime.now(timezone.utc),
+                 settings.gdpr.retention_days, settings.gdpr.audit_retention_days)
 
 
 class PurgeScheduler:
@@ -61,11 +61,12 @@ class PurgeScheduler:
 def start_from_settings(settings: Optional[Settings] = None) -> Optional[PurgeScheduler]:
     """Start the daily purge unless ``PURGE_INTERVAL_HOURS`` is 0."""
     settings = settings or get_settings()
-    if settings.purge_interval_hours <= 0:
+    if settings.gdpr.purge_interval_hours <= 0:
         logger.info("retention purge: not scheduled in this process (PURGE_INTERVAL_HOURS=0)")
         return None
+    gdpr = settings.gdpr
     logger.info("retention purge: every %s h, first run in %s s (conversations %s days, audit %s days)",
-                settings.purge_interval_hours, settings.purge_first_delay_seconds, settings.retention_days,
-                settings.audit_retention_days)
-    return PurgeScheduler(settings.purge_interval_hours * 3600, settings.purge_first_delay_seconds,
+                gdpr.purge_interval_hours, gdpr.purge_first_delay_seconds, gdpr.retention_days,
+                gdpr.audit_retention_days)
+    return PurgeScheduler(gdpr.purge_interval_hours * 3600, gdpr.purge_first_delay_seconds,
                           lambda: run_purge(settings)).start()

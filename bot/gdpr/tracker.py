@@ -13,17 +13,17 @@ else SQLite ``<ASSISTANT_VAR_DIR>/tracker.db``.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Optional
 from urllib.parse import quote
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
+from bot.settings import Settings, get_settings
 from bot.store.db import get_engine
 
 BATCH = 500
@@ -41,20 +41,18 @@ events = Table(
 )
 
 
-def tracker_url(env: Mapping[str, str] = os.environ, var_dir: Optional[Path] = None) -> str:
-    """The SQLAlchemy URL of the tracker store Rasa uses with this environment."""
-    raw = (env.get("TRACKER_STORE_URL") or "").strip()
+def tracker_url(settings: Optional[Settings] = None) -> str:
+    """The SQLAlchemy URL of the tracker store Rasa uses with these settings (default: the process's)."""
+    settings = settings or get_settings()
+    raw = settings.tracker.url.strip()
     if not raw:
-        from bot.settings import load_settings
-
-        directory = var_dir or load_settings(env).var_dir
-        return f"sqlite:///{Path(directory) / 'tracker.db'}"
+        return f"sqlite:///{Path(settings.runtime.var_dir) / 'tracker.db'}"
     url = make_url(raw)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")
     if not url.database:
         url = url.set(database="rasa")
-    schema = (env.get("POSTGRESQL_SCHEMA") or "").strip()
+    schema = settings.tracker.postgresql_schema.strip()
     if schema and url.get_backend_name() == "postgresql" and "options" not in url.query:
         url = url.update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)

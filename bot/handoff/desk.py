@@ -59,7 +59,7 @@ def demo_agent(agent_id: Any) -> Optional[DemoAgent]:
 
 def issue_agent_token(settings: Settings, agent: DemoAgent, *, now: Optional[float] = None) -> str:
     return issue_token(settings, audience=AUD_AGENT, subject=agent.subject, name=agent.name,
-                       ttl_seconds=settings.agent_token_ttl_seconds, now=now)
+                       ttl_seconds=settings.auth.agent_token_ttl_seconds, now=now)
 
 
 def verify_agent(settings: Settings, token: Any, *, now: Optional[float] = None) -> Optional[Principal]:

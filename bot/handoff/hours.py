@@ -1,6 +1,6 @@
 """Business hours of the claims team: when a person can take over a conversation.
 
-Configuration (environment, embedded defaults):
+Configuration (``settings.handoff`` and ``settings.runtime.timezone``, from the environment):
 
 - ``HANDOFF_HOURS``: weekly opening hours, e.g. ``"mon-fri 09:00-18:00"`` (the default) or
   ``"mon-thu 09:00-12:30,14:00-18:00; fri 09:00-17:00"``. Days: ``mon tue wed thu fri sat sun``
@@ -17,15 +17,16 @@ start is open, its end is closed: with 09:00-18:00, 17:59 is open and 18:00 is n
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import FrozenSet, List, Mapping, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from bot.settings import Settings, get_settings
 
 DEFAULT_HOURS = "mon-fri 09:00-18:00"
 DEFAULT_TZ = "Europe/Paris"
@@ -195,30 +196,18 @@ class Calendar:
         return any(start <= slot and end <= stop for start, stop in self.ranges_on(slot.date()))
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise CalendarError(f"{name} must be an integer, got {raw!r}") from exc
-    if value < 0:
-        raise CalendarError(f"{name} must be positive")
-    return value
-
-
-def load_calendar(env: Optional[Mapping[str, str]] = None) -> Calendar:
-    """The calendar configured by the environment (see the module docstring)."""
-    env = os.environ if env is None else env
-    tz_name = env.get("ASSISTANT_TZ") or DEFAULT_TZ
+def load_calendar(settings: Optional[Settings] = None) -> Calendar:
+    """The calendar configured by the settings (see the module docstring)."""
+    settings = settings or get_settings()
+    handoff = settings.handoff
+    tz_name = settings.runtime.timezone or DEFAULT_TZ
     ZoneInfo(tz_name)  # fail early on an unknown zone
     return Calendar(
-        week=parse_hours(env.get("HANDOFF_HOURS") or DEFAULT_HOURS),
+        week=parse_hours(handoff.hours or DEFAULT_HOURS),
         tz_name=tz_name,
-        extra_closed=_parse_dates(env.get("HANDOFF_EXTRA_CLOSED_DAYS") or ""),
-        slot_minutes=max(_int(env, "HANDOFF_SLOT_MINUTES", 60), 5),
-        lead_minutes=_int(env, "HANDOFF_CALLBACK_LEAD_MINUTES", 60),
+        extra_closed=_parse_dates(",".join(handoff.extra_closed_days)),
+        slot_minutes=max(handoff.slot_minutes, 5),
+        lead_minutes=handoff.callback_lead_minutes,
     )
 
 

@@ -41,7 +41,7 @@ class RasaApi:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RasaApi":
-        return cls(settings.rasa_api_url, settings.rasa_api_token)
+        return cls(settings.rasa.api_url, settings.rasa.api_token)
 
     def _http(self):
         if self._session is None:

@@ -31,7 +31,7 @@ _lock = threading.Lock()
 def default_url() -> str:
     from bot.settings import get_settings
 
-    return get_settings().database_url
+    return get_settings().database.url
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -75,7 +75,7 @@ def _postgres_engine(url: str, pool_size: int) -> Engine:
 
 
 def get_engine(url: Optional[str] = None, *, pool_size: int = 5) -> Engine:
-    """The engine for ``url`` (default: settings.database_url), created once per URL."""
+    """The engine for ``url`` (default: settings.database.url), created once per URL."""
     url = url or default_url()
     with _lock:
         engine = _engines.get(url)
@@ -138,7 +138,7 @@ def alembic_config(url: Optional[str] = None):
 
 
 def migrate(url: Optional[str] = None, revision: str = "head") -> None:
-    """``alembic upgrade head`` on ``url`` (default: settings.database_url)."""
+    """``alembic upgrade head`` on ``url`` (default: settings.database.url)."""
     from alembic import command
 
     url = url or default_url()

@@ -70,7 +70,7 @@ from bot.wording.pairing import TEMPLATES as TEXTS  # noqa: E402  (the French li
 # --- identity --------------------------------------------------------------------------------------
 
 def user_digest(channel: str, channel_user: str) -> str:
-    secret = get_settings().identity_secret
+    secret = get_settings().auth.identity_secret
     return pairing.channel_user_hash(secret, channel, channel_user)[:24]
 
 
@@ -93,8 +93,8 @@ def metadata_for(channel: str, paired: Optional[pairing.ActivePairing], sender_i
 def _db_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     from bot.store.db import get_engine, session_scope
 
-    with session_scope(get_engine(get_settings().database_url)) as session:
-        return func(session, get_settings().identity_secret, *args, **kwargs)
+    with session_scope(get_engine(get_settings().database.url)) as session:
+        return func(session, get_settings().auth.identity_secret, *args, **kwargs)
 
 
 # --- numbered choices (SMS, WhatsApp, too many buttons) -----------------------------------------

@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from fbmessenger import MessengerClient
@@ -28,6 +27,7 @@ from rasa.core.channels.facebook import FacebookInput, MessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.settings import get_settings
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class PairedMessengerInput(FacebookInput):
             if not credentials.get(key):
                 raise ValueError(f"messenger: missing credential {key!r}")
         channel = cls(credentials["verify"], credentials["secret"], credentials["page-access-token"])
-        channel.api_base = credentials.get("api_base") or os.environ.get("MESSENGER_API_BASE") or None
+        channel.api_base = credentials.get("api_base") or get_settings().channels.messenger.api_base or None
         return channel
 
     def get_output_channel(self) -> MessengerBot:

@@ -23,47 +23,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
+from bot.settings import Settings, get_settings
 from bot.wording import faults
 from bot.wording.reply import Reply
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ACTION_TIMEOUT = 10.0
-DEFAULT_REPLY_DEADLINE = 20.0
 _background: Set["asyncio.Task[Any]"] = set()
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = (os.environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
+def action_timeout(settings: Optional[Settings] = None) -> float:
+    return (settings or get_settings()).rasa.action_timeout_seconds
 
 
-def action_timeout() -> float:
-    return _seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT)
+def reply_deadline(settings: Optional[Settings] = None) -> float:
+    return (settings or get_settings()).rasa.reply_deadline_seconds
 
 
-def reply_deadline() -> float:
-    return _seconds("REPLY_DEADLINE_SECONDS", DEFAULT_REPLY_DEADLINE)
-
-
-def apply_action_timeout() -> float:
+def apply_action_timeout(settings: Optional[Settings] = None) -> float:
     """Bound Rasa's call to the action server (Rasa 3.6 reads this module constant at each call)."""
     import rasa.core.actions.action as rasa_action
 
-    seconds = action_timeout()
+    seconds = action_timeout(settings)
     rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds
     return seconds
 

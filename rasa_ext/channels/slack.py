@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qs
@@ -30,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.settings import get_settings
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class PairedSlackInput(SlackInput):
             if not credentials.get(key):
                 raise ValueError(f"slack: missing credential {key!r}")
         channel = cls(credentials["slack_token"], slack_signing_secret=credentials["slack_signing_secret"])
-        channel.api_base = credentials.get("api_base") or os.environ.get("SLACK_API_BASE") or None
+        channel.api_base = credentials.get("api_base") or get_settings().channels.slack.api_base or None
         return channel
 
     def _output(self, slack_channel: Text) -> SlackBot:

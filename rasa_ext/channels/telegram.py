@@ -19,7 +19,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -27,6 +26,7 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.settings import get_settings
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class PairedTelegramInput(TelegramInput):
         channel = cls(credentials["access_token"], credentials.get("verify"), credentials.get("webhook_url"))
         channel.secret_token = str(credentials["secret_token"])
         # tests point this at a local fake of api.telegram.org
-        channel.api_base = credentials.get("api_base") or os.environ.get("TELEGRAM_API_BASE") or None
+        channel.api_base = credentials.get("api_base") or get_settings().channels.telegram.api_base or None
         return channel
 
     def get_output_channel(self) -> TelegramOutput:

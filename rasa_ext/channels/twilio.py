@@ -20,7 +20,6 @@ Credentials::
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -30,6 +29,7 @@ from sanic.request import Request
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
+from bot.settings import get_settings
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class PairedTwilioInput(TwilioInput):
         channel = cls(credentials["account_sid"], credentials["auth_token"], credentials["twilio_number"])
         channel.whatsapp_number = credentials.get("whatsapp_number") or credentials["twilio_number"]
         channel.webhook_url = str(credentials["webhook_url"])
-        channel.api_base = credentials.get("api_base") or os.environ.get("TWILIO_API_BASE") or None
+        channel.api_base = credentials.get("api_base") or get_settings().channels.twilio.api_base or None
         return channel
 
     def _output(self, whatsapp: bool) -> TwilioOutput:

@@ -16,13 +16,11 @@ import ctypes
 import ctypes.util
 import functools
 import logging
-import os
 from typing import Any, Optional
 
-from bot.settings import env_float
+from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
-DEFAULT_INTERVAL_SECONDS = 15.0
 _installed = False
 _started = False
 
@@ -52,11 +50,9 @@ def release() -> bool:
     return bool(libc.malloc_trim(0)) if libc is not None else False
 
 
-def interval_from_env() -> float:
-    value = env_float(os.environ, "MALLOC_TRIM_SECONDS", DEFAULT_INTERVAL_SECONDS)
-    if value < 0:
-        raise ValueError("MALLOC_TRIM_SECONDS must be 0 (only at start) or more")
-    return value
+def interval_seconds(settings: Optional[Settings] = None) -> float:
+    """``MALLOC_TRIM_SECONDS`` (0: only at start)."""
+    return (settings or get_settings()).process.malloc_trim_seconds
 
 
 async def _periodic(interval: float) -> None:
@@ -67,7 +63,7 @@ async def _periodic(interval: float) -> None:
 
 def attach(blueprint: Any) -> None:
     """Registers the trim on a channel's blueprint; the first channel started in a process runs it (once installed)."""
-    interval = interval_from_env()
+    interval = interval_seconds()
 
     @blueprint.listener("after_server_start")
     async def _trim_after_start(app: Any, _loop: Any) -> None:

@@ -14,11 +14,11 @@ def _referral(topic="claim_status", claim_ref=OWN_REF, policyholder_id=1, redeem
     from bot.settings import get_settings
     from bot.store.db import get_engine, session_scope
     settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
+    with session_scope(get_engine(settings.database.url)) as session:
         created = referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
                                   claim_ref=claim_ref, created_by="agent:test")
     if redeem:
-        with session_scope(get_engine(settings.database_url)) as session:
+        with session_scope(get_engine(settings.database.url)) as session:
             referral.redeem(session, settings, created.token)
     return created.id
 
@@ -132,7 +132,7 @@ def test_indemnification_on_an_open_claim_gives_its_estimate(store):
     from bot.settings import get_settings
     from bot.store import queries
     from bot.store.db import get_engine, session_scope
-    with session_scope(get_engine(get_settings().database_url)) as session:
+    with session_scope(get_engine(get_settings().database.url)) as session:
         open_ref = queries.list_claims(session, 1, status="open", page=1, page_size=5).items[0].ref
     messages, events = greet(_tracker(_referral(topic="indemnification", claim_ref=open_ref)))
     answer = texts(messages)
@@ -150,7 +150,7 @@ def test_the_greeting_answer_is_audited(store):
     from bot.store.models import AuditEntry
 
     def rows():
-        with session_scope(get_engine(get_settings().database_url)) as s:
+        with session_scope(get_engine(get_settings().database.url)) as s:
             return [(e.who, e.policyholder_id, e.action) for e in s.execute(select(AuditEntry).where(
                 AuditEntry.object_type == "claim", AuditEntry.object_id == OWN_REF)).scalars()]
     before = rows()

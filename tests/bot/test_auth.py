@@ -27,7 +27,7 @@ def test_expired_token_is_refused(settings):
 
 
 def test_forged_signature_is_refused(settings):
-    forged = jwt.encode({"iss": settings.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
+    forged = jwt.encode({"iss": settings.auth.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
                          "iat": int(time.time()), "exp": int(time.time()) + 600}, "another-secret-" * 4,
                         algorithm="HS256")
     with pytest.raises(AuthError):
@@ -35,7 +35,7 @@ def test_forged_signature_is_refused(settings):
 
 
 def test_alg_none_is_refused(settings):
-    unsigned = jwt.encode({"iss": settings.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
+    unsigned = jwt.encode({"iss": settings.auth.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
                            "iat": int(time.time()), "exp": int(time.time()) + 600}, None, algorithm="none")
     with pytest.raises(AuthError):
         verify_token(settings, unsigned, audience=AUD_POLICYHOLDER)
@@ -75,7 +75,7 @@ def test_key_rotation_accepts_previous_secret(tmp_path):
 def test_secret_generated_once_into_untracked_file(tmp_path):
     first = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path)})
     second = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path)})
-    assert first.jwt_secret == second.jwt_secret and len(first.jwt_secret) >= 40
+    assert first.auth.jwt_secret == second.auth.jwt_secret and len(first.auth.jwt_secret) >= 40
     assert (tmp_path / "jwt_secret").stat().st_mode & 0o077 == 0
 
 
@@ -115,7 +115,7 @@ def _b64(data) -> str:
 
 def _claims(settings, **over):
     now = int(time.time())
-    claims = {"iss": settings.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
+    claims = {"iss": settings.auth.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1,
               "iat": now, "exp": now + 600}
     claims.update(over)
     return {k: v for k, v in claims.items() if v is not None}
@@ -123,15 +123,15 @@ def _claims(settings, **over):
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE", ""])
 def test_unsigned_tokens_in_every_spelling_are_refused(settings, alg):
-    token = f"{_b64({'alg': alg, 'typ': 'JWT', 'kid': _kid(settings.jwt_secret)})}.{_b64(_claims(settings))}."
+    token = f"{_b64({'alg': alg, 'typ': 'JWT', 'kid': _kid(settings.auth.jwt_secret)})}.{_b64(_claims(settings))}."
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 
 
 @pytest.mark.parametrize("alg", ["HS384", "HS512"])
 def test_algorithm_is_pinned_even_with_the_real_secret(settings, alg):
-    token = jwt.encode(_claims(settings), settings.jwt_secret, algorithm=alg,
-                       headers={"kid": _kid(settings.jwt_secret)})
+    token = jwt.encode(_claims(settings), settings.auth.jwt_secret, algorithm=alg,
+                       headers={"kid": _kid(settings.auth.jwt_secret)})
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 
@@ -139,13 +139,13 @@ def test_algorithm_is_pinned_even_with_the_real_secret(settings, alg):
 @pytest.mark.parametrize("alg", ["RS256", "ES256", "PS256", "EdDSA"])
 def test_asymmetric_algorithm_confusion_is_refused(settings, alg):
     """A token claiming a public-key algorithm never reaches a verifier (the header alg is pinned first)."""
-    header = {"alg": alg, "typ": "JWT", "kid": _kid(settings.jwt_secret)}
+    header = {"alg": alg, "typ": "JWT", "kid": _kid(settings.auth.jwt_secret)}
     body = _claims(settings)
     signing_input = f"{_b64(header)}.{_b64(body)}".encode()
     import hashlib
     import hmac as _hmac
     # the classic confusion: an HMAC made with a key the attacker knows, labelled as RSA/EC
-    sig = _hmac.new(settings.jwt_secret.encode(), signing_input, hashlib.sha256).digest()
+    sig = _hmac.new(settings.auth.jwt_secret.encode(), signing_input, hashlib.sha256).digest()
     with pytest.raises(AuthError):
         verify_token(settings, f"{signing_input.decode()}.{_b64(sig)}", audience=AUD_POLICYHOLDER)
 
@@ -153,7 +153,7 @@ def test_asymmetric_algorithm_confusion_is_refused(settings, alg):
 def test_really_rsa_signed_token_is_refused(settings):
     crypto = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
     key = crypto.generate_private_key(public_exponent=65537, key_size=2048)
-    token = jwt.encode(_claims(settings), key, algorithm="RS256", headers={"kid": _kid(settings.jwt_secret)})
+    token = jwt.encode(_claims(settings), key, algorithm="RS256", headers={"kid": _kid(settings.auth.jwt_secret)})
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 
@@ -176,22 +176,23 @@ def test_kid_of_a_retired_key_is_refused(tmp_path):
     with pytest.raises(AuthError):
         verify_token(retired, token, audience=AUD_POLICYHOLDER)
     # the current key cannot be used to pass a token labelled with the old key's id
-    relabelled = jwt.encode(_claims(rotated), rotated.jwt_secret, algorithm="HS256", headers={"kid": _kid("old" * 16)})
+    relabelled = jwt.encode(_claims(rotated), rotated.auth.jwt_secret, algorithm="HS256",
+                            headers={"kid": _kid("old" * 16)})
     with pytest.raises(AuthError):
         verify_token(rotated, relabelled, audience=AUD_POLICYHOLDER)
 
 
 @pytest.mark.parametrize("missing", ["exp", "iat", "iss", "aud", "sub"])
 def test_every_required_claim_is_required(settings, missing):
-    token = jwt.encode(_claims(settings, **{missing: None}), settings.jwt_secret, algorithm="HS256",
-                       headers={"kid": _kid(settings.jwt_secret)})
+    token = jwt.encode(_claims(settings, **{missing: None}), settings.auth.jwt_secret, algorithm="HS256",
+                       headers={"kid": _kid(settings.auth.jwt_secret)})
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 
 
 def test_not_yet_valid_token_is_refused(settings):
     now = int(time.time())
-    token = jwt.encode(_claims(settings, nbf=now + 3600, iat=now), settings.jwt_secret, algorithm="HS256")
+    token = jwt.encode(_claims(settings, nbf=now + 3600, iat=now), settings.auth.jwt_secret, algorithm="HS256")
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 
@@ -204,8 +205,8 @@ def test_expired_by_one_second_is_refused_no_leeway(settings):
 
 
 def test_token_for_both_audiences_is_refused(settings):
-    both = jwt.encode(_claims(settings, aud=[AUD_AGENT, AUD_POLICYHOLDER]), settings.jwt_secret, algorithm="HS256",
-                      headers={"kid": _kid(settings.jwt_secret)})
+    both = jwt.encode(_claims(settings, aud=[AUD_AGENT, AUD_POLICYHOLDER]), settings.auth.jwt_secret, algorithm="HS256",
+                      headers={"kid": _kid(settings.auth.jwt_secret)})
     for audience in (AUD_POLICYHOLDER, AUD_AGENT):
         with pytest.raises(AuthError):
             verify_token(settings, both, audience=audience)
@@ -213,8 +214,8 @@ def test_token_for_both_audiences_is_refused(settings):
 
 @pytest.mark.parametrize("ph", [True, "1", 1.0, None, [1]])
 def test_policyholder_claim_must_be_an_integer(settings, ph):
-    token = jwt.encode(_claims(settings, ph=ph), settings.jwt_secret, algorithm="HS256",
-                       headers={"kid": _kid(settings.jwt_secret)})
+    token = jwt.encode(_claims(settings, ph=ph), settings.auth.jwt_secret, algorithm="HS256",
+                       headers={"kid": _kid(settings.auth.jwt_secret)})
     with pytest.raises(AuthError):
         verify_token(settings, token, audience=AUD_POLICYHOLDER)
 

@@ -11,6 +11,7 @@ import pytest
 from bot import logmask
 from bot.pairing import ALPHABET, new_code
 from bot.logmask import mask
+from bot.settings import load_settings
 
 SECRETS = [
     # (text, the secret that must disappear, the placeholder expected)
@@ -115,8 +116,14 @@ def test_record_message_args_and_exception_are_masked():
     assert "[EMAIL]" in text and "[IBAN]" in text and "ValueError" in text and "[PHONE]" in text
 
 
+def use_settings(monkeypatch, **env):
+    """This process's settings for one test: those of ``env`` (settings are read once per process)."""
+    monkeypatch.setattr("bot.settings._cached", load_settings({"JWT_SECRET": "j" * 40, "RASA_API_TOKEN": "t" * 40,
+                                                              **env}))
+
+
 def test_filter_on_a_handler_and_json_lines(monkeypatch):
-    monkeypatch.setenv("LOG_FORMAT", "json")
+    use_settings(monkeypatch, LOG_FORMAT="json")
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(logmask.MaskingFilter("test", install_factory=False))
@@ -161,7 +168,7 @@ def test_record_factory_masks_records_for_handlers_added_later(monkeypatch):
 
 
 def test_configure_installs_one_masked_handler(monkeypatch):
-    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    use_settings(monkeypatch)  # LOG_FORMAT unset: text
     monkeypatch.setattr(logmask, "_base_factory", None)
     root = logging.getLogger()
     saved_handlers, saved_level, factory = root.handlers[:], root.level, logging.getLogRecordFactory()

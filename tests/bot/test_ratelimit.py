@@ -6,6 +6,12 @@ import pytest
 
 from bot import ratelimit
 from bot.ratelimit import Limit, LimitSpecError, MemoryBackend, RateLimiter, RedisBackend
+from bot.settings import load_settings
+
+
+def settings_of(env):
+    """The settings of ``env`` (secrets given: nothing is written under var/)."""
+    return load_settings({"JWT_SECRET": "j" * 40, "RASA_API_TOKEN": "t" * 40, **env})
 
 
 class Clock:
@@ -105,7 +111,7 @@ def test_bad_limit_spec_is_an_error(spec):
 
 
 def test_limits_from_env_with_defaults():
-    limits = ratelimit.load_limits({"RATE_LIMIT_LOGIN_IP": "2/10", "RATE_LIMIT_MESSAGES_IP": "off"})
+    limits = ratelimit.load_limits(settings_of({"RATE_LIMIT_LOGIN_IP": "2/10", "RATE_LIMIT_MESSAGES_IP": "off"}))
     assert limits["login_ip"] == Limit(2, 10.0)
     assert limits["messages_ip"] is None
     assert limits["messages_identity"] == Limit.parse(ratelimit.DEFAULTS["messages_identity"])
@@ -113,7 +119,7 @@ def test_limits_from_env_with_defaults():
 
 
 def test_product_defaults_protect_but_leave_room_for_people():
-    limits = ratelimit.load_limits({})
+    limits = ratelimit.load_limits(settings_of({}))
     assert all(limit is not None for limit in limits.values())
     per_minute = {scope: limit.capacity * 60 / limit.period for scope, limit in limits.items()}
     assert 30 <= per_minute["messages_identity"] <= 600  # a person types far less; a flood is cut
@@ -134,7 +140,7 @@ def test_client_ip_trusts_forwarded_for_only_when_told():
 
 
 def test_env_builds_memory_backend_without_redis():
-    rl = ratelimit.from_env({"RATE_LIMIT_LOGIN_IP": "1/60"}, clock=Clock())
+    rl = ratelimit.from_settings(settings_of({"RATE_LIMIT_LOGIN_IP": "1/60"}), clock=Clock())
     assert isinstance(rl.backend, MemoryBackend)
     assert rl.hit("login_ip", "x") and not rl.hit("login_ip", "x")
 
@@ -175,5 +181,5 @@ def test_redis_down_falls_back_to_memory_limits():
 
 
 def test_env_uses_redis_when_redis_url_is_set(redis_url):
-    rl = ratelimit.from_env({"REDIS_URL": redis_url})
+    rl = ratelimit.from_settings(settings_of({"REDIS_URL": redis_url}))
     assert isinstance(rl.backend, RedisBackend)

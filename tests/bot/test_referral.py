@@ -49,12 +49,12 @@ def settings(tmp_path, store_url):
 
 def _create(settings, now=None, **kwargs):
     values = {"policyholder_id": 1, "topic": "claim_status", "claim_ref": OWN_REF, "created_by": "agent:1", **kwargs}
-    with db.session_scope(db.get_engine(settings.database_url)) as session:
+    with db.session_scope(db.get_engine(settings.database.url)) as session:
         return referral.create(session, settings, now=now, **values)
 
 
 def _redeem(settings, token, now=None):
-    with db.session_scope(db.get_engine(settings.database_url)) as session:
+    with db.session_scope(db.get_engine(settings.database.url)) as session:
         return referral.redeem(session, settings, token, now=now)
 
 
@@ -65,7 +65,7 @@ def _reason(settings, token, now=None) -> str:
 
 
 def _row(settings, referral_id):
-    with db.session_scope(db.get_engine(settings.database_url)) as session:
+    with db.session_scope(db.get_engine(settings.database.url)) as session:
         return session.execute(select(Referral).where(Referral.id == referral_id)).scalar_one()
 
 
@@ -234,7 +234,7 @@ def test_creation_is_refused_for_unknown_policyholder_or_topic(settings, values,
 # --- greeting context, signed metadata ------------------------------------------------------
 
 def _greet(settings, referral_id, policyholder_id):
-    with db.session_scope(db.get_engine(settings.database_url)) as session:
+    with db.session_scope(db.get_engine(settings.database.url)) as session:
         return referral.context_for_greeting(session, referral_id, policyholder_id)
 
 

@@ -80,7 +80,10 @@ def test_render_endpoints_accepts_the_compose_urls(monkeypatch):
     spec = importlib.util.spec_from_file_location("render_endpoints", ROOT / "scripts" / "render_endpoints.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    rendered = module.render({k: re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", str(v)) for k, v in env.items()})
+    from bot.settings import load_settings
+
+    values = {k: re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", str(v)) for k, v in env.items()}
+    rendered = module.render(load_settings(values))
     assert rendered["tracker_store"]["dialect"] == "postgresql" and rendered["tracker_store"]["url"] == "postgres"
     lock = rendered["lock_store"]
     assert (lock["type"], lock["url"], lock["port"], lock["db"]) == ("redis", "redis", 6379, 0)

@@ -106,7 +106,7 @@ def sender_of(stack, ticket_id):
     from bot.store.queries import handoff as handoff_queries
     from bot.store.db import get_engine, session_scope
 
-    with session_scope(get_engine(stack.settings().database_url)) as s:
+    with session_scope(get_engine(stack.settings().database.url)) as s:
         return handoff_queries.get_ticket(s, ticket_id).sender_id
 
 

@@ -26,7 +26,7 @@ ANSWERS = "Array.from(document.querySelectorAll('.rw-response')).map(e => e.inne
 def browser(stack):
     from bot.handoff.hours import load_calendar
 
-    if not load_calendar(stack.env).is_open(datetime.now(timezone.utc)):
+    if not load_calendar(stack.settings()).is_open(datetime.now(timezone.utc)):
         pytest.skip("French public holiday: the claims team is closed even with HANDOFF_HOURS open all week")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:

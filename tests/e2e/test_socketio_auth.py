@@ -34,7 +34,7 @@ def test_no_account_data_without_a_valid_token(stack, token_for, case):
     from bot.auth import AUD_AGENT, issue_token
     settings = stack.settings()
     now = int(time.time())
-    claims = {"iss": settings.jwt_issuer, "aud": "assistant-indemnisation/policyholder", "sub": "policyholder:1",
+    claims = {"iss": settings.auth.jwt_issuer, "aud": "assistant-indemnisation/policyholder", "sub": "policyholder:1",
               "ph": 1, "iat": now, "exp": now + 600}
     token = {
         "missing": None,

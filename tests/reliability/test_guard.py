@@ -111,16 +111,18 @@ def test_a_slow_turn_gets_the_apology_at_the_deadline_and_is_not_cancelled():
     assert finished == [True]
 
 
-def test_the_action_server_call_is_time_bounded(monkeypatch):
+def test_the_action_server_call_is_time_bounded(monkeypatch, tmp_path):
     import rasa.core.actions.action as rasa_action
 
+    from bot.settings import load_settings
+
     monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
-    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "4")
+    env = {"ASSISTANT_VAR_DIR": str(tmp_path), "ACTION_TIMEOUT_SECONDS": "4"}
+    monkeypatch.setattr("bot.settings._cached", load_settings(env))  # settings are read once per process
     assert resilience.apply_action_timeout() == 4.0
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 4.0  # read by RemoteAction.run at each call
-    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "zero")
-    with pytest.raises(ValueError):
-        resilience.apply_action_timeout()
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS"):
+        resilience.apply_action_timeout(load_settings({**env, "ACTION_TIMEOUT_SECONDS": "zero"}))
 
 
 def test_apology_templates_are_plain_french():

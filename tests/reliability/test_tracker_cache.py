@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 import sqlalchemy.exc
 
+from bot.settings import load_settings
 from rasa_ext import patches
-from rasa_ext import tracker_store as ts
 from rasa_ext.tracker_store import ResilientSQLTrackerStore
 from tests.pgadmin import run_admin_sql
 
@@ -224,10 +224,10 @@ def test_the_cache_is_bounded_and_can_be_turned_off(tmp_path, monkeypatch):
         new_conversation(store, f"lru-{i}", turns=1)
         run(store.retrieve(f"lru-{i}"))
     assert list(store._cache) == ["lru-2", "lru-3"]
-    monkeypatch.setenv("TRACKER_CACHE_SIZE", "0")
+    env = {"ASSISTANT_VAR_DIR": str(tmp_path), "TRACKER_CACHE_SIZE": "0"}
+    monkeypatch.setattr("bot.settings._cached", load_settings(env))  # settings are read once per process
     off = ResilientSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
     assert off.cache_size == 0 and run(off.retrieve("lru-0")) is not run(off.retrieve("lru-0"))
     assert not off._cache
-    monkeypatch.setenv("TRACKER_CACHE_SIZE", "-1")
-    with pytest.raises(ValueError):
-        ts.cache_size_from_env()
+    with pytest.raises(ValueError, match="TRACKER_CACHE_SIZE"):
+        load_settings({**env, "TRACKER_CACHE_SIZE": "-1"})

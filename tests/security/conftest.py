@@ -54,4 +54,4 @@ def facts(sec_stack):
     """What each demo company owns, read from the stack's own store (see tests/security/facts.py)."""
     from tests.security.facts import load_facts
 
-    return load_facts(sec_stack.settings().database_url)
+    return load_facts(sec_stack.settings().database.url)

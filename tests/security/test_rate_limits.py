@@ -239,7 +239,9 @@ def inbound(tmp_path, monkeypatch):
     db.migrate(url)
     seed_demo(db.get_engine(url), date(2025, 6, 30))
     clock = [1000.0]
-    limits = ratelimit.load_limits({"RATE_LIMIT_MESSAGES_IDENTITY": "3/60", "RATE_LIMIT_PAIRING_REDEEM": "2/600"})
+    limits = ratelimit.load_limits(settings_module.load_settings({
+        "ASSISTANT_VAR_DIR": str(tmp_path), "RATE_LIMIT_MESSAGES_IDENTITY": "3/60",
+        "RATE_LIMIT_PAIRING_REDEEM": "2/600"}))
     ratelimit.reset_limiter(ratelimit.RateLimiter(limits, ratelimit.MemoryBackend(), lambda: clock[0]))
     yield clock
     ratelimit.reset_limiter(None)
@@ -290,7 +292,7 @@ def test_pairing_code_guessing_on_a_channel_is_limited_before_the_store(inbound)
             await handle_inbound("telegram", "777", code, out, never)
 
     asyncio.run(guess())
-    with session_scope(get_engine(get_settings().database_url)) as s:
+    with session_scope(get_engine(get_settings().database.url)) as s:
         attempts = s.execute(select(func.count(PairingAttempt.id))).scalar_one()
     assert attempts == 2  # the 3rd and 4th guesses never reached the store
     assert out.plain[-1] == rate_limited().as_message()["text"] and len(out.plain) == 3

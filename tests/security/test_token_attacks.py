@@ -20,18 +20,18 @@ def _tokens(stack):
     from bot.auth import AUD_AGENT, AUD_POLICYHOLDER, issue_policyholder_token, issue_token
     settings = stack.settings()
     now = int(time.time())
-    base = {"iss": settings.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1, "iat": now,
+    base = {"iss": settings.auth.jwt_issuer, "aud": AUD_POLICYHOLDER, "sub": "policyholder:1", "ph": 1, "iat": now,
             "exp": now + 600}
     return {
         "agent": issue_token(settings, audience=AUD_AGENT, subject="agent:claire.martin", name="Claire Martin"),
         "agent_with_ph": issue_token(settings, audience=AUD_AGENT, subject="agent:claire.martin", policyholder_id=1),
         "referral": issue_token(settings, audience="assistant-indemnisation/referral", subject="referral:1",
                                 policyholder_id=1),
-        "both_audiences": jwt.encode({**base, "aud": [AUD_AGENT, AUD_POLICYHOLDER]}, settings.jwt_secret,
+        "both_audiences": jwt.encode({**base, "aud": [AUD_AGENT, AUD_POLICYHOLDER]}, settings.auth.jwt_secret,
                                      algorithm="HS256"),
         "alg_none": jwt.encode(base, None, algorithm="none"),
-        "hs512_real_secret": jwt.encode(base, settings.jwt_secret, algorithm="HS512"),
-        "other_issuer": jwt.encode({**base, "iss": "elsewhere"}, settings.jwt_secret, algorithm="HS256"),
+        "hs512_real_secret": jwt.encode(base, settings.auth.jwt_secret, algorithm="HS512"),
+        "other_issuer": jwt.encode({**base, "iss": "elsewhere"}, settings.auth.jwt_secret, algorithm="HS256"),
         "expired": issue_policyholder_token(settings, 1, ttl_seconds=5, now=now - 60),
         "wrong_kid": jwt.encode(base, "guessed-" * 6, algorithm="HS256", headers={"kid": "deadbeef0000"}),
     }

@@ -38,7 +38,7 @@ def test_agent_token_is_an_agent_and_nothing_else(settings):
     # right audience but not an agent subject; expired; signed with another key; garbage
     assert desk.verify_agent(settings, issue_token(settings, audience=AUD_AGENT, subject="policyholder:1")) is None
     assert desk.verify_agent(settings, desk.issue_agent_token(settings, agent, now=1_000_000)) is None
-    other = load_settings({"ASSISTANT_VAR_DIR": str(settings.var_dir), "JWT_SECRET": "other-" + "k" * 40})
+    other = load_settings({"ASSISTANT_VAR_DIR": str(settings.runtime.var_dir), "JWT_SECRET": "other-" + "k" * 40})
     assert desk.verify_agent(settings, desk.issue_agent_token(other, agent)) is None
     assert desk.verify_agent(settings, "not.a.token") is None
     assert desk.demo_agent("nobody") is None and desk.demo_agent(3) is None
@@ -47,13 +47,13 @@ def test_agent_token_is_an_agent_and_nothing_else(settings):
 def test_settings_generate_the_rasa_api_token_once(tmp_path):
     first = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "x" * 40})
     again = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "x" * 40})
-    assert len(first.rasa_api_token) > 30 and first.rasa_api_token == again.rasa_api_token
+    assert len(first.rasa.api_token) > 30 and first.rasa.api_token == again.rasa.api_token
     assert (tmp_path / "rasa_api_token").stat().st_mode & 0o077 == 0
-    assert first.rasa_api_token not in repr(first)
+    assert first.rasa.api_token not in repr(first)
     given = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "x" * 40, "RASA_API_TOKEN": "abc",
                            "RASA_PORT": "6000", "AGENT_DEMO_LOGIN": "0"})
-    assert given.rasa_api_token == "abc" and given.rasa_api_url == "http://127.0.0.1:6000"
-    assert given.agent_demo_login is False and first.agent_demo_login is True
+    assert given.rasa.api_token == "abc" and given.rasa.api_url == "http://127.0.0.1:6000"
+    assert given.auth.agent_demo_login is False and first.auth.agent_demo_login is True
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -193,9 +193,13 @@ def test_refused_counts_each_key_and_skips_none(limiter):
 
 def test_client_ip_is_the_peer_unless_the_proxy_is_trusted(monkeypatch):
     request = make_mocked_request("GET", "/", headers={"X-Forwarded-For": "6.6.6.6, 1.2.3.4"})
+    import bot.settings
+
     monkeypatch.delenv("RATE_LIMIT_TRUST_PROXY", raising=False)
+    monkeypatch.setattr(bot.settings, "_cached", None)
     assert limits.client_ip(request) != "1.2.3.4"
     monkeypatch.setenv("RATE_LIMIT_TRUST_PROXY", "1")
+    monkeypatch.setattr(bot.settings, "_cached", None)
     assert limits.client_ip(request) == "1.2.3.4"
 
 

@@ -111,14 +111,14 @@ async def page_redirect(_: web.Request) -> web.StreamResponse:
 # --- sign-in ------------------------------------------------------------------------------------
 
 async def demo_agents(_: web.Request) -> web.Response:
-    if not get_settings().agent_demo_login:
+    if not get_settings().auth.agent_demo_login:
         return errors.ok({"agents": []})
     return errors.ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
 
 
 async def demo_login(request: web.Request) -> web.Response:
     settings = get_settings()
-    if not settings.agent_demo_login:
+    if not settings.auth.agent_demo_login:
         return errors.error(404, "La connexion de démonstration est désactivée.")
     payload, problem = await _json_body(request)
     if problem is not None:
@@ -127,7 +127,7 @@ async def demo_login(request: web.Request) -> web.Response:
     if agent is None:
         return errors.error(404, "Ce conseiller de démonstration n'existe pas.")
     token = desk.issue_agent_token(settings, agent)
-    return errors.ok({"token": token, "expires_in": settings.agent_token_ttl_seconds, "name": agent.name})
+    return errors.ok({"token": token, "expires_in": settings.auth.agent_token_ttl_seconds, "name": agent.name})
 
 
 @auth.agent_required(SIGN_IN)

@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 def run(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``func(session, *args, **kwargs)`` in one unit of work. Blocking: call it from a worker thread."""
-    with session_scope(get_engine(get_settings().database_url)) as session:
+    with session_scope(get_engine(get_settings().database.url)) as session:
         return func(session, *args, **kwargs)
 
 

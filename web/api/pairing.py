@@ -27,7 +27,7 @@ async def pairing_code(request: web.Request) -> web.Response:
         return limited
     if who is None:
         return errors.error(401, SIGN_IN)
-    issued = await db.call(pairing.issue_code, get_settings().identity_secret,
+    issued = await db.call(pairing.issue_code, get_settings().auth.identity_secret,
                            who.policyholder_id, user_id=who.user_id)
     return errors.ok({"code": issued.code, "expires_at": issued.expires_at.isoformat()})
 

@@ -43,7 +43,7 @@ async def _body(request: web.Request):
 
 
 def _base_url(request: web.Request) -> str:
-    configured = get_settings().referral_link_base
+    configured = get_settings().referral.link_base
     return configured or f"{request.scheme}://{request.host}"
 
 
@@ -73,7 +73,7 @@ async def create_referral(request: web.Request, agent) -> web.Response:
     except Exception:  # noqa: BLE001 - the desk must say something useful
         logger.exception("referral creation failed")
         return errors.error(503, wording.unavailable())
-    minutes = max(1, get_settings().referral_ttl_seconds // 60)
+    minutes = max(1, get_settings().referral.ttl_seconds // 60)
     link = referral.link_url(_base_url(request), created.token)
     logger.info("referral %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
                 created.policyholder_id, created.topic)
@@ -81,7 +81,7 @@ async def create_referral(request: web.Request, agent) -> web.Response:
         "id": created.id,
         "link": link,
         "expires_at": created.expires_at.isoformat(),
-        "expires_in": get_settings().referral_ttl_seconds,
+        "expires_in": get_settings().referral.ttl_seconds,
         "sms": wording.sms(link, minutes),
         "email": wording.email(link, minutes, created.claim_ref),
         "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
@@ -121,7 +121,7 @@ async def redeem(request: web.Request) -> web.Response:
     logger.info("referral %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)
     return errors.ok({
         "token": session_token,
-        "expires_in": get_settings().token_ttl_seconds,
+        "expires_in": get_settings().auth.token_ttl_seconds,
         "name": redeemed.policyholder_name,
         "policyholder_id": redeemed.policyholder_id,
         "topic": redeemed.topic,

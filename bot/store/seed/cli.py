@@ -35,7 +35,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not url:
         from bot.settings import get_settings
 
-        url = get_settings().database_url
+        url = get_settings().database.url
     migrate(url)
     engine = get_engine(url)
     if args.demo or not args.claims:

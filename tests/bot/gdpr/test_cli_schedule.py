@@ -96,4 +96,4 @@ def test_scheduler_disabled_and_run_purge_uses_settings(stores, tmp_path):
     assert schedule.start_from_settings(settings) is None
     report = schedule.run_purge(settings, now=NOW)  # tracker: <var>/tracker.db, not created by Rasa here
     assert report.notes and report.counts["complaints_masked"] == 0  # 100 days < 180
-    assert load_settings({**env, "RETENTION_DAYS": ""}).retention_days == 90
+    assert load_settings({**env, "RETENTION_DAYS": ""}).gdpr.retention_days == 90

@@ -5,9 +5,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.handoff.hours import Calendar, CalendarError, callback_slots, is_open, load_calendar, next_opening, parse_hours
+from bot.settings import load_settings
+
+
+def calendar_of(env):
+    """The calendar of the settings of ``env`` (secrets given: nothing is written under var/)."""
+    return load_calendar(load_settings({"JWT_SECRET": "j" * 40, "RASA_API_TOKEN": "t" * 40, **env}))
+
 
 PARIS = ZoneInfo("Europe/Paris")
-CAL = load_calendar({})
+CAL = calendar_of({})
 
 
 def at(y, m, d, h=10, mi=0):
@@ -66,8 +73,8 @@ def test_next_opening_over_christmas_and_a_weekend():
 
 
 def test_extra_closed_days_and_custom_hours():
-    cal = load_calendar({"HANDOFF_HOURS": "mon-thu 09:00-12:30,14:00-18:00; fri 09:00-17:00",
-                         "HANDOFF_EXTRA_CLOSED_DAYS": "2026-12-24, 2026-12-31"})
+    cal = calendar_of({"HANDOFF_HOURS": "mon-thu 09:00-12:30,14:00-18:00; fri 09:00-17:00",
+                       "HANDOFF_EXTRA_CLOSED_DAYS": "2026-12-24, 2026-12-31"})
     assert not cal.is_open(at(2026, 12, 24, 10))
     assert not cal.is_open(at(2026, 3, 2, 13, 0))      # lunch break
     assert cal.is_open(at(2026, 3, 2, 14, 0))
@@ -77,7 +84,7 @@ def test_extra_closed_days_and_custom_hours():
 
 
 def test_french_day_names_and_saturday_mornings():
-    cal = load_calendar({"HANDOFF_HOURS": "lun-ven 08:30-18:00; sam 09:00-12:00"})
+    cal = calendar_of({"HANDOFF_HOURS": "lun-ven 08:30-18:00; sam 09:00-12:00"})
     assert cal.is_open(at(2026, 3, 7, 11, 59))
     assert not cal.is_open(at(2026, 3, 7, 12, 0))
     assert cal.is_open(at(2026, 3, 2, 8, 30))
@@ -86,12 +93,12 @@ def test_french_day_names_and_saturday_mornings():
 @pytest.mark.parametrize("spec", ["", "mon-fri", "xyz 09:00-18:00", "mon 18:00-09:00", "mon 9-18", "mon 25:00-26:00"])
 def test_bad_hours_are_refused(spec):
     with pytest.raises(CalendarError):
-        parse_hours(spec) if spec else load_calendar({"HANDOFF_HOURS": "   ;  "})
+        parse_hours(spec) if spec else calendar_of({"HANDOFF_HOURS": "   ;  "})
 
 
 def test_bad_closed_day_is_refused():
     with pytest.raises(CalendarError):
-        load_calendar({"HANDOFF_EXTRA_CLOSED_DAYS": "24/12/2026"})
+        calendar_of({"HANDOFF_EXTRA_CLOSED_DAYS": "24/12/2026"})
 
 
 def test_callback_slots_outside_hours_start_at_next_opening():

@@ -87,8 +87,8 @@ def issue_code(stack, policyholder_id=1):
     from bot.store.db import get_engine, session_scope
 
     settings = stack.settings()
-    with session_scope(get_engine(settings.database_url)) as s:
-        return pairing.issue_code(s, settings.identity_secret, policyholder_id).code
+    with session_scope(get_engine(settings.database.url)) as s:
+        return pairing.issue_code(s, settings.auth.identity_secret, policyholder_id).code
 
 
 def web_reply(stack, text):
@@ -139,7 +139,7 @@ def test_sms_pairing_use_revoke_and_same_facts_as_web(env):
     from bot.store.db import get_engine, session_scope
     from bot.store.queries import pairings as pairing_queries
     settings = stack.settings()
-    with session_scope(get_engine(settings.database_url)) as s:
+    with session_scope(get_engine(settings.database.url)) as s:
         [view] = pairing_queries.list_pairings(s, 1)
         assert pairing_queries.revoke_pairing(s, 1, view.id)
     fake.clear()

@@ -9,9 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import REGISTRY, load_settings
 from rasa_ext.patches import memory_trim
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def settings_of(env):
+    """The settings of ``env`` (secrets given: nothing is written under var/)."""
+    return load_settings({"JWT_SECRET": "j" * 40, "RASA_API_TOKEN": "t" * 40, **env})
+
+
+def use_settings(monkeypatch, **env):
+    """This process's settings for one test: those of ``env`` (settings are read once per process)."""
+    monkeypatch.setattr("bot.settings._cached", settings_of(env))
 
 
 def _launcher():
@@ -65,9 +76,9 @@ def test_the_launcher_does_not_start_rasa_on_another_version(monkeypatch):
 
 def test_the_launcher_limits_malloc_arenas_unless_the_environment_says(monkeypatch):
     launcher = _launcher()
-    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    use_settings(monkeypatch, MALLOC_ARENA_MAX="4")
     assert launcher.limit_malloc_arenas() is False  # the operator's setting stays
-    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    use_settings(monkeypatch)
     if memory_trim._libc() is None:
         pytest.skip("not glibc: no mallopt")
     assert launcher.limit_malloc_arenas() is True
@@ -103,13 +114,12 @@ def test_a_trim_gives_freed_heap_memory_back_on_glibc():
 
 
 def test_the_trim_interval_comes_from_the_environment(monkeypatch):
-    monkeypatch.delenv("MALLOC_TRIM_SECONDS", raising=False)
-    assert memory_trim.interval_from_env() == memory_trim.DEFAULT_INTERVAL_SECONDS
-    monkeypatch.setenv("MALLOC_TRIM_SECONDS", "0")
-    assert memory_trim.interval_from_env() == 0
-    monkeypatch.setenv("MALLOC_TRIM_SECONDS", "-5")
-    with pytest.raises(ValueError):
-        memory_trim.interval_from_env()
+    assert memory_trim.interval_seconds(settings_of({})) == REGISTRY["MALLOC_TRIM_SECONDS"].default == 15
+    assert memory_trim.interval_seconds(settings_of({"MALLOC_TRIM_SECONDS": "0"})) == 0
+    with pytest.raises(ValueError, match="MALLOC_TRIM_SECONDS"):
+        settings_of({"MALLOC_TRIM_SECONDS": "-5"})
+    use_settings(monkeypatch, MALLOC_TRIM_SECONDS="30")
+    assert memory_trim.interval_seconds() == 30  # the process's settings by default
 
 
 def test_the_first_channel_started_trims_once_then_periodically(monkeypatch):
@@ -130,7 +140,7 @@ def test_the_first_channel_started_trims_once_then_periodically(monkeypatch):
     monkeypatch.setattr(memory_trim, "_started", False)
     monkeypatch.setattr(memory_trim, "_installed", True)  # rasa_ext.patches.install() (the server launcher)
     monkeypatch.setattr(memory_trim, "release", lambda: calls.append("trim") or True)
-    monkeypatch.setenv("MALLOC_TRIM_SECONDS", "60")
+    use_settings(monkeypatch, MALLOC_TRIM_SECONDS="60")
     memory_trim.attach(Blueprint())
     memory_trim.attach(Blueprint())  # a second channel in the same process
     assert [event for event, _ in listeners] == ["after_server_start"] * 2
@@ -157,7 +167,7 @@ def test_no_trim_unless_installed(monkeypatch):
     monkeypatch.setattr(memory_trim, "_started", False)
     monkeypatch.setattr(memory_trim, "_installed", False)
     monkeypatch.setattr(memory_trim, "release", lambda: calls.append("trim") or True)
-    monkeypatch.setenv("MALLOC_TRIM_SECONDS", "0")
+    use_settings(monkeypatch, MALLOC_TRIM_SECONDS="0")
     memory_trim.attach(Blueprint())  # a channel imported and started without the launcher
     asyncio.run(listeners[0](App(), None))
     assert calls == []
