@@ -286,6 +286,21 @@ def test_advance_signed_in_for_one_claim_gives_status_and_dates(store):
     assert _slots(events) == {"claim_ref": waiting.ref}
 
 
+def test_insolvency_claim_status_and_estimate_give_the_same_date(store):
+    """Issue 18, item 21: the decision date planned in the claim file is the one both replies give."""
+    from actions.claims import ActionClaimStatus
+    from actions.indemnity import ActionAdvanceIndemnification
+    from bot.wording.format import day
+    claim = next(c for c in _open_claims(store, 3) if c.cause == "insolvency")
+    planned = day(claim.next_step_date)
+    status = _texts(_run(ActionClaimStatus(), _tracker(claim.ref, "ask_claim_status", pid=3,
+                                                       entities=[{"entity": "claim_ref", "value": claim.ref}]))[0])
+    estimate = _texts(_run(ActionAdvanceIndemnification(), _tracker(
+        claim.ref, "ask_advance_indemnification", pid=3, entities=[{"entity": "claim_ref", "value": claim.ref}]))[0])
+    assert planned in status and planned in estimate
+    assert "pas encore vous donner de date" not in estimate
+
+
 def test_advance_contract_without_the_service(store):
     from actions.indemnity import ActionAdvanceIndemnification
     claim = _open_claims(store, 3)[0]
