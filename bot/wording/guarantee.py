@@ -78,6 +78,11 @@ TEMPLATES = {
     ),
     "cap.current": "L’État ajoute une garantie sur ce client : {dispositif}. Elle couvre {montant} depuis le {date_debut}.",
     "cap.closed": "Ce dispositif de l’État est fermé aux nouvelles demandes.",
+    # Cap Relais was no guarantee added for you: the State shared our losses and premiums
+    "cap.relais": (
+        "Du {date_debut} au {date_fin}, Cap Relais s’appliquait aussi : l’État partageait avec nous "
+        "les pertes et les primes, pour que nous gardions vos garanties ouvertes. Vous n’aviez rien à demander."
+    ),
     "ask_increase": "Vous voulez un agrément plus élevé ? Dites-moi le montant, je transmets votre demande.",
     # --- lookups ---------------------------------------------------------------------------------
     "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
@@ -178,6 +183,9 @@ def _reason(code: Optional[str]) -> str:
 def _cap_sentences(covers: Sequence[CapCoverView], today: date) -> List[str]:
     parts = []
     for cover in covers:
+        if cover.scheme == "Cap Relais" and cover.valid_to is not None:
+            parts.append(_t("cap.relais", date_debut=day(cover.valid_from), date_fin=day(cover.valid_to)))
+            continue
         if cover.valid_to is not None and cover.valid_to < today:
             parts.append(_t("cap.past", dispositif=cover.scheme, montant=money(cover.amount),
                             date_debut=day(cover.valid_from), date_fin=day(cover.valid_to)))

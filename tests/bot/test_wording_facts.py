@@ -201,3 +201,15 @@ def test_jargon_is_explained_in_the_same_reply():
         for term, explained in JARGON.items():
             if term in text:
                 assert re.search(explained, text), f"{name}: « {term} » is not explained: {text}"
+
+
+# --- item 8: Cap Relais on an agrément --------------------------------------------------------------------
+
+def test_cap_relais_on_an_agrement_is_a_sharing_of_losses_and_premiums_not_a_guarantee():
+    from bot.store.views import CapCoverView
+    limit = _limit(status="granted", amount=D(120000), requested_amount=D(120000), previous_amount=None,
+                   outstanding=D(64000), cap_covers=(CapCoverView("Cap Relais", D(120000), date(2020, 4, 1),
+                                                                 date(2021, 6, 30)),))
+    text = guarantee.limit_detail(limit, today=date(2026, 4, 1)).text
+    assert "pertes et les primes" in text and "rien à demander" in text
+    assert "ajouté une garantie sur ce client : Cap Relais" not in text and "fermé aux nouvelles demandes" not in text
