@@ -44,6 +44,7 @@ TEMPLATES = {
         "Ce changement vaut pour les livraisons faites à partir du {date}. Celles faites avant "
         "restent couvertes, dans la limite de l’ancien agrément, soit {montant_avant}."
     ),
+    "limit.future_only_short": "Ce changement vaut pour les livraisons faites à partir du {date}.",
     "limit.abroad": "Ce client est situé hors de France : {pays}.",
     "term.agrement": "L’agrément, c’est le montant maximum de factures que nous couvrons sur ce client.",
     "term.encours": "L’encours garanti, c’est la part de vos factures en cours que nous couvrons.",
@@ -223,8 +224,8 @@ def limit_detail(limit: LimitView, *, today: Optional[date] = None, known_terms:
     if limit.status != "granted":
         parts.append(_reason(limit.reason_code))
     changed = limit.status in ("reduced", "cancelled")
-    if changed:
-        parts.append(_t("limit.future_only", **values))
+    if changed:  # what stays covered: said once, with the encours when there is one
+        parts.append(_t("limit.future_only_short" if limit.outstanding else "limit.future_only", **values))
     if limit.is_abroad:
         parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
     if changed and limit.outstanding:

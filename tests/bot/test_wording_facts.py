@@ -64,6 +64,8 @@ def test_generic_process_gives_sourced_ranges_and_the_contract_figure_first():
 # --- item 18: a cancelled or reduced limit --------------------------------------------------------------
 
 def test_cancelled_limit_says_what_stays_covered_with_the_stored_figures():
+    text = guarantee.limit_detail(_limit(outstanding=D(0)), today=date(2026, 4, 1)).as_message()["text"]
+    assert "Celles faites avant restent couvertes" in text and f"25{NNBSP}000{NBSP}€" in text
     text = guarantee.limit_detail(_limit(), today=date(2026, 4, 1)).as_message()["text"]
     assert "livraisons à venir" not in text
     assert f"9{NNBSP}800{NBSP}€" in text and f"25{NNBSP}000{NBSP}€" in text

@@ -168,7 +168,7 @@ def test_guarantee_reduction_explained_with_date_and_reason(session):
     assert "réduit" in text and f"40{NNBSP}000{NBSP}€" in text and f"15{NNBSP}000{NBSP}€" in text
     assert "21 mai 2025" in text and "retard" in text
     assert "L’agrément, c’est" in text and "encours garanti" in text
-    assert "Celles faites avant restent couvertes" in text and not re.search(f"(?<![\\d{NNBSP}])0{NBSP}€", text)
+    assert f"restent couvertes jusqu’à 40{NNBSP}000{NBSP}€" in text and not re.search(f"(?<![\\d{NNBSP}])0{NBSP}€", text)
 
 
 def test_guarantee_cap_and_abroad(session):
