@@ -14,10 +14,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import identity, say
+from actions.common import audited_call, identity, say
 from bot.cap import dialogue
 from bot.cap.engine import evaluate
 from bot.parsing import parse_date
+from bot.store import queries
 from bot.wording import cap as wording
 
 FORM_SLOTS = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
@@ -54,11 +55,21 @@ def _previous_request(tracker: Tracker, today: date):
 def _say_decision(dispatcher: CollectingDispatcher, request, today: date) -> None:
     decision = evaluate(request, as_of=today)
     say(dispatcher, wording.decision_reply(decision))
-    then = dialogue.last_day_in_force(decision)
-    if then is not None:  # closed at that date: what would have applied on its last day in force
-        extra = wording.what_then(evaluate(replace(request, transaction_date=then), as_of=today))
-        if extra is not None:
-            say(dispatcher, extra)
+    extra = wording.what_then(decision)  # closed at the sale date: ask for the date and the limit then
+    if extra is not None:
+        say(dispatcher, extra)
+
+
+async def limit_on(dispatcher: CollectingDispatcher, tracker: Tracker, day: date):
+    """The agrément's figures on ``day`` (slot values) when the form's figures came from the store;
+    {} when they were typed; None when no decision was in force that day (to be asked)."""
+    buyer, who = tracker.get_slot("cap_buyer"), identity(tracker)
+    if who is None or not dialogue.from_store(buyer):
+        return {}
+    found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, buyer)
+    if found is None or found.outcome != "match":
+        return None
+    return dialogue.limit_slots(found.limit, on=day)
 
 
 class ActionCap(Action):
@@ -73,8 +84,17 @@ class ActionCap(Action):
             or (parse_date(text, today) if dialogue.after_decision(tracker.events) and not dialogue.amounts_in(text) else None)
         request = _previous_request(tracker, today) if new_date else None
         if request is not None:  # "et pour une vente du 31/03/2021 ?" after a decision
+            then = await limit_on(dispatcher, tracker, new_date)  # the agrément as it stood that day
+            if then is None:  # no limit known at that date: the form asks for the figures of then
+                say(dispatcher, wording.limit_unknown_then(tracker.get_slot("cap_buyer"), new_date))
+                return [SlotSet("cap_buyer", dialogue.NO_BUYER), SlotSet("cap_requested", None),
+                        SlotSet("cap_granted", None), SlotSet("cap_refused", None),
+                        SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "eligibility")]
+            if then:
+                request = dialogue.build_request({**{s: tracker.get_slot(s) for s in ALL_SLOTS}, **then}, today)
             _say_decision(dispatcher, replace(request, transaction_date=new_date), today)
-            return [SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "explain")]
+            return [SlotSet(k, v) for k, v in then.items()] + [
+                SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "explain")]
         mode = "eligibility" if text == "/ask_cap" else dialogue.classify(text, entities)
         if mode == "explain":
             scheme = dialogue.scheme_from(text, (entities.get("cap_scheme") or [None])[0])

@@ -6,6 +6,7 @@ and leaves the form when the person says "stop". Shared helpers live in :mod:`ac
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today
+from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today, limit_on
 from actions.common import audited_call, identity, say
 from bot.cap import dialogue
 from bot.store import queries
@@ -88,14 +89,23 @@ class ValidateCapForm(FormValidationAction):
         if found.outcome != "match":
             say(dispatcher, wording.buyer_unknown())
             return {"cap_buyer": dialogue.NO_BUYER}
-        values = dialogue.limit_slots(found.limit)
-        say(dispatcher, wording.from_store(found.limit.buyer_name, found.limit.requested_amount,
-                                           found.limit.amount, values["cap_refused"]))
+        on = dialogue.parse_tx_date(tracker.get_slot("cap_transaction_date"), _today()) \
+            if tracker.get_slot("cap_transaction_date") else None
+        values = dialogue.limit_slots(found.limit, on=on)  # the agrément as it stood on the sale date
+        if values is None:
+            say(dispatcher, wording.limit_unknown_then(found.limit.buyer_name, on))
+            return {"cap_buyer": dialogue.NO_BUYER}
+        say(dispatcher, wording.from_store(found.limit.buyer_name, Decimal(values["cap_requested"]),
+                                           Decimal(values["cap_granted"]), values["cap_refused"], on=on))
         return {k: v for k, v in values.items() if k == "cap_buyer" or not tracker.get_slot(k)}
 
     async def validate_cap_requested(self, value: Any, dispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
+            return {"cap_requested": None}
+        readings = dialogue.ambiguous_amount(str(value))
+        if readings:  # "600,000": 600 € or 600 000 €? ask, never guess
+            say(dispatcher, wording.amount_ambiguous(readings))
             return {"cap_requested": None}
         amounts = dialogue.amounts_in(str(value or ""))
         if not amounts:
@@ -106,6 +116,10 @@ class ValidateCapForm(FormValidationAction):
     async def validate_cap_granted(self, value: Any, dispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
+            return {"cap_granted": None}
+        readings = dialogue.ambiguous_amount(str(value))
+        if readings:  # "200,000": 200 € or 200 000 €? ask, never guess
+            say(dispatcher, wording.amount_ambiguous(readings))
             return {"cap_granted": None}
         parsed = dialogue.parse_granted(str(value or ""))
         if parsed is None:
@@ -129,4 +143,14 @@ class ValidateCapForm(FormValidationAction):
         day = dialogue.parse_tx_date(str(value or ""), _today())
         if day is None:
             say(dispatcher, wording.problem("bad_cap_date"))
-        return {"cap_transaction_date": day.isoformat() if day else None}
+            return {"cap_transaction_date": None}
+        then = await limit_on(dispatcher, tracker, day)  # figures from the agrément: as they stood that day
+        if then is None:  # no limit known at that date: ask for the figures of then
+            say(dispatcher, wording.limit_unknown_then(tracker.get_slot("cap_buyer"), day))
+            return {"cap_transaction_date": day.isoformat(), "cap_buyer": dialogue.NO_BUYER,
+                    "cap_requested": None, "cap_granted": None, "cap_refused": None}
+        changed = {k: v for k, v in then.items() if k != "cap_buyer" and tracker.get_slot(k) != v}
+        if changed:
+            say(dispatcher, wording.from_store(then["cap_buyer"], Decimal(then["cap_requested"]),
+                                               Decimal(then["cap_granted"]), then["cap_refused"], on=day))
+        return {"cap_transaction_date": day.isoformat(), **changed}

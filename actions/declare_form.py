@@ -15,6 +15,7 @@ from actions.common import audited_call, identity, say
 from actions.declare import _intent, _Named, _say_all, _terms, _text
 from bot import declaration as decide
 from bot.declaration import invoice_number_from
+from bot.parsing import read_amount
 from bot.store import queries
 from bot.store.views import DeclarationResult
 from bot.wording import declare as wording
@@ -108,6 +109,10 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
 
     async def validate_amount(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
+            return {"amount": None}
+        reading = read_amount(str(value))
+        if reading.ambiguous:  # "12,300": 12,30 € or 12 300 €? ask, never guess
+            say(dispatcher, wording.amount_ambiguous((reading.value,) + reading.alternatives))
             return {"amount": None}
         amount = decide.amount_from(value)
         if amount is None:

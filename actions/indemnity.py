@@ -69,15 +69,18 @@ def inputs_for(claim, terms, limit) -> IndemnityInputs:
 
     The limit and any CAP top-up are those in force when the first invoice was issued (deliveries
     made before a reduction stay covered). The file counts as complete once the debt is admitted;
-    before that, completeness is unknown (never guessed)."""
+    before that, completeness is unknown (never guessed). The decision date planned in the claim
+    file is passed on, so the estimate and the claim status give the same date."""
     first = min((i.issue_date or i.due_date for i in claim.invoices), default=claim.due_date)
     owed = (claim.amount_admitted if claim.amount_admitted is not None else claim.amount_declared)
     owed = max(owed - claim.amount_recovered, Decimal(0))
     top_up = sum((c.amount for c in (limit.cap_covers if limit else ())
                   if c.active_on(first) and c.scheme != "Cap Relais"), Decimal(0))
+    planned = claim.next_step_date if claim.next_step_code == "indemnity_decision" else None
     return inputs_from(claim, terms, amount_owed=owed, credit_limit=limit_at(limit, first),
                        cap_top_up=top_up or None, declaration_date=claim.declared_on,
-                       file_complete=True if claim.amount_admitted is not None else None)
+                       file_complete=True if claim.amount_admitted is not None else None,
+                       decision_expected_date=planned)
 
 
 class ActionAdvanceIndemnification(Action):

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Iterable, Optional
 
 from bot.parsing import normalise_country, parse_amount
+from bot.parsing.countries import COUNTRY_GROUPS
 from bot.text import fold as _fold_text
 
 INCREASE_RE = re.compile(
@@ -30,7 +31,7 @@ INCREASE_RE = re.compile(
 ENCOURS_RE = re.compile(r"\bencours\b|en cours garanti|\bexposition\b")
 SCOPE_RE = re.compile(r"\bpays\b|etranger|\bexport\w*|territoria\w*|international\w*|hors (?:ue|union|france)")
 
-EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+EU = COUNTRY_GROUPS["EU"]  # the one list of the EU's members (bot/parsing/countries.yml)
 # countries under broad sanctions at the time of writing: "hors pays sous sanctions" gives no sure answer for them
 SANCTIONS_HINT = frozenset("RU BY IR KP SY".split())
 

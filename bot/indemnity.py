@@ -7,13 +7,16 @@ Order of the calculation (each step is listed in ``Estimate.steps`` for display)
 
 1. covered amount = min(amount owed, credit limit + CAP top-up); the rest is not covered;
 2. × quotité garantie;
-3. − franchise (deductible), never below 0;
+3. − franchise (deductible), never below 0 — steps 2 and 3 are :func:`indemnity_amount`, the one
+   rule used by every figure of the project (the estimator and the demo seed alike);
 4. minimum claim amount: a debt below it gives no indemnity;
 5. date: protracted default -> start (due date, or declaration date if ``waiting_from`` says so)
    + waiting period (délai constitutif) = loss established, + payout delay = expected payment;
    insolvency -> the loss is established by the proceedings: payment = date the debt is admitted
    + payout delay (unknown until the debt is admitted); the debt must be declared to the
-   mandataire within 2 months of the BODACC publication;
+   mandataire within 2 months of the BODACC publication (the last day included); when the claim
+   file already plans our decision on the indemnity (``decision_expected_date``, the claim's next
+   step), that date is the one given: the claim status and the estimate say the same thing;
 6. advance indemnification: may apply only if the contract offers it AND the file is complete.
 
 Worked example (DOMAIN.md): 40 000 € owed, limit 30 000 €, quotité 90 % -> 27 000 €.
@@ -96,6 +99,7 @@ class IndemnityInputs:
     waiting_from: str = "due_date"
     debt_admitted_date: Optional[date] = None
     proceedings_published: Optional[date] = None
+    decision_expected_date: Optional[date] = None
     advance_offered: Optional[bool] = None
     file_complete: Optional[bool] = None
 
@@ -109,7 +113,8 @@ class IndemnityInputs:
         set_(self, "cause", normalise_cause(self.cause))
         if self.waiting_from not in ("due_date", "declaration_date"):
             raise ValueError("waiting_from must be 'due_date' or 'declaration_date'")
-        for name in ("due_date", "declaration_date", "debt_admitted_date", "proceedings_published"):
+        for name in ("due_date", "declaration_date", "debt_admitted_date", "proceedings_published",
+                     "decision_expected_date"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, date):
                 raise ValueError(f"{name} must be a date")
@@ -185,6 +190,25 @@ def _money(value: Decimal) -> Decimal:
     return value.to_integral_value() if value == value.to_integral_value() else value
 
 
+@dataclass(frozen=True)
+class Indemnity:
+    after_quotite: Decimal
+    deductible_applied: Decimal
+    amount: Decimal
+
+
+def indemnity_amount(covered: Any, quotite: Any, deductible: Any = None) -> Indemnity:
+    """The contract's rule, in one place: the covered amount × the quotité garantie, then minus the
+    franchise (deductible), never below 0; cents rounded half up. A 9 800 € loss at 85 % with a
+    1 000 € franchise gives 9 800 × 85 % − 1 000 = 7 330 €."""
+    covered_d = Decimal(str(covered))
+    quotite_d = _ratio(quotite, "quotite")
+    after_q = _money(covered_d * quotite_d)
+    franchise = Decimal(str(deductible)) if deductible not in (None, "") else Decimal(0)
+    applied = min(max(franchise, Decimal(0)), after_q)
+    return Indemnity(after_q, applied, _money(after_q - applied))
+
+
 def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
@@ -213,15 +237,16 @@ def estimate(inputs: IndemnityInputs, as_of: date) -> Estimate:
         steps.append(Step("covered", {"owed": i.amount_owed, "limit": i.credit_limit, "cap_top_up": top_up,
                                       "ceiling": ceiling, "covered": covered, "uncovered": uncovered}))
     if covered is not None and i.quotite is not None:
-        after_q = _money(covered * i.quotite)
+        rule = indemnity_amount(covered, i.quotite, i.deductible)
+        after_q = rule.after_quotite
         steps.append(Step("quotite", {"covered": covered, "quotite": i.quotite, "result": after_q}))
         if i.deductible is None:
             assumed.append("deductible_none")
         elif i.deductible > 0:
-            deductible = min(i.deductible, after_q)
+            deductible = rule.deductible_applied
             steps.append(Step("deductible", {"before": after_q, "deductible": i.deductible,
-                                             "result": after_q - deductible}))
-        amount = after_q - deductible
+                                             "result": rule.amount}))
+        amount = rule.amount
         if i.minimum_claim is None:
             assumed.append("minimum_claim_none")
         else:
@@ -266,6 +291,8 @@ def estimate(inputs: IndemnityInputs, as_of: date) -> Estimate:
         if i.debt_admitted_date is None:
             date_status = "waiting_admission"
             steps.append(Step("debt_admission", {"admitted": None}))
+            if i.decision_expected_date is not None:
+                steps.append(Step("decision_planned", {"date": i.decision_expected_date}))
         else:
             loss_date = i.debt_admitted_date
             steps.append(Step("debt_admission", {"admitted": loss_date}))
@@ -311,6 +338,7 @@ ALIASES: Dict[str, Tuple[str, ...]] = {
     "payout_delay_days": ("payout_delay_days", "payment_delay_days", "payout_days"),
     "debt_admitted_date": ("debt_admitted_date", "admitted_on", "admission_date"),
     "proceedings_published": ("proceedings_published", "bodacc_date", "bodacc_published_on"),
+    "decision_expected_date": ("decision_expected_date",),
     "advance_offered": ("advance_offered", "advance_indemnification", "advance_eligible"),
     "file_complete": ("file_complete", "complete", "is_complete"),
 }

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import List, Optional
 
-from bot.parsing import normalise_country, parse_amount
+from bot.parsing import normalise_country, read_amount
 
 EXIT_USAGE = 2
 _AMOUNT_TEXT = re.compile(r"[0-9][0-9 .,\u00a0\u202f]*(?:\s*[kKmM])?\s*(?:€|eur|euros)?", re.IGNORECASE)
@@ -32,7 +32,12 @@ def _amount(text: str, name: str) -> Decimal:
     raw = (text or "").strip()
     if raw.startswith("-") or raw.startswith("\u2212"):
         raise UsageError(f"{name} : le montant doit être positif / the amount must not be negative ({text!r})")
-    value = parse_amount(raw) if _AMOUNT_TEXT.fullmatch(raw) else None
+    reading = read_amount(raw) if _AMOUNT_TEXT.fullmatch(raw) else None
+    if reading is not None and reading.ambiguous:
+        first, second = reading.value, reading.alternatives[0]
+        raise UsageError(f"{name} : montant ambigu, {first} € ou {second} € ? / ambiguous amount ({text!r}); "
+                         "écrivez / write \"600 000\" or 600000")
+    value = reading.value if reading is not None else None
     if value is None:
         raise UsageError(f"{name} : montant illisible / not a valid amount ({text!r}); "
                          "exemples / examples: 600000, \"600 000\", 200k")
@@ -47,7 +52,8 @@ def _date(text: str, name: str) -> date:
 
 
 def _country(text: str) -> str:
-    code = normalise_country(text)
+    raw = (text or "").strip()
+    code = normalise_country(raw.upper() if len(raw) == 2 else raw)  # a code: "re" is RE (La Réunion)
     if code is None:
         raise UsageError(f"--country : pays inconnu / unknown country ({text!r}); "
                          "code ISO à deux lettres / two-letter ISO code, e.g. FR, DE, US")
@@ -80,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", default="EUR")
     p.add_argument("--credit-days", type=int, help="durée de crédit en jours / credit term in days")
     p.add_argument("--french-content", help="part française en %% / French content share")
-    p.add_argument("--category", type=int, choices=[1, 2, 3], help="catégorie de risque pays / country category")
+    p.add_argument("--category", type=int, choices=[1, 2, 3],
+                   help="catégorie de risque du pays, donnée par l'assureur / country risk category")
+    p.add_argument("--company-age", type=int, help="ancienneté de l'entreprise en années / company age in years")
     p.add_argument("--json", action="store_true", help="sortie JSON / JSON output")
     return p
 
@@ -111,7 +119,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 company_size=args.size, currency=args.currency,
                 credit_term_days=args.credit_days,
                 french_content_share=_share(args.french_content) if args.french_content else None,
-                country_category=args.category,
+                country_category=args.category, company_age_years=args.company_age,
             )
         except ValueError as exc:
             raise UsageError(f"demande invalide / invalid request: {exc}") from None

@@ -6,8 +6,8 @@
   country, date) so the form does not ask for them again;
 - ``parse_*`` read the answers to the form's questions;
 - :func:`build_request` turns the form's slots into a :class:`bot.cap.engine.CapRequest`;
-- :func:`last_day_in_force` gives the day to evaluate "what would have applied" when a scheme is
-  closed today.
+- :func:`limit_slots` takes the figures from the agrément, as they stood on the sale date;
+- :func:`ambiguous_amount` tells "600,000" (600 € or 600 000 €?) so the form asks instead of guessing.
 
 Slot values are plain strings: amounts as Decimal strings ("600000"), dates as ISO strings,
 countries as ISO 3166 alpha-2 codes. ``NO_BUYER`` marks "no buyer from the store: figures typed".
@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from bot.parsing import normalise_country, normalise_scheme, parse_amount, parse_date
+from bot.parsing import normalise_country, normalise_scheme, parse_amount, parse_date, read_amount
 from bot.text import fold as _fold_text
 
 NO_BUYER = "aucun"
@@ -85,6 +85,15 @@ def amounts_in(text: Optional[str], entities: Iterable[str] = ()) -> Tuple[Decim
             continue  # a year ("en 2026"), not an amount
         found.append(amount)
     return tuple(found)
+
+
+def ambiguous_amount(text: Optional[str]) -> Optional[Tuple[Decimal, ...]]:
+    """The readings of an amount written two ways ("600,000": 600 in French, 600 000 in English),
+    French first; None when the text is clear (or holds no amount)."""
+    reading = read_amount(text)
+    if not reading.ambiguous:
+        return None
+    return (reading.value,) + reading.alternatives
 
 
 def classify(text: Optional[str], entities: Mapping[str, Iterable[str]] = None) -> str:
@@ -176,19 +185,6 @@ def build_request(slots: Mapping[str, Any], today: date):
                       buyer_country=slots.get("cap_country") or "FR", transaction_date=tx)
 
 
-def last_day_in_force(decision, rules=None) -> Optional[date]:
-    """When the scheme of ``decision`` is closed at the transaction date: its last day in force,
-    to show what would have applied then. None otherwise."""
-    if decision.scheme is None or decision.eligible:
-        return None
-    in_force = decision.reason("in_force_at_transaction_date")
-    if in_force is None or in_force.met is not False or in_force.data.get("position") != "after_end":
-        return None
-    from bot.cap.rules import get_rules
-
-    return (rules or get_rules()).scheme(decision.scheme).last_day
-
-
 def after_decision(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when the assistant's last answer (before the latest message) was a CAP decision:
     a date given now means "and for a sale on that date?"."""
@@ -223,9 +219,9 @@ def answers(slot: str, text: Optional[str], today: date) -> bool:
     if slot == "cap_buyer":
         return "?" not in (text or "") and not scheme_from(text)
     if slot == "cap_requested":
-        return bool(amounts_in(text))
+        return bool(amounts_in(text)) or ambiguous_amount(text) is not None
     if slot == "cap_granted":
-        return parse_granted(text) is not None
+        return parse_granted(text) is not None or ambiguous_amount(text) is not None
     if slot == "cap_country":
         return parse_country(text) is not None
     if slot == "cap_transaction_date":
@@ -233,9 +229,25 @@ def answers(slot: str, text: Optional[str], today: date) -> bool:
     return False
 
 
-def limit_slots(limit) -> Dict[str, Any]:
-    """Slot values from a :class:`bot.store.views.LimitView` (the agrément on the buyer)."""
-    refused = limit.status in ("refused", "cancelled") or limit.amount == 0
-    return {"cap_buyer": limit.buyer_name, "cap_requested": str(limit.requested_amount),
-            "cap_granted": "0" if refused else str(limit.amount), "cap_refused": refused,
+def limit_slots(limit, on: Optional[date] = None) -> Optional[Dict[str, Any]]:
+    """Slot values from a :class:`bot.store.views.LimitView` (the agrément on the buyer): today's,
+    or, with ``on`` (the sale date), the decision in force that day. None when no decision was in
+    force on ``on``: the limit then is unknown and must be asked, never taken from a later decision."""
+    if on is None:
+        refused = limit.status in ("refused", "cancelled") or limit.amount == 0
+        requested, granted = limit.requested_amount, limit.amount
+    else:
+        decided = [d for d in limit.history if d.decision_date <= on]
+        if not decided:
+            return None
+        last = decided[-1]
+        refused = last.decision in ("refused", "cancelled") or last.granted_amount == 0
+        requested, granted = last.requested_amount, last.granted_amount
+    return {"cap_buyer": limit.buyer_name, "cap_requested": str(requested),
+            "cap_granted": "0" if refused else str(granted), "cap_refused": refused,
             "cap_country": limit.buyer_country or "FR"}
+
+
+def from_store(buyer: Optional[str]) -> bool:
+    """The form's figures were taken from the agrément on ``buyer`` (not typed by the person)."""
+    return bool(buyer) and buyer != NO_BUYER

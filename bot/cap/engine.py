@@ -19,10 +19,17 @@ The request and result types live in :mod:`bot.cap.request` (:class:`CapRequest`
 
 Reason codes (``Reason.met``: True = met, False = not met (blocks), None = to check / information):
 ``insurer_grants_full``, ``insurer_decision``, ``buyer_location``, ``in_force_at_transaction_date``,
-``existing_policy``, ``company_turnover``, ``currency``, ``credit_term``, ``french_content``,
-``country_not_closed``, ``country_not_marketable``, ``country_category``, ``topup_ratio``,
-``ceiling_per_buyer``, ``ceiling_currency``, ``insurer_retained_share``, ``quotite_max``,
-``buyer_risk_acceptable``, ``refusal_notice_held``, ``open_to_new_requests``, ``cap_relais_in_force``.
+``existing_policy``, ``company_turnover``, ``company_age``, ``currency``, ``credit_term``,
+``french_content``, ``country_eligible``, ``country_not_closed``, ``country_not_marketable``,
+``country_category``, ``topup_ratio``, ``ceiling_per_buyer``, ``ceiling_currency``,
+``insurer_retained_share``, ``quotite_max``, ``buyer_risk_acceptable``, ``refusal_notice_held``,
+``open_to_new_requests``, ``cap_relais_in_force``.
+
+What is not sourced never decides alone: a figure found in no public text is null and the public cover
+is then None ("à vérifier", never an amount nor a refusal); a country's risk category comes from the
+request (the insurer gives it), never from an unconfirmed table; a country on a list or under a rule
+marked ``to_confirm`` is "to check" (met None), never refused; a large company (``GE``) whose turnover
+decides eligibility gets no amount until the turnover is known.
 """
 from __future__ import annotations
 
@@ -131,16 +138,23 @@ def evaluate(request: CapRequest, as_of: date, rules: Optional[RuleSet] = None) 
         figures = {name: {"value": fig.value, "confidence": fig.confidence,
                           **({"alternatives": [dict(a) for a in fig.alternatives]} if fig.alternatives else {})}
                    for name, fig in entry.figures.items()}
-        public = _apply_entry(entry, request, tx, abroad, rules, out)
+        public = _apply_entry(entry, scheme, request, tx, abroad, rules, out)
 
     # Cap Relais: nothing to ask for, but worth telling when it was in force at the transaction date
+    # and already agreed at the as-of date (it was signed in June 2020, for sales from 16 March 2020)
     relais_scheme = rules.schemes.get("Cap Relais")
     relais = relais_scheme.entry_at(tx) if relais_scheme else None
-    if relais is not None:
+    agreed_on = relais_scheme.fact("agreed_on") if relais_scheme else None
+    if relais is not None and (agreed_on is None or as_of >= agreed_on):
         out.add("cap_relais_in_force", None, entry=relais.id, state_share=relais.value("state_share"),
-                valid_to=relais.valid_to)
+                state_premium_share=relais.value("state_premium_share"), valid_to=relais.valid_to,
+                agreed_on=agreed_on, planned_end=relais_scheme.planned_end_at(as_of),
+                ended=relais_scheme.closed_at(as_of), before_agreement=agreed_on is not None and tx < agreed_on)
         rule_set = rule_set + (relais.id,)
         out.cite(relais.sources)
+        out.cite(tuple(s for f in relais_scheme.history.values() for s in f.sources))
+        if agreed_on is not None and tx < agreed_on:
+            out.to_confirm.append(f"{relais.id}.valid_from")
 
     eligible = entry is not None and not any(r.met is False for r in out.reasons
                                              if r.code != "open_to_new_requests")
@@ -159,11 +173,12 @@ def evaluate(request: CapRequest, as_of: date, rules: Optional[RuleSet] = None) 
         last_entry=last_entry, operator=scheme.operator, **base)
 
 
-def _apply_entry(entry: RuleEntry, req: CapRequest, tx: date, abroad: bool, rules: RuleSet,
+def _apply_entry(entry: RuleEntry, scheme: Scheme, req: CapRequest, tx: date, abroad: bool, rules: RuleSet,
                  out: _Collector) -> Optional[Decimal]:
     """Check every condition of ``entry`` and return the public cover (None when not computable)."""
     countries = rules.countries
     country = req.buyer_country
+    depends_on_turnover = False
 
     if out.use(entry, "requires_existing_policy"):
         out.add("existing_policy", True, assumed=True)
@@ -180,7 +195,19 @@ def _apply_entry(entry: RuleEntry, req: CapRequest, tx: date, abroad: bool, rule
         elif req.company_size in ("TPE", "PME", "ETI"):
             out.add("company_turnover", True, size=req.company_size, max=tmax, inclusive=inclusive)
         else:
-            out.add("company_turnover", None, size=req.company_size, max=tmax, inclusive=inclusive)
+            # a large company (GE) usually has a turnover above the ceiling: no amount until it is known
+            depends_on_turnover = req.company_size == "GE"
+            out.add("company_turnover", None, size=req.company_size, max=tmax, inclusive=inclusive,
+                    decides=depends_on_turnover)
+
+    if entry.figure("company_age_min_years") is not None:
+        age_min = out.use(entry, "company_age_min_years")
+        if age_min is not None:
+            if req.company_age_years is None:
+                out.add("company_age", None, min_years=int(age_min))
+            else:
+                out.add("company_age", req.company_age_years >= age_min, years=req.company_age_years,
+                        min_years=int(age_min))
 
     currencies = out.use(entry, "currencies")
     if currencies:
@@ -203,45 +230,66 @@ def _apply_entry(entry: RuleEntry, req: CapRequest, tx: date, abroad: bool, rule
                     min=fc_min)
 
     excluded = out.use(entry, "excluded_countries")
-    if abroad and excluded:
-        closed = countries.is_closed(country, tx)
-        out.add("country_not_closed", not closed, country=country)
-        if countries.confidence.get("closed") != "confirmed":
+    if abroad and excluded == "eligible_list_only":  # a list of countries chosen by the minister, not at hand
+        out.add("country_eligible", None, country=country)
+    elif abroad and excluded:
+        listed = countries.is_closed(country, tx)
+        list_sure = countries.confidence.get("closed") == "confirmed"
+        out.add("country_not_closed", (False if list_sure else None) if listed else True, country=country,
+                listed=listed)
+        if not list_sure:
             out.to_confirm.append("countries.closed")
         if excluded == "marketable_and_closed":
-            out.add("country_not_marketable", not countries.is_marketable(country), country=country)
+            marketable = countries.is_marketable(country)
+            rule_sure = entry.figure("excluded_countries").confirmed \
+                and countries.confidence.get("marketable") == "confirmed"
+            out.add("country_not_marketable", (False if rule_sure else None) if marketable else True,
+                    country=country, marketable=marketable)
 
-    ratio = out.use(entry, "topup_ratio_max")
     public: Optional[Decimal] = Decimal(0)
-    if ratio is not None:  # top-up mechanism (CAP, CAP Francexport)
-        by_ratio = ratio * req.granted
-        gap = req.requested - req.granted
-        capped = out.use(entry, "topup_capped_at_requested")
-        topup = min(by_ratio, gap) if capped else by_ratio
-        out.add("topup_ratio", True, ratio=ratio, granted=req.granted, max_by_ratio=by_ratio, gap=gap,
-                capped_at_requested=bool(capped), topup=topup)
-        public = topup
+    if scheme.mechanism == "top_up":  # CAP, CAP Francexport
+        ratio = out.use(entry, "topup_ratio_max")
+        if ratio is None:  # no public figure for this period: to check, never computed
+            out.add("topup_ratio", None, ratio=None, granted=req.granted)
+            public = None
+        else:
+            by_ratio = ratio * req.granted
+            gap = req.requested - req.granted
+            capped = out.use(entry, "topup_capped_at_requested")
+            topup = min(by_ratio, gap) if capped else by_ratio
+            out.add("topup_ratio", True, ratio=ratio, granted=req.granted, max_by_ratio=by_ratio, gap=gap,
+                    capped_at_requested=bool(capped), topup=topup)
+            public = topup
     else:  # substitute mechanism (CAP+, CAP+ Francexport)
         ceiling: Optional[Decimal] = None
+        ceiling_sure = True
         if entry.figure("ceiling_by_country_category") is not None:
+            table_fig = entry.figure("ceiling_by_country_category")
             table = out.use(entry, "ceiling_by_country_category")
-            category = req.country_category or countries.category(country)
-            if req.country_category is None and category is not None and countries.confidence.get("categories") != "confirmed":
-                out.to_confirm.append("countries.categories")
-            if category is None:
-                out.add("country_category", None, country=country)
+            ceiling_sure = table_fig.confirmed
+            # the category comes from the request (the insurer gives it), or from a confirmed table
+            category = req.country_category
+            if category is None and countries.confidence.get("categories") == "confirmed":
+                category = countries.category(country)
+            ceiling = None if category is None or table is None else table.get(category)
+            if category is None or table is None or (ceiling == 0 and not ceiling_sure):
+                # the ceiling depends on the category, which we do not know (or not for sure)
+                out.add("country_category", None, country=country, category=category,
+                        given=req.country_category is not None, ceiling=ceiling, known=table is not None)
                 public = None
             else:
-                ceiling = table.get(category)
                 covered = ceiling is None or ceiling > 0
                 out.add("country_category", covered, country=country, category=category, ceiling=ceiling,
                         given=req.country_category is not None)
         elif entry.figure("ceiling_per_buyer") is not None:
+            ceiling_fig = entry.figure("ceiling_per_buyer")
             ceiling = out.use(entry, "ceiling_per_buyer")
+            ceiling_sure = ceiling_fig.confirmed
         if public is not None:
             public = req.requested if ceiling is None else min(req.requested, ceiling)
             out.add("ceiling_per_buyer", True if ceiling is None or ceiling > 0 else False,
-                    ceiling=ceiling, requested=req.requested, public_cover=public)
+                    ceiling=ceiling, requested=req.requested, public_cover=public, confirmed=ceiling_sure,
+                    example=bool(entry.value("ceiling_is_example", False)))
             if ceiling is not None and req.currency != "EUR":
                 out.add("ceiling_currency", None, currency=req.currency, ceiling_currency="EUR")
 
@@ -256,4 +304,6 @@ def _apply_entry(entry: RuleEntry, req: CapRequest, tx: date, abroad: bool, rule
         out.add("buyer_risk_acceptable", None, low=pd[0], high=pd[1])
     if entry.value("insurer_decision") == "refused_or_cancelled":
         out.add("refusal_notice_held", None, decision=req.insurer_decision)
+    if depends_on_turnover:
+        return None
     return public

@@ -21,6 +21,8 @@ class CapRequest:
 
     ``granted``: the limit the insurer granted (``None`` or 0 with ``refused``/``cancelled``).
     ``french_content_share`` is a ratio (0.25 for 25 %). Amounts are in ``currency``.
+    ``country_category``: the risk category of the buyer's country as the insurer gave it (1, 2, 3);
+    ``company_age_years``: how long the client company has existed (whole years).
     """
 
     requested: Amount
@@ -35,6 +37,7 @@ class CapRequest:
     credit_term_days: Optional[int] = None
     french_content_share: Optional[Amount] = None
     country_category: Optional[int] = None
+    company_age_years: Optional[int] = None
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -70,6 +73,10 @@ class CapRequest:
                 not isinstance(self.credit_term_days, int) or isinstance(self.credit_term_days, bool)
                 or self.credit_term_days < 0):
             raise ValueError("credit_term_days must be a whole number of days >= 0")
+        if self.company_age_years is not None and (
+                not isinstance(self.company_age_years, int) or isinstance(self.company_age_years, bool)
+                or self.company_age_years < 0):
+            raise ValueError("company_age_years must be a whole number of years >= 0")
         if self.country_category is not None and self.country_category not in (1, 2, 3):
             raise ValueError("country_category must be 1, 2 or 3")
         if self.transaction_date is not None and not isinstance(self.transaction_date, date):

@@ -2,9 +2,14 @@
 
 "45 000 €", "45 000€", "12 300 euros", "80k€", "80 k€", "80K", "1,5 M€", "1.5M", "200 000",
 "€ 5000", "12.300,50 €", "deux cent mille euros", "douze mille trois cents", "1,2 million d'euros".
-Separators: spaces (also no-break and thin spaces) group thousands. When both "." and "," appear,
-the last one is the decimal mark. A lone "." or "," followed by exactly three digits groups
-thousands ("12.300" = 12 300); otherwise it is the decimal mark ("1,5" = 1.5).
+Amounts are read the French way. Separators: spaces (also no-break and thin spaces) group thousands.
+When both "." and "," appear, the last one is the decimal mark. A lone "." followed by exactly three
+digits groups thousands ("12.300" = 12 300); otherwise "." or "," is the decimal mark ("1,5" = 1.5,
+"600,5" = 600.5). A lone "," followed by exactly three digits ("600,000") is the decimal comma in
+French (600) but a thousands separator in English (600 000): :func:`read_amount` returns both
+readings, French first, and :func:`parse_amount` returns None for such a text, so that the caller
+asks ("600 € ou 600 000 € ?") instead of guessing. Several "," groups ("1,234,567") can only be
+thousands.
 Dates, percentages and durations ("15/03", "90 %", "30 jours", "il y a 2 semaines") are not
 amounts. If several amounts appear, the first one marked as money (€, euros, k, M…) wins, then
 the first bare number. The sign is ignored (amounts are magnitudes).
@@ -13,11 +18,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from bot.parsing.text import fold
 
-__all__ = ["parse_amount"]
+__all__ = ["AmountReading", "parse_amount", "read_amount"]
 
 _SP = r"[ \u00a0\u202f\u2009\u2007]"
 _NUM = (r"(?<![\d.,])(?P<num>\d{1,3}(?:" + _SP + r"\d{3})+(?:[.,]\d{1,2})?"   # 45 000 / 12 300,50
@@ -47,8 +53,10 @@ _NOT_AMOUNT = [
 ]
 
 
-def _to_decimal(num: str) -> Optional[Decimal]:
+def _to_decimal(num: str) -> Tuple[Optional[Decimal], Optional[Decimal]]:
+    """(the French reading, the other plausible reading or None)."""
     s = re.sub(_SP, "", num)
+    other: Optional[str] = None
     if "." in s and "," in s:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
         grp = "," if dec == "." else "."
@@ -56,14 +64,19 @@ def _to_decimal(num: str) -> Optional[Decimal]:
     elif "," in s or "." in s:
         mark = "," if "," in s else "."
         parts = s.split(mark)
-        if len(parts) > 2 or (len(parts[1]) == 3 and 1 <= len(parts[0]) <= 3):
-            s = "".join(parts)  # thousands grouping
+        if len(parts) > 2:
+            s = "".join(parts)  # thousands grouping ("1,234,567", "1.234.567")
+        elif len(parts[1]) == 3 and 1 <= len(parts[0]) <= 3 and mark == ".":
+            s = "".join(parts)  # "12.300": thousands, the French way
+        elif len(parts[1]) == 3 and 1 <= len(parts[0]) <= 3 and parts[0] != "0":
+            other = "".join(parts)  # "600,000": 600 in French, 600 000 in English
+            s = s.replace(",", ".")
         else:
             s = s.replace(",", ".")
     try:
-        return Decimal(s)
+        return Decimal(s), (Decimal(other) if other is not None else None)
     except InvalidOperation:
-        return None
+        return None, None
 
 
 def _normalise(value: Decimal) -> Decimal:
@@ -136,30 +149,55 @@ def _word_amounts(folded: str) -> List[Tuple[int, Decimal, bool, bool]]:
     return runs
 
 
-def parse_amount(text: Optional[str]) -> Optional[Decimal]:
-    """An amount of money found in ``text`` as a Decimal (euros or the currency written), or None."""
+@dataclass(frozen=True)
+class AmountReading:
+    """What :func:`read_amount` found: ``value`` (the French reading) and, when the text can be
+    read another way ("600,000"), the ``alternatives``."""
+
+    value: Optional[Decimal]
+    alternatives: Tuple[Decimal, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
+
+
+def read_amount(text: Optional[str]) -> AmountReading:
+    """The amount of money found in ``text``, read the French way, with the other possible
+    readings when the text is ambiguous ("600,000": 600, or 600 000 in English)."""
     if not text or not isinstance(text, str):
-        return None
+        return AmountReading(None)
     folded = fold(text)
     masked = folded
     for pattern in _NOT_AMOUNT:
         masked = pattern.sub(lambda m: " " * len(m.group()), masked)
-    candidates: List[Tuple[int, int, Decimal]] = []  # (rank, position, value); lower rank wins
+    # (rank, position, value, other reading); lower rank wins
+    candidates: List[Tuple[int, int, Decimal, Optional[Decimal]]] = []
     for m in _AMOUNT_RE.finditer(masked):
-        value = _to_decimal(m.group("num"))
+        value, other = _to_decimal(m.group("num"))
         if value is None:
             continue
         mult = (m.group("mult") or "").lower()
         if mult:
             value *= _MULTIPLIERS.get(mult, 1)
+            other = other * _MULTIPLIERS.get(mult, 1) if other is not None else None
         money = bool(mult or m.group("pre") or m.group("post"))
-        candidates.append((0 if money else 2, m.start(), value))
+        candidates.append((0 if money else 2, m.start(), value, other))
     for pos, value, money, strong in _word_amounts(masked):
         if money:
-            candidates.append((1, pos, value))
+            candidates.append((1, pos, value, None))
         elif strong:
-            candidates.append((3, pos, value))
+            candidates.append((3, pos, value, None))
     if not candidates:
-        return None
+        return AmountReading(None)
     candidates.sort(key=lambda c: (c[0], c[1]))
-    return _normalise(candidates[0][2])
+    _, _, value, other = candidates[0]
+    return AmountReading(_normalise(value), (_normalise(other),) if other is not None else ())
+
+
+def parse_amount(text: Optional[str]) -> Optional[Decimal]:
+    """An amount of money found in ``text`` as a Decimal (euros or the currency written), or None.
+
+    None also when the amount can be read two ways ("600,000"): use :func:`read_amount` to ask."""
+    reading = read_amount(text)
+    return None if reading.ambiguous else reading.value

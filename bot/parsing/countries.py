@@ -2,9 +2,12 @@
 (:func:`normalise_country`).
 
 The data is ``bot/parsing/countries.yml``, read once at import: one entry per code with
-``names`` (how people write the country) and ``aliases`` (the words the parser knows, folded).
+``names`` (how people write the country) and ``aliases`` (the words the parser knows, folded),
+and ``_groups`` (named lists of codes, such as ``EU``: :data:`COUNTRY_GROUPS`, the one list used by
+the CAP rule data and the contract's territorial scope).
 :data:`COUNTRIES`: ISO2 -> (names, adjectives and aliases), folded (lower case, no accents), for
-the codes with aliases. The NLU lookup table ``country`` (``data/nlu/countries_lookup.yml``) is
+the codes with aliases. :func:`normalise_country` also takes any listed code written in capitals
+("RE", "GP": overseas departments with no aliases). The NLU lookup table ``country`` (``data/nlu/countries_lookup.yml``) is
 generated from the same file by :func:`render_nlu_lookup` (``python -m bot.parsing --nlu-lookup``).
 """
 from __future__ import annotations
@@ -19,12 +22,13 @@ import yaml
 from bot.parsing.text import fold
 from bot.text import strip_accents
 
-__all__ = ["COUNTRIES", "COUNTRY_DATA", "DATA_FILE", "Country", "load_countries", "nlu_lookup_entries",
-           "normalise_country", "render_nlu_lookup"]
+__all__ = ["COUNTRIES", "COUNTRY_DATA", "COUNTRY_GROUPS", "DATA_FILE", "Country", "load_countries",
+           "load_groups", "nlu_lookup_entries", "normalise_country", "render_nlu_lookup"]
 
 DATA_FILE = Path(__file__).resolve().with_name("countries.yml")
 NLU_LOOKUP_FILE = "data/nlu/countries_lookup.yml"  # relative to the repository root
 _CODE = re.compile(r"[A-Z]{2}")
+GROUPS_KEY = "_groups"
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,39 @@ def _strings(raw: Any, where: str, errors: List[str]) -> Tuple[str, ...]:
     return tuple(raw)
 
 
-def load_countries(path: Path = DATA_FILE) -> Dict[str, Country]:
-    """Read and check the country file; ``ValueError`` lists every problem."""
+def _read(path: Path) -> Dict[Any, Any]:
     with Path(path).open(encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise ValueError(f"{Path(path).name}: must map ISO 3166 alpha-2 codes to entries")
+    return data
+
+
+def load_groups(path: Path = DATA_FILE) -> Dict[str, frozenset]:
+    """The named groups of codes (``_groups:``), each code checked against the file's entries."""
+    data = _read(path)
+    raw = data.get(GROUPS_KEY) or {}
+    errors: List[str] = []
+    groups: Dict[str, frozenset] = {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{Path(path).name}: '{GROUPS_KEY}' must map group names to lists of codes")
+    for name, codes in raw.items():
+        where = f"{Path(path).name}: {GROUPS_KEY} {name!r}"
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Z]{2,}", name) or name in data:
+            errors.append(f"{where}: a group name is in capital letters, like EU, and is not a country code")
+            continue
+        if not isinstance(codes, list) or not all(isinstance(c, str) and c in data for c in codes):
+            errors.append(f"{where}: must be a list of codes listed in this file (got {codes!r})")
+            continue
+        groups[name] = frozenset(codes)
+    if errors:
+        raise ValueError("Invalid country data:\n  - " + "\n  - ".join(errors))
+    return groups
+
+
+def load_countries(path: Path = DATA_FILE) -> Dict[str, Country]:
+    """Read and check the country file; ``ValueError`` lists every problem."""
+    data = {k: v for k, v in _read(path).items() if k != GROUPS_KEY}
     errors: List[str] = []
     countries: Dict[str, Country] = {}
     owner: Dict[str, str] = {}  # alias or name -> code
@@ -78,6 +109,7 @@ def load_countries(path: Path = DATA_FILE) -> Dict[str, Country]:
 
 
 COUNTRY_DATA: Mapping[str, Country] = load_countries()
+COUNTRY_GROUPS: Mapping[str, frozenset] = load_groups()
 COUNTRIES: Dict[str, Tuple[str, ...]] = {c.code: c.aliases for c in COUNTRY_DATA.values() if c.aliases}
 
 
@@ -130,7 +162,7 @@ def normalise_country(text: Optional[str]) -> Optional[str]:
         code = raw.upper()
         if code == "UK":
             return "GB"
-        if code in COUNTRIES:
+        if code in COUNTRIES or (raw.isupper() and code in COUNTRY_DATA):
             return code
     s = fold(raw).replace("-", " ")
     s = re.sub(r"[^a-z' ]", " ", s)

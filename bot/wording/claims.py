@@ -20,26 +20,35 @@ TEMPLATES = {
     # --- one claim -------------------------------------------------------------------------------
     "status.intro": "Voici où en est votre dossier {ref}, pour votre client {acheteur}.",
     "status.intro_abroad": "Voici où en est votre dossier {ref}, pour votre client {acheteur} ({pays}).",
-    "stage.declared": "Nous avons bien reçu votre déclaration le {date}. Un gestionnaire va l'étudier.",
+    "stage.declared": "Nous avons bien reçu votre déclaration le {date}. Un gestionnaire va l’étudier.",
     "stage.under_review": "Un gestionnaire étudie votre dossier depuis le {date}.",
     "stage.collection": (
         "Depuis le {date}, nous essayons de récupérer la somme auprès de votre client. "
-        "C'est ce qu'on appelle le recouvrement."
+        "C’est ce qu’on appelle le recouvrement."
     ),
     "stage.waiting_period": (
         "Depuis le {date}, votre dossier est dans le délai de carence. "
-        "C'est le temps d'attente prévu par votre contrat avant de constater la perte."
+        "C’est le temps d’attente prévu par votre contrat avant de constater la perte."
     ),
-    "stage.indemnified": "Nous vous avons versé l'indemnité le {date}. L'indemnité, c'est la somme que nous vous payons.",
+    "stage.indemnified": "Nous vous avons versé l’indemnité le {date}. L’indemnité, c’est la somme que nous vous payons.",
     "stage.closed": "Ce dossier est clos depuis le {date}.",
-    "stage.refused": (
-        "Le {date}, nous n'avons pas pu prendre ce dossier en charge. "
-        "Un conseiller peut vous en expliquer la raison."
+    "stage.refused": "Le {date}, nous n’avons pas pu prendre ce dossier en charge.",
+    # why we refused (the note of the "refused" stage), said as the reason
+    "refusal.declared_late": (
+        "La raison : la déclaration nous est parvenue après le délai prévu par votre contrat."
     ),
-    "cause.protracted_default": "Motif : votre client ne paie pas, sans être en faillite.",
+    "refusal.not_covered": "La raison : cette perte n’entre pas dans ce que couvre votre contrat.",
+    "refusal.unknown": "Un conseiller peut vous en expliquer la raison.",
+    # what happened to the buyer (the cause of the unpaid invoice), never said as the reason of a refusal
+    "cause.protracted_default": "Cause de l’impayé : votre client ne paie pas, sans être en faillite.",
     "cause.insolvency": (
-        "Motif : votre client est en procédure collective. "
+        "Cause de l’impayé : votre client est en procédure collective. "
         "Le tribunal a ouvert pour lui un redressement ou une liquidation."
+    ),
+    "situation.protracted_default": "Quant à votre client, il ne vous a pas payé, sans être en faillite.",
+    "situation.insolvency": (
+        "Quant à votre client, il est en procédure collective : "
+        "le tribunal a ouvert pour lui un redressement ou une liquidation."
     ),
     "amount.declared": "Vous avez déclaré {montant}.",
     "amount.admitted": "Nous avons retenu {montant}.",
@@ -47,25 +56,34 @@ TEMPLATES = {
     "amount.recovered": "Nous avons déjà récupéré {montant} auprès de votre client.",
     "amount.quotite": (
         "Nous payons {quotite} de la perte couverte. "
-        "C'est la quotité garantie prévue par votre contrat."
+        "C’est la quotité garantie prévue par votre contrat."
     ),
     "subrogation": (
         "Nous continuons à réclamer la dette à votre client, à votre place. "
-        "C'est la subrogation. Vous recevez votre part de ce que nous récupérons."
+        "C’est la subrogation. Vous recevez votre part de ce que nous récupérons."
     ),
     "next.waiting_period_end": (
-        "Prochaine étape : la fin du délai de carence, le {date}. Nous pourrons alors vous payer."
+        "Prochaine étape : la fin du délai de carence, le {date}. C’est le temps d’attente prévu par "
+        "votre contrat. Si votre client n’a pas payé d’ici là, la perte sera reconnue."
     ),
-    "next.indemnity_decision": "Prochaine étape : notre décision sur l'indemnité, prévue vers le {date}.",
-    "next.review_end": "Prochaine étape : la fin de l'examen de votre dossier, prévue vers le {date}.",
+    "next.waiting_period_end_short": (
+        "Prochaine étape : la fin du délai de carence, le {date}. Si votre client n’a pas payé d’ici là, "
+        "la perte sera reconnue."
+    ),
+    "next.late": (
+        "Comme la déclaration est arrivée après le délai de votre contrat, nous devons d’abord voir "
+        "si nous pouvons la prendre en charge."
+    ),
+    "next.indemnity_decision": "Prochaine étape : notre décision sur l’indemnité, prévue vers le {date}.",
+    "next.review_end": "Prochaine étape : la fin de l’examen de votre dossier, prévue vers le {date}.",
     "next.collection_update": "Prochaine étape : un point sur le recouvrement, le {date}.",
-    "next.indemnity_payment": "Prochaine étape : le paiement de l'indemnité, prévu vers le {date}.",
+    "next.indemnity_payment": "Prochaine étape : le paiement de l’indemnité, prévu vers le {date}.",
     "next.recovery_update": "Prochain point sur les sommes récupérées : le {date}.",
     "next.documents_needed": "Il nous manque des pièces. Merci de nous les envoyer avant le {date}.",
     "next.generic": "Prochaine étape prévue le {date}.",
-    "next.unknown": "Je n'ai pas encore de date pour la prochaine étape. Un conseiller peut vous en dire plus.",
+    "next.unknown": "Je n’ai pas encore de date pour la prochaine étape. Un conseiller peut vous en dire plus.",
     "advance": (
-        "Votre contrat prévoit aussi l'indemnisation avancée. "
+        "Votre contrat prévoit aussi l’indemnisation avancée. "
         "Si le dossier est complet, nous pouvons parfois payer avant la fin de ce délai. "
         "Un conseiller peut vérifier votre cas."
     ),
@@ -77,19 +95,19 @@ TEMPLATES = {
         "Je peux aussi vous montrer la liste de vos dossiers, ou vous passer un conseiller."
     ),
     "malformed": "La référence « {saisie_ref} » ne semble pas complète.",
-    "malformed.year_digits": "L'année doit avoir quatre chiffres, par exemple 2021.",
-    "malformed.year_range": "L'année ne semble pas juste.",
-    "malformed.number_digits": "Après l'année, il faut six chiffres.",
-    "malformed.number_missing": "Il manque les six chiffres après l'année.",
-    "malformed.year_missing": "Il manque l'année, avant les six chiffres.",
-    "malformed.letter_o": "Je vois la lettre O à la place d'un zéro.",
+    "malformed.year_digits": "L’année doit avoir quatre chiffres, par exemple 2021.",
+    "malformed.year_range": "L’année ne semble pas juste.",
+    "malformed.number_digits": "Après l’année, il faut six chiffres.",
+    "malformed.number_missing": "Il manque les six chiffres après l’année.",
+    "malformed.year_missing": "Il manque l’année, avant les six chiffres.",
+    "malformed.letter_o": "Je vois la lettre O à la place d’un zéro.",
     "malformed.digits_count": "Le nombre de chiffres ne va pas.",
     "malformed.example": "Une référence ressemble à ceci : {exemple_ref}. Merci de la relire.",
     "ask_ref": "De quel dossier parlez-vous ? Donnez-moi sa référence. Elle ressemble à {exemple_ref}.",
     # --- lists -----------------------------------------------------------------------------------
-    "list.none_open": "Vous n'avez aucun dossier en cours.",
-    "list.none_closed": "Vous n'avez aucun dossier clos.",
-    "list.none_all": "Vous n'avez aucun dossier de sinistre chez nous.",
+    "list.none_open": "Vous n’avez aucun dossier en cours.",
+    "list.none_closed": "Vous n’avez aucun dossier clos.",
+    "list.none_all": "Vous n’avez aucun dossier d’impayé chez nous.",
     "list.one_open": "Vous avez un dossier en cours.",
     "list.many_open": "Vous avez {nombre} dossiers en cours.",
     "list.one_closed": "Vous avez un dossier clos.",
@@ -106,14 +124,15 @@ TEMPLATES = {
     ),
     "declare.replayed": "Nous avions déjà reçu cette déclaration. Votre dossier porte la référence {ref}.",
     "declare.late": (
-        "Votre contrat demandait une déclaration avant le {date}. "
+        "Votre contrat demandait une déclaration au plus tard le {date}. "
         "Un gestionnaire va regarder votre cas avec attention."
     ),
     "declare.duplicate": "Cette facture est déjà dans votre dossier {ref}. Inutile de la déclarer à nouveau.",
     "declare.buyer_ambiguous": "Plusieurs de vos clients ont un nom proche. Lequel ne vous a pas payé ?",
     "declare.buyer_unknown": (
         "Je ne trouve pas ce client parmi ceux que nous couvrons pour vous. "
-        "Vérifiez son nom, ou donnez-moi son numéro SIREN. Un conseiller peut aussi vous aider."
+        "Vérifiez son nom, ou donnez-moi son numéro SIREN, le numéro à 9 chiffres de l’entreprise. "
+        "Un conseiller peut aussi vous aider."
     ),
     "declare.below_minimum": (
         "Votre contrat fixe un montant minimum de {montant} pour déclarer un impayé. "
@@ -124,9 +143,9 @@ TEMPLATES = {
     ),
     "declare.invalid.amount": "Le montant ne semble pas juste. Quel est le montant resté impayé ?",
     "declare.invalid.invoice_number": "Quel est le numéro de la facture impayée ?",
-    "declare.invalid.due_date": "Quelle était la date d'échéance de la facture ?",
+    "declare.invalid.due_date": "Quelle était la date d’échéance de la facture ?",
     "declare.invalid.not_yet_due": (
-        "Cette facture n'est pas encore arrivée à échéance. "
+        "Cette facture n’est pas encore arrivée à échéance. "
         "Vous pourrez la déclarer si elle reste impayée après cette date."
     ),
     "declare.invalid.other": "Il me manque une information. Un conseiller peut prendre le relais.",
@@ -139,7 +158,7 @@ LABELS = {
     "button.previous": "Dossiers précédents",
     "button.list": "Voir mes dossiers",
     "short.declared": "déclaré",
-    "short.under_review": "à l'étude",
+    "short.under_review": "à l’étude",
     "short.collection": "recouvrement",
     "short.waiting_period": "délai de carence",
     "short.indemnified": "indemnisé",
@@ -185,12 +204,22 @@ def _stage_sentence(claim: ClaimView) -> str:
     return _t(f"stage.{claim.stage}", date=day(since))
 
 
-def _next_step(claim: ClaimView) -> Optional[str]:
+def declared_late(claim: ClaimView) -> bool:
+    """The declaration reached us after the contract's deadline (note of the "declared" stage)."""
+    return any(e.stage == "declared" and e.note_code == "declared_late" for e in claim.history)
+
+
+def _next_step(claim: ClaimView, *, late: bool = False, explained: bool = False) -> Optional[str]:
+    """The next step and its date. A late declaration never gets a promise: we first check whether
+    we can take it on. ``explained``: the délai de carence was already explained in this reply."""
     if claim.next_step_date is not None:
         key = f"next.{claim.next_step_code}"
-        return _t(key if key in TEMPLATES else "next.generic", date=day(claim.next_step_date))
+        if key == "next.waiting_period_end" and explained:
+            key = "next.waiting_period_end_short"
+        text = _t(key if key in TEMPLATES else "next.generic", date=day(claim.next_step_date))
+        return f"{text} {TEMPLATES['next.late']}" if late and claim.is_open else text
     if claim.is_open:
-        return _t("next.unknown")
+        return _t("next.late") if late else _t("next.unknown")
     return None
 
 
@@ -202,7 +231,12 @@ def claim_status(claim: ClaimView, known_terms: Collection[str] = ()) -> Reply:
     else:
         parts = [_t("status.intro", ref=claim.ref, acheteur=claim.buyer_name)]
     parts.append(_stage_sentence(claim))
-    parts.append(_t(f"cause.{claim.cause}"))
+    if claim.stage == "refused":  # the reason of the refusal, then the buyer's situation, apart
+        note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
+        parts.append(TEMPLATES.get(f"refusal.{note}", TEMPLATES["refusal.unknown"]))
+        parts.append(_t(f"situation.{claim.cause}"))
+    else:
+        parts.append(_t(f"cause.{claim.cause}"))
     amounts = [_t("amount.declared", montant=money(claim.amount_declared))]
     if claim.amount_admitted is not None and claim.amount_admitted != claim.amount_declared:
         amounts.append(_t("amount.admitted", montant=money(claim.amount_admitted)))
@@ -215,7 +249,7 @@ def claim_status(claim: ClaimView, known_terms: Collection[str] = ()) -> Reply:
         parts.append(_t("amount.quotite", quotite=percent(claim.quotite)))
     if claim.stage == "indemnified" and (claim.next_step_code == "recovery_update" or claim.amount_recovered):
         parts.append(_t("subrogation"))
-    step = _next_step(claim)
+    step = _next_step(claim, late=declared_late(claim), explained=claim.stage == "waiting_period")
     if step:
         parts.append(step)
     if claim.stage == "waiting_period" and claim.advance_indemnification:
@@ -294,7 +328,7 @@ def declaration(result: DeclarationResult, *, buyer_payloads: bool = True) -> Re
         parts = [_t("declare.created" if outcome == "created" else "declare.replayed", ref=claim.ref)]
         if result.late and result.dms_deadline is not None:
             parts.append(_t("declare.late", date=day(result.dms_deadline)))
-        step = _next_step(claim)
+        step = _next_step(claim, late=result.late or declared_late(claim))
         if step:
             parts.append(step)
         return Reply(tidy("\n".join(parts)), [Button(claim.ref, claim_payload(claim.ref)), HUMAN_BUTTON])

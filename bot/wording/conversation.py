@@ -9,7 +9,7 @@ TEMPLATES = {
     # worry: empathy first, then one concrete step, then a person
     "worry_ack": (
         "Je comprends votre inquiétude. Un impayé pèse lourd sur la trésorerie. "
-        "Vous n'êtes pas seul face à cela : c'est le rôle de votre assurance."
+        "Vous n’êtes pas seul face à cela : c’est le rôle de votre assurance."
     ),
     "worry_step_signed_in": (
         "Le plus utile maintenant : voir où en sont vos dossiers, ou déclarer vite une facture impayée. "
@@ -17,33 +17,37 @@ TEMPLATES = {
     ),
     "worry_step_visitor": (
         "Le plus utile maintenant : déclarer vite la facture impayée, dans le délai de votre contrat. "
-        "Je peux vous dire comment faire et ce que l'assureur vous paie."
+        "Je peux vous dire comment faire et ce que nous vous payons."
     ),
-    "worry_human": "Si vous préférez en parler à une personne, c'est possible aussi.",
+    "worry_human": "Si vous préférez en parler à une personne, c’est possible aussi.",
     # complaints
     "complaint_ack": (
         "Je suis désolé que cela se soit mal passé. Merci de nous le dire."
     ),
     "complaint_recorded": (
-        "J'ai noté votre réclamation sous la référence {ref}. "
+        "J’ai noté votre réclamation sous la référence {ref}. "
         "Un responsable va la lire et vous répondre."
     ),
     "complaint_visitor": (
         "Je ne peux pas noter votre réclamation sans savoir qui vous êtes. "
         "Connectez-vous en haut de la page, puis écrivez-moi de nouveau. "
-        "Vous pouvez aussi écrire au service réclamations de votre assureur. "
+        "Vous pouvez aussi écrire à notre service réclamations. "
         "Son adresse est dans votre contrat."
     ),
+    # No "gratuit": the Médiation de l'assurance is free for consumers; for professionals it excludes the
+    # "grands risques", which include the credit insurance of a business (sources.yml:
+    # mediation-assurance-charte, tribune-2021-01-mediation, code-assurances-grands-risques).
     "complaint_mediation": (
-        "Si la réponse ne vous convient pas, vous pouvez saisir le médiateur. "
-        "C'est une personne neutre, et c'est gratuit. Ses coordonnées sont dans votre contrat."
+        "Si notre réponse ne vous convient pas, regardez votre contrat : il indique si vous pouvez "
+        "faire appel à un médiateur, une personne neutre, et comment le joindre. "
+        "Un conseiller peut aussi vous aider."
     ),
     "complaint_empty": (
-        "Pour que je la note, dites-moi en une ou deux phrases ce qui n'a pas été."
+        "Pour que je la note, dites-moi en une ou deux phrases ce qui n’a pas été."
     ),
     # a person
     # yes / no with nothing to answer
-    "affirm_no_context": "D'accord. Que puis-je faire pour vous ?",
+    "affirm_no_context": "D’accord. Que puis-je faire pour vous ?",
     "deny_no_context": "Très bien. Dites-moi ce dont vous avez besoin, je suis là.",
     # satisfaction
     "csat_ask_thank": (
@@ -56,7 +60,7 @@ TEMPLATES = {
     ),
     "csat_thanks_good": "Merci pour votre note. Bonne journée.",
     "csat_thanks_low": (
-        "Merci pour votre franchise. Nous allons lire votre avis pour faire mieux. "
+        "Merci de nous avoir répondu sincèrement. Nous allons lire votre avis pour faire mieux. "
         "Si vous voulez, un conseiller peut reprendre votre question."
     ),
     "csat_none": "Pas de souci. Merci, et bonne journée.",

@@ -8,7 +8,7 @@ HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
 
 TEMPLATES = {
     "sign_in_needed": (
-        "Pour voir vos dossiers, je dois d'abord savoir qui vous êtes. "
+        "Pour voir vos dossiers, je dois d’abord savoir qui vous êtes. "
         "Connectez-vous avec votre compte, en haut de la page. "
         "Je peux déjà répondre à vos questions générales."
     ),
@@ -17,21 +17,21 @@ TEMPLATES = {
         "Reconnectez-vous en haut de la page, puis reposez votre question."
     ),
     "store_unavailable": (
-        "Je suis désolé, je n'arrive pas à lire vos dossiers pour le moment. "
-        "Réessayez dans quelques minutes. Si c'est urgent, un conseiller peut vous aider."
+        "Je suis désolé, je n’arrive pas à lire vos dossiers pour le moment. "
+        "Réessayez dans quelques minutes. Si c’est urgent, un conseiller peut vous aider."
     ),
     "fallback_rephrase": (
-        "Je ne suis pas sûr d'avoir compris. Vouliez-vous parler de l'un de ces sujets ?"
+        "Je ne suis pas sûr d’avoir compris. Vouliez-vous parler de l’un de ces sujets ?"
     ),
     "fallback_human": (
-        "Je n'arrive pas à bien vous comprendre, et je ne veux pas vous faire perdre de temps. "
+        "Je n’arrive pas à bien vous comprendre, et je ne veux pas vous faire perdre de temps. "
         "Un conseiller peut prendre le relais."
     ),
     "message_too_long": (
         "Votre message est très long. Pouvez-vous me dire en une ou deux phrases ce que vous cherchez ?"
     ),
     "rate_limited": (
-        "Vous m'envoyez beaucoup de messages en peu de temps. "
+        "Vous m’envoyez beaucoup de messages en peu de temps. "
         "Attendez une minute, puis écrivez-moi à nouveau. Je reste là."
     ),
     "too_many_requests": (

@@ -11,14 +11,14 @@ from bot.wording.reply import Reply
 
 TEMPLATES = {
     "unavailable": (
-        "Je suis désolé, un souci technique m'empêche de vous répondre. "
+        "Je suis désolé, un souci technique m’empêche de vous répondre. "
         "Réessayez dans quelques minutes. "
-        "Si c'est urgent, un conseiller peut vous aider : son numéro est dans votre contrat."
+        "Si c’est urgent, un conseiller peut vous aider : son numéro est dans votre contrat."
     ),
     "too_slow": (
         "Je suis désolé, je mets trop de temps à vous répondre. "
         "Réessayez dans quelques minutes. "
-        "Si c'est urgent, un conseiller peut vous aider : son numéro est dans votre contrat."
+        "Si c’est urgent, un conseiller peut vous aider : son numéro est dans votre contrat."
     ),
 }
 

@@ -17,36 +17,36 @@ TEMPLATES = {
     "period": "Vos frais du {date_debut} au {date_fin} : {total} au total.",
     "statement": "Votre dernier relevé, {ref} du {date}, couvre la période du {date_debut} au {date_fin}. Total : {total}.",
     "none_period": "Je ne vois aucun frais sur cette période.",
-    "none_statement": "Vous n'avez pas encore reçu de relevé de frais.",
+    "none_statement": "Vous n’avez pas encore reçu de relevé de frais.",
     # one sentence per kind: total, then how it is computed
     "premium.rate": (
-        "Prime : {montant}. C'est {taux} de votre chiffre d'affaires assuré, qui était de {montant_base}."
+        "Prime : {montant}. C’est {taux} de votre chiffre d’affaires assuré, qui était de {montant_base}."
     ),
-    "premium.lines": "Prime : {montant}, calculée sur votre chiffre d'affaires assuré.",
+    "premium.lines": "Prime : {montant}, calculée sur votre chiffre d’affaires assuré.",
     "monitoring.unit": (
         "Frais de surveillance : {montant}. Nous suivons la santé de vos clients : {montant_prix} par client suivi, "
         "{nombre} suivis en tout."
     ),
-    "monitoring.one": "Frais de surveillance : {montant}, pour le suivi d'un client.",
+    "monitoring.one": "Frais de surveillance : {montant}, pour le suivi d’un client.",
     "monitoring.lines": "Frais de surveillance : {montant}, pour le suivi de la santé de vos clients.",
     "investigation.unit": (
-        "Frais d'enquête : {montant}. C'est {nombre} études de clients, à {montant_prix} chacune."
+        "Frais d’enquête : {montant}. C’est {nombre} études de clients, à {montant_prix} chacune."
     ),
-    "investigation.lines": "Frais d'enquête : {montant}, pour l'étude de vos clients.",
+    "investigation.lines": "Frais d’enquête : {montant}, pour l’étude de vos clients.",
     "collection_flat.unit": (
-        "Frais de recouvrement fixes : {montant}. C'est {nombre} forfaits de {montant_prix}, un par dossier confié."
+        "Frais de recouvrement fixes : {montant}. C’est {nombre} forfaits de {montant_prix}, un par dossier confié."
     ),
-    "collection_flat.one": "Frais de recouvrement fixes : {montant}. C'est un forfait, pour un dossier confié.",
-    "investigation.one": "Frais d'enquête : {montant}. C'est l'étude d'un client.",
+    "collection_flat.one": "Frais de recouvrement fixes : {montant}. C’est un forfait, pour un dossier confié.",
+    "investigation.one": "Frais d’enquête : {montant}. C’est l’étude d’un client.",
     "collection_flat.lines": "Frais de recouvrement fixes : {montant}, un forfait par dossier confié.",
     "collection_pct.rate": (
-        "Frais de recouvrement au résultat : {montant}. C'est {taux} des {montant_base} récupérés pour vous."
+        "Frais de recouvrement au résultat : {montant}. C’est {taux} des {montant_base} récupérés pour vous."
     ),
     "collection_pct.lines": "Frais de recouvrement selon le résultat : {montant}. Le montant dépend de ce que nous avons récupéré.",
     "line.rate": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {taux} de {montant_base}.",
     "line.unit": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {nombre} fois {montant_prix}.",
     "line.flat": "Du {date_debut} au {date_fin}, vous payez {montant}.",
-    "term.recouvrement": "Le recouvrement, c'est quand nous réclamons l'argent à votre client.",
+    "term.recouvrement": "Le recouvrement, c’est quand nous réclamons l’argent à votre client.",
     "question": "Une ligne vous semble fausse ? Un conseiller peut la vérifier avec vous.",
 }
 
@@ -121,16 +121,16 @@ def last_statement(view: Optional[FeeBreakdown]) -> Reply:
 # --- contract premium and the general explanation for visitors ------------------------------------
 
 TEMPLATES.update({
-    "contract.premium_rate": "Votre contrat fixe le taux de votre prime à {taux} du chiffre d'affaires assuré.",
-    "general.intro": "Voici les frais que l'on trouve le plus souvent dans un contrat.",
-    "general.premium": "D'abord la prime. C'est une part de votre chiffre d'affaires assuré.",
+    "contract.premium_rate": "Votre contrat fixe le taux de votre prime à {taux} du chiffre d’affaires assuré.",
+    "general.intro": "Voici les frais que l’on trouve le plus souvent dans un contrat.",
+    "general.premium": "D’abord la prime. C’est une part de votre chiffre d’affaires assuré.",
     "general.monitoring": (
-        "Ensuite les frais de surveillance et d'enquête. Nous étudions vos clients et suivons leur santé. "
+        "Ensuite les frais de surveillance et d’enquête. Nous étudions vos clients et suivons leur santé. "
         "Ces frais se comptent par client."
     ),
     "general.collection": (
-        "Enfin les frais de recouvrement, quand nous réclamons l'argent à votre client. "
-        "C'est un forfait, ou une part de ce que nous récupérons, ou les deux."
+        "Enfin les frais de recouvrement, quand nous réclamons l’argent à votre client. "
+        "C’est un forfait, ou une part de ce que nous récupérons, ou les deux."
     ),
     "general.sign_in": (
         "Les montants dépendent de votre contrat. Connectez-vous en haut de la page : "

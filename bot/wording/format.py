@@ -2,6 +2,8 @@
 
 - ``money(12500)`` -> ``"12 500 €"`` (narrow no-break space between thousands,
   no-break space before the euro sign, cents only when there are some).
+- ``money_words(1_500_000_000)`` -> ``"1,5 milliard d’euros"`` (round millions and billions in words,
+  easier to read and to say than ``"1 500 000 000 €"``); other amounts as :func:`money`.
 - ``day(date(2021, 3, 31))`` -> ``"31 mars 2021"``; the first of the month is "1er".
 - ``typo(text)`` puts a narrow no-break space before ``? ! ; :`` and inside « »,
   and a no-break space before ``%`` and ``€``, as French typography wants.
@@ -30,6 +32,18 @@ def money(amount: Number) -> str:
     else:
         text = format_decimal(value, format="#,##0.00", locale=LOCALE)
     return text.replace(NBSP, NNBSP) + NBSP + "€"
+
+
+def money_words(amount: Number) -> str:
+    """Millions and billions in words ("1,5 milliard d’euros", "2 millions d’euros") when that is
+    exact to one decimal; any other amount as :func:`money`."""
+    value = Decimal(str(amount))
+    for size, one, many in ((Decimal(10) ** 9, "milliard", "milliards"), (Decimal(10) ** 6, "million", "millions")):
+        if value >= size and (value / size * 10) == (value / size * 10).to_integral_value():
+            count = value / size
+            text = format_decimal(count, format="#,##0.#", locale=LOCALE).replace(NBSP, NNBSP)
+            return f"{text}{NBSP}{one if count < 2 else many} d’euros"
+    return money(value)
 
 
 def number(value: Number) -> str:

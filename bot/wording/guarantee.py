@@ -28,51 +28,71 @@ TEMPLATES = {
     "limit.granted": "Votre agrément sur {acheteur} est de {montant}.",
     "limit.partial": (
         "Vous aviez demandé un agrément de {montant_demande} sur {acheteur}. "
-        "Le {date}, nous avons accordé {montant}. C'est un agrément partiel."
+        "Le {date}, nous avons accordé {montant}. C’est un agrément partiel."
     ),
     "limit.reduced": (
         "Le {date}, nous avons réduit votre agrément sur {acheteur} : il passe de {montant_avant} à {montant}."
     ),
     "limit.cancelled": "Le {date}, nous avons mis fin à votre agrément sur {acheteur}.",
     "limit.refused": (
-        "Le {date}, nous avons dit non à votre demande d'agrément sur {acheteur}. "
+        "Le {date}, nous avons dit non à votre demande d’agrément sur {acheteur}. "
         "Vous demandiez {montant_demande}."
     ),
     "limit.reason": "Nous avons fait ce choix car {motif}.",
     "limit.reason_generic": "Votre gestionnaire peut vous en dire la raison.",
     "limit.future_only": (
-        "Ce changement vaut pour vos livraisons à venir. Pour les factures déjà émises, "
-        "un conseiller peut vous dire ce qui reste couvert."
+        "Ce changement vaut pour les livraisons faites à partir du {date}. Celles faites avant "
+        "restent couvertes, dans la limite de l’ancien agrément, soit {montant_avant}."
     ),
+    "limit.future_only_short": "Ce changement vaut pour les livraisons faites à partir du {date}.",
     "limit.abroad": "Ce client est situé hors de France : {pays}.",
-    "term.agrement": "L'agrément, c'est le montant maximum de factures que nous couvrons sur ce client.",
-    "term.encours": "L'encours garanti, c'est la part de vos factures en cours que nous couvrons.",
+    "term.agrement": "L’agrément, c’est le montant maximum de factures que nous couvrons sur ce client.",
+    "term.encours": "L’encours garanti, c’est la part de vos factures en cours que nous couvrons.",
     "encours.one": "Votre encours garanti sur ce client est de {montant_garanti}, pour {montant_encours} de factures en cours.",
     "encours.as_of": "Ces chiffres sont ceux que vous nous avez déclarés au {date}.",
+    # after a reduction or a cancellation: what stays covered (deliveries made before the change)
+    "encours.before_change": (
+        "Vos factures en cours sur ce client, {montant_encours} au {date_encours}, datent d’avant ce "
+        "changement. Elles restent couvertes jusqu’à {montant_avant} : votre encours garanti est de "
+        "{montant_garanti}."
+    ),
+    "encours.changed_reduced": (
+        "Vous avez {montant_encours} de factures en cours sur ce client. Celles des livraisons faites "
+        "avant le {date} restent couvertes jusqu’à {montant_avant}, celles d’après jusqu’à {montant}."
+    ),
+    "encours.changed_cancelled": (
+        "Vous avez {montant_encours} de factures en cours sur ce client. Celles des livraisons faites "
+        "avant le {date} restent couvertes jusqu’à {montant_avant}. Celles d’après ne sont plus couvertes."
+    ),
     "reason.payment_delays": "ce client paie souvent en retard",
     "reason.payment_incidents": "ce client a eu des incidents de paiement",
-    "reason.financial_deterioration": "la santé financière de ce client s'est dégradée",
-    "reason.insufficient_information": "nous n'avions pas assez d'informations sur ce client",
+    "reason.financial_deterioration": "la santé financière de ce client s’est dégradée",
+    "reason.insufficient_information": "nous n’avions pas assez d’informations sur ce client",
     "reason.insolvency_proceedings": "ce client est en redressement ou en liquidation",
-    "reason.limited_financials": "les comptes de ce client ne nous permettaient pas d'aller plus haut",
+    "reason.limited_financials": "les comptes de ce client ne nous permettaient pas d’aller plus haut",
     "reason.high_risk": "le risque sur ce client nous a paru trop élevé",
     "reason.country_exposure": "la situation du pays de ce client nous impose une limite",
-    "reason.recent_company": "l'entreprise est trop récente pour aller plus haut",
+    "reason.recent_company": "l’entreprise est trop récente pour aller plus haut",
     "cap.past": (
-        "L'État a ajouté une garantie sur ce client : {dispositif}. Elle couvrait {montant}. "
-        "C'était du {date_debut} au {date_fin}."
+        "L’État a ajouté une garantie sur ce client : {dispositif}. Elle couvrait {montant}. "
+        "C’était du {date_debut} au {date_fin}."
     ),
-    "cap.current": "L'État ajoute une garantie sur ce client : {dispositif}. Elle couvre {montant} depuis le {date_debut}.",
-    "cap.closed": "Ce dispositif de l'État est fermé aux nouvelles demandes.",
+    "cap.current": "L’État ajoute une garantie sur ce client : {dispositif}. Elle couvre {montant} depuis le {date_debut}.",
+    "cap.closed": "Ce dispositif de l’État est fermé aux nouvelles demandes.",
+    # Cap Relais was no guarantee added for you: the State shared our losses and premiums
+    "cap.relais": (
+        "Du {date_debut} au {date_fin}, Cap Relais s’appliquait aussi : l’État partageait avec nous "
+        "les pertes et les primes, pour que nous gardions vos garanties ouvertes. Vous n’aviez rien à demander."
+    ),
     "ask_increase": "Vous voulez un agrément plus élevé ? Dites-moi le montant, je transmets votre demande.",
     # --- lookups ---------------------------------------------------------------------------------
     "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
     "lookup.none": (
         "Je ne trouve pas ce client parmi ceux que nous suivons pour vous. "
-        "Vérifiez son nom, ou donnez-moi son numéro SIREN."
+        "Vérifiez son nom, ou donnez-moi son numéro SIREN, le numéro à 9 chiffres de l’entreprise."
     ),
     # --- lists -----------------------------------------------------------------------------------
-    "limits.none": "Vous n'avez encore aucun agrément chez nous.",
+    "limits.none": "Vous n’avez encore aucun agrément chez nous.",
     "limits.count_one": "Vous avez un agrément.",
     "limits.count_many": "Vous avez {nombre} agréments.",
     "limits.line": "Pour {acheteur} : {montant}, {statut}.",
@@ -80,38 +100,46 @@ TEMPLATES = {
         "Votre encours garanti total est de {montant_garanti}, pour {montant_encours} de factures en cours chez vos clients."
     ),
     "encours.line": "Chez {acheteur}, nous couvrons {montant_garanti} sur vos {montant_encours} en cours.",
-    "encours.none": "Vous n'avez pas de factures en cours déclarées chez nous.",
+    "encours.none": "Vous n’avez pas de factures en cours déclarées chez nous.",
+    "encours.line_changed": (
+        "Chez {acheteur}, vous avez {montant_encours} en cours. Votre agrément a baissé ou pris fin : "
+        "ce qui a été livré avant reste couvert par l’ancien agrément."
+    ),
+    "encours.total_changed": (
+        "Ce total suit vos agréments actuels. Ce qui a été livré avant une baisse ou une fin d’agrément "
+        "reste couvert par l’ancien agrément, en plus de ce total."
+    ),
     # --- limit requests --------------------------------------------------------------------------
     "increase.recorded": (
         "Votre demande est enregistrée : un agrément de {montant} sur {acheteur}. "
-        "Un gestionnaire l'étudie et vous répondra."
+        "Un gestionnaire l’étudie et vous répondra."
     ),
-    "increase.current": "Votre agrément actuel de {montant} reste le même tant qu'il n'a pas décidé.",
-    "increase.new_buyer": "C'est une première demande sur ce client. Nous allons d'abord l'étudier.",
+    "increase.current": "Votre agrément actuel de {montant} reste le même tant qu’il n’a pas décidé.",
+    "increase.new_buyer": "C’est une première demande sur ce client. Nous allons d’abord l’étudier.",
     "increase.invalid_amount": "Quel montant voulez-vous demander pour ce client ?",
     "increase.ambiguous": "Plusieurs de vos clients ont un nom proche. Pour lequel faites-vous la demande ?",
     # --- contract terms --------------------------------------------------------------------------
     "contract.intro": "Votre contrat {numero} court depuis le {date_debut}.",
     "contract.quotite": (
-        "La quotité garantie est de {quotite}. C'est la part de la perte que nous payons. "
+        "La quotité garantie est de {quotite}. C’est la part de la perte que nous payons. "
         "Le reste est à votre charge."
     ),
     "contract.minimum": "Un impayé doit atteindre au moins {montant} pour être déclaré.",
     "contract.deductible": (
-        "Une franchise de {montant} s'applique. C'est une somme qui reste toujours à votre charge."
+        "Une franchise de {montant} s’applique. C’est une somme qui reste toujours à votre charge."
     ),
-    "contract.dms": "Vous avez {jours} jours après l'échéance d'une facture pour nous déclarer un impayé.",
+    "contract.dms": "Vous avez {jours} jours après l’échéance d’une facture pour nous déclarer un impayé.",
     "contract.waiting": (
-        "Le délai de carence est de {jours} jours. C'est le temps d'attente avant de constater la perte."
+        "Le délai de carence est de {jours} jours. C’est le temps d’attente avant de constater la perte."
     ),
     "contract.payout": "Une fois la perte constatée, nous payons sous {jours} jours.",
     "contract.credit_term": "Les délais de paiement que vous accordez ne doivent pas dépasser {jours} jours.",
     "contract.scope": "Votre contrat couvre vos clients dans cette zone : {zone}.",
     "contract.advance_yes": (
-        "Votre contrat prévoit l'indemnisation avancée : nous pouvons parfois payer plus tôt "
+        "Votre contrat prévoit l’indemnisation avancée : nous pouvons parfois payer plus tôt "
         "quand le dossier est complet."
     ),
-    "contract.advance_no": "Votre contrat ne prévoit pas le paiement avancé de l'indemnité.",
+    "contract.advance_no": "Votre contrat ne prévoit pas le paiement avancé de l’indemnité.",
     "contract.none": "Je ne trouve pas de contrat à votre nom. Un conseiller peut vous aider.",
 }
 
@@ -156,6 +184,9 @@ def _reason(code: Optional[str]) -> str:
 def _cap_sentences(covers: Sequence[CapCoverView], today: date) -> List[str]:
     parts = []
     for cover in covers:
+        if cover.scheme == "Cap Relais" and cover.valid_to is not None:
+            parts.append(_t("cap.relais", date_debut=day(cover.valid_from), date_fin=day(cover.valid_to)))
+            continue
         if cover.valid_to is not None and cover.valid_to < today:
             parts.append(_t("cap.past", dispositif=cover.scheme, montant=money(cover.amount),
                             date_debut=day(cover.valid_from), date_fin=day(cover.valid_to)))
@@ -164,6 +195,21 @@ def _cap_sentences(covers: Sequence[CapCoverView], today: date) -> List[str]:
                             date_debut=day(cover.valid_from)))
         if cover.scheme in DOMESTIC_CLOSED:
             parts.append(_t("cap.closed"))
+    return parts
+
+
+def _encours_after_change(limit: LimitView, values) -> List[str]:
+    """After a reduction or a cancellation, the deliveries made before it stay covered by the former
+    agrément: say so with the stored figures, never "0 € garantis" for invoices already issued."""
+    before = limit.previous_amount if limit.previous_amount is not None else limit.requested_amount
+    if limit.outstanding_as_of is not None and limit.outstanding_as_of < limit.decided_on:
+        return [_t("encours.before_change", montant_encours=money(limit.outstanding),
+                   date_encours=day(limit.outstanding_as_of), montant_avant=money(before),
+                   montant_garanti=money(min(limit.outstanding, before)))]
+    key = "encours.changed_cancelled" if limit.status == "cancelled" or not limit.amount else "encours.changed_reduced"
+    parts = [_t(key, montant_encours=money(limit.outstanding), **values)]
+    if limit.outstanding_as_of is not None:
+        parts.append(_t("encours.as_of", date=day(limit.outstanding_as_of)))
     return parts
 
 
@@ -177,11 +223,16 @@ def limit_detail(limit: LimitView, *, today: Optional[date] = None, known_terms:
         parts.append(_t("term.agrement"))
     if limit.status != "granted":
         parts.append(_reason(limit.reason_code))
-    if limit.status in ("reduced", "cancelled"):
-        parts.append(_t("limit.future_only"))
+    changed = limit.status in ("reduced", "cancelled")
+    if changed:  # what stays covered: said once, with the encours when there is one
+        parts.append(_t("limit.future_only_short" if limit.outstanding else "limit.future_only", **values))
     if limit.is_abroad:
         parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
-    if limit.outstanding or limit.amount:
+    if changed and limit.outstanding:
+        parts.extend(_encours_after_change(limit, values))
+        if "encours" not in known_terms:
+            parts.append(_t("term.encours"))
+    elif limit.outstanding or limit.amount:
         parts.append(_t("encours.one", montant_garanti=money(limit.guaranteed), montant_encours=money(limit.outstanding)))
         if "encours" not in known_terms:
             parts.append(_t("term.encours"))
@@ -224,10 +275,16 @@ def encours(view: EncoursView) -> Reply:
         return Reply(_t("encours.none"), [HUMAN_BUTTON])
     lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding)),
              _t("term.encours")]
+    changed = False
     for line in view.lines:
-        if line.outstanding:
+        if line.outstanding and line.status in ("reduced", "cancelled"):
+            changed = True
+            lines.append(_t("encours.line_changed", acheteur=line.buyer_name, montant_encours=money(line.outstanding)))
+        elif line.outstanding:
             lines.append(_t("encours.line", acheteur=line.buyer_name, montant_garanti=money(line.guaranteed),
                             montant_encours=money(line.outstanding)))
+    if changed:
+        lines.insert(1, _t("encours.total_changed"))
     if view.as_of is not None:
         lines.append(_t("encours.as_of", date=day(view.as_of)))
     return Reply(tidy("\n".join(lines)), [HUMAN_BUTTON])

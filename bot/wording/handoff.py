@@ -12,16 +12,16 @@ from bot.wording.reply import Button, Reply
 TEMPLATES = {
     # during business hours: a ticket, the bot steps aside
     "ticket_created": (
-        "C'est noté. Un conseiller va prendre le relais ici, dès qu'il est libre. "
-        "Il verra notre échange : vous n'aurez pas à tout redire."
+        "C’est noté. Un conseiller va prendre le relais ici, dès qu’il est libre. "
+        "Il verra notre échange : vous n’aurez pas à tout redire."
     ),
     "ticket_reference": "Votre demande porte le numéro {ref}.",
     "ticket_claims": "Je lui signale le dossier dont nous avons parlé : {refs}.",
     "ticket_wait": (
-        "Je me mets en pause pendant ce temps. Restez sur cette page : sa réponse va s'afficher ici."
+        "Je me mets en pause pendant ce temps. Restez sur cette page : sa réponse va s’afficher ici."
     ),
     "ticket_visitor": (
-        "Vous n'êtes pas connecté. Le conseiller vous demandera donc qui vous êtes."
+        "Vous n’êtes pas connecté. Le conseiller vous demandera donc qui vous êtes."
     ),
     # outside business hours: a callback
     "closed": "Nos conseillers ne sont pas là pour le moment. Ils reviennent {when}.",
@@ -31,7 +31,7 @@ TEMPLATES = {
     ),
     "ask_phone": "À quel numéro pouvons-nous vous appeler ? Par exemple : 06 12 34 56 78.",
     "phone_format": "Je ne trouve pas de numéro de téléphone dans votre réponse.",
-    "phone_length": "Ce numéro n'a pas le bon nombre de chiffres : il en faut 10.",
+    "phone_length": "Ce numéro n’a pas le bon nombre de chiffres : il en faut 10.",
     "phone_special": (
         "Nous ne pouvons pas appeler un numéro en 08. Donnez plutôt un fixe ou un portable."
     ),
@@ -39,23 +39,23 @@ TEMPLATES = {
         "Pour le moment, nous appelons seulement des numéros en France. "
         "Avez-vous un numéro en France ?"
     ),
-    "ask_slot": "Quand voulez-vous que l'on vous appelle ? Choisissez un moment.",
-    "slot_invalid": "Ce moment n'est pas possible : nos conseillers ne sont pas là à cette heure.",
-    "callback_done": "C'est noté. Un conseiller vous appelle {when}, au {phone}.",
+    "ask_slot": "Quand voulez-vous que l’on vous appelle ? Choisissez un moment.",
+    "slot_invalid": "Ce moment n’est pas possible : nos conseillers ne sont pas là à cette heure.",
+    "callback_done": "C’est noté. Un conseiller vous appelle {when}, au {phone}.",
     "callback_claims": "Il aura sous les yeux notre échange et le dossier {refs}.",
-    "callback_cancelled": "D'accord, je n'ai rien noté. Je reste là si vous avez besoin de moi.",
+    "callback_cancelled": "D’accord, je n’ai rien noté. Je reste là si vous avez besoin de moi.",
     "callback_in_progress": (
-        "C'est bien ce que nous faisons : je prends les infos pour qu'un conseiller vous rappelle."
+        "C’est bien ce que nous faisons : je prends les infos pour qu’un conseiller vous rappelle."
     ),
     # the agent desk (live take-over): what the person sees in the same chat window
     "agent_joined": "{agent}, de notre équipe, prend la suite. Vous pouvez lui écrire ici.",
     "agent_says": "{agent}, de notre équipe, vous écrit : {text}",
-    "bot_back": "{agent} m'a rendu la main : je suis de retour.",
+    "bot_back": "{agent} m’a rendu la main : je suis de retour.",
     "bot_back_claims": "Nous parlions du dossier {refs}. Je le garde en tête.",
-    "bot_back_ask": "Que puis-je faire d'autre pour vous ?",
+    "bot_back_ask": "Que puis-je faire d’autre pour vous ?",
     # the ticket or the callback could not be saved
     "handoff_failed": (
-        "Je suis désolé, je n'arrive pas à joindre l'équipe pour le moment. "
+        "Je suis désolé, je n’arrive pas à joindre l’équipe pour le moment. "
         "Réessayez dans quelques minutes, ou appelez votre gestionnaire. "
         "Son numéro est dans votre contrat."
     ),

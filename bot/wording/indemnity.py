@@ -21,28 +21,28 @@ TEMPLATES = {
         "Elle repose sur les chiffres de votre contrat."
     ),
     "step_covered": (
-        "Votre client vous doit {owed_amount}. Votre assureur le couvre jusqu'à {limit_amount} : "
-        "c'est la limite de crédit, aussi appelée agrément."
+        "Votre client vous doit {owed_amount}. Nous le couvrons jusqu’à {limit_amount} : "
+        "c’est la limite de crédit, aussi appelée agrément."
     ),
     "step_covered_cap": (
-        "Le CAP, l'aide de l'État, ajoute {cap_amount}. Cela fait {ceiling_amount} couverts en tout."
+        "Le CAP, l’aide de l’État, ajoute {cap_amount}. Cela fait {ceiling_amount} couverts en tout."
     ),
-    "step_uncovered": "La part au-dessus de cette limite, soit {uncovered_amount}, n'est pas couverte.",
+    "step_uncovered": "La part au-dessus de cette limite, soit {uncovered_amount}, n’est pas couverte.",
     "step_all_covered": "Toute la somme due entre dans cette limite.",
     "step_quotite": (
-        "Votre contrat paie {quotite} de la part couverte. C'est la quotité garantie. "
+        "Nous payons {quotite} de la part couverte : c’est la quotité garantie de votre contrat. "
         "Cela donne {result_amount}."
     ),
     "step_deductible": (
-        "On retire ensuite la franchise, la part qui reste toujours à votre charge : {deductible_amount}. "
-        "Il reste {result_amount}."
+        "Nous retirons ensuite la franchise, une somme fixée par votre contrat qui reste toujours "
+        "à votre charge : {deductible_amount}. Il reste {result_amount}."
     ),
     "step_below_minimum": (
         "Votre contrat ne paie pas les impayés de moins de {minimum_amount}. "
-        "Ici, la somme due est plus basse : il n'y aurait pas d'indemnité."
+        "Ici, la somme due est plus basse : il n’y aurait pas d’indemnité."
     ),
     "result": (
-        "L'indemnité, c'est la somme que votre assureur vous verse. Elle serait de {indemnity_amount}. "
+        "L’indemnité, c’est la somme que nous vous versons. Elle serait de {indemnity_amount}. "
         "Le reste, {retained_amount}, resterait à votre charge."
     ),
     "waiting": (
@@ -52,36 +52,52 @@ TEMPLATES = {
     ),
     "payout": "Le paiement arrive ensuite en {days} jours environ, soit vers le {pay_date}.",
     "payout_past": (
-        "D'après ces chiffres, le paiement aurait dû arriver vers le {pay_date}. "
-        "Je préfère qu'un conseiller regarde votre dossier avec vous."
+        "D’après ces chiffres, le paiement aurait dû arriver vers le {pay_date}. "
+        "Je préfère qu’un conseiller regarde votre dossier avec vous."
     ),
     "insolvency_intro": (
-        "Votre client est en procédure collective, c'est-à-dire en redressement ou en liquidation. "
+        "Votre client est en procédure collective, c’est-à-dire en redressement ou en liquidation. "
         "Dans ce cas, la perte est reconnue dans le cadre de cette procédure."
     ),
+    # Code de commerce L622-24 (the creditor declares to the mandataire judiciaire, within two months
+    # of the BODACC: R622-24), L624-1 (the mandataire verifies and proposes) and L624-2 (the
+    # juge-commissaire decides the admission): sources in bot/cap/rules/sources.yml
+    # (code-commerce-l622-24, code-commerce-l624-1-l624-2, infogreffe-declaration-creance).
     "insolvency_deadline": (
-        "Pensez à déclarer ce qu'il vous doit au mandataire judiciaire avant le {deadline_date}. "
-        "Vous avez deux mois après l'annonce au BODACC, le journal des annonces légales."
+        "Pensez à déclarer votre créance, c’est-à-dire ce qu’il vous doit, au mandataire judiciaire. "
+        "C’est la personne nommée par le tribunal pour suivre la procédure. Vous pouvez le faire "
+        "jusqu’au {deadline_date}, deux mois après l’annonce au BODACC, le journal des annonces légales."
     ),
     "insolvency_deadline_passed": (
-        "Le délai pour déclarer ce qu'il vous doit au mandataire a pris fin le {deadline_date}. "
+        "Le délai pour déclarer votre créance, c’est-à-dire ce qu’il vous doit, a pris fin le {deadline_date}. "
+        "Elle se déclare au mandataire judiciaire, la personne nommée par le tribunal. "
         "Parlez-en vite à un conseiller : il vous dira ce qui reste possible."
     ),
     "insolvency_waiting": (
-        "Le paiement viendra quand le mandataire aura admis ce que votre client vous doit. "
+        "Le paiement viendra quand votre créance, c’est-à-dire ce que votre client vous doit, sera admise. "
+        "Le mandataire judiciaire, nommé par le tribunal, la vérifie. Puis le juge-commissaire, "
+        "un juge du tribunal, décide de l’admettre. Je ne peux pas encore vous donner de date."
+    ),
+    "insolvency_waiting_short": (
+        "Le paiement viendra quand votre créance sera admise. Le mandataire judiciaire la vérifie, "
+        "puis le juge-commissaire, un juge du tribunal, décide de l’admettre. "
         "Je ne peux pas encore vous donner de date."
     ),
+    "insolvency_decision": (
+        "Notre décision sur votre indemnité est prévue vers le {decision_date} : c’est la date inscrite "
+        "dans votre dossier. Je vous donnerai la date du paiement dès qu’elle sera connue."
+    ),
     "insolvency_admitted": (
-        "Ce que votre client vous doit a été admis le {admitted_date}. "
+        "Votre créance, c’est-à-dire ce que votre client vous doit, a été admise le {admitted_date}. "
         "Le paiement arrive ensuite en {days} jours environ, soit vers le {pay_date}."
     ),
     "advance_may_apply": (
-        "Votre contrat prévoit l'indemnisation avancée, et votre dossier est complet. "
+        "Votre contrat prévoit l’indemnisation avancée, et votre dossier est complet. "
         "Vous pourriez donc être payé plus tôt."
     ),
     "advance_file_incomplete": (
-        "Votre contrat prévoit l'indemnisation avancée : vous pourriez être payé plus tôt. "
-        "Pour cela, votre dossier doit d'abord être complet."
+        "Votre contrat prévoit l’indemnisation avancée : vous pourriez être payé plus tôt. "
+        "Pour cela, votre dossier doit d’abord être complet."
     ),
     "missing": (
         "Il me manque quelques chiffres pour aller plus loin : {items}. "
@@ -90,22 +106,23 @@ TEMPLATES = {
     "missing_amount_owed": "la somme que votre client vous doit",
     "missing_credit_limit": "la limite de crédit sur ce client",
     "missing_quotite": "la quotité garantie de votre contrat",
-    "missing_cause": "la cause de l'impayé (simple retard ou procédure collective)",
-    "missing_due_date": "la date d'échéance de la facture",
-    "missing_declaration_date": "la date où vous avez déclaré l'impayé",
+    "missing_cause": "la cause de l’impayé (simple retard ou procédure collective)",
+    "missing_due_date": "la date d’échéance de la facture",
+    "missing_declaration_date": "la date où vous avez déclaré l’impayé",
     "missing_waiting_period_days": "le délai de carence de votre contrat",
-    "missing_payout_delay_days": "le délai de paiement de votre assureur",
+    "missing_payout_delay_days": "notre délai de paiement, fixé par votre contrat",
     "assumed_both": (
-        "Je n'ai compté ni franchise ni seuil minimum. "
-        "Si votre contrat en prévoit, le montant sera plus bas."
+        "Je n’ai compté ni franchise ni seuil minimum. La franchise est une somme qui reste toujours "
+        "à votre charge. Si votre contrat en prévoit, le montant sera plus bas."
     ),
     "assumed_deductible": (
-        "Je n'ai pas compté de franchise. Si votre contrat en prévoit une, le montant sera plus bas."
+        "Je n’ai pas compté de franchise, une somme qui reste toujours à votre charge. "
+        "Si votre contrat en prévoit une, le montant sera plus bas."
     ),
     "assumed_minimum": (
-        "Je n'ai pas compté de seuil minimum. Si votre contrat en prévoit un, vérifiez que la somme due le dépasse."
+        "Je n’ai pas compté de seuil minimum. Si votre contrat en prévoit un, vérifiez que la somme due le dépasse."
     ),
-    "disclaimer": "Ce n'est qu'une estimation. Le montant final sera fixé par votre gestionnaire.",
+    "disclaimer": "Ce n’est qu’une estimation. Le montant final sera fixé par votre gestionnaire.",
     "human": "Si vous le voulez, un conseiller peut reprendre ces chiffres avec vous.",
 }
 
@@ -162,8 +179,11 @@ def estimate_reply(est) -> Reply:
         if decl is not None:
             key = "insolvency_deadline_passed" if decl.data["passed"] else "insolvency_deadline"
             parts.append(_t(key, deadline_date=day(decl.data["deadline"])))
-        if est.date_status == "waiting_admission":
-            parts.append(TEMPLATES["insolvency_waiting"])
+        planned = est.step("decision_planned")
+        if planned is not None:  # the date in the claim file: one source of truth with the claim status
+            parts.append(_t("insolvency_decision", decision_date=day(planned.data["date"])))
+        elif est.date_status == "waiting_admission":
+            parts.append(TEMPLATES["insolvency_waiting_short" if decl is not None else "insolvency_waiting"])
         elif est.expected_payment_date is not None:
             payout = est.step("payout")
             if est.date_status == "past":
@@ -200,31 +220,34 @@ def estimate_reply(est) -> Reply:
 # ---- indemnisation avancée (the question "can I be paid earlier?") --------------------------------
 
 TEMPLATES.update({
+    # "souvent 3 à 6 mois": public guides, not official (ooreka-indemnisation-2021,
+    # e-assurance-credit-indemnisation in bot/cap/rules/sources.yml); the contract's figure comes first.
     "advance_general": (
-        "L'indemnisation avancée, c'est un paiement plus tôt que prévu. D'habitude, il faut attendre "
-        "la fin du délai de carence, souvent cinq à six mois. Avec ce service, votre assureur peut "
-        "vous payer avant. Pour cela, le dossier doit être complet et la perte assez sûre."
+        "L’indemnisation avancée, c’est un paiement plus tôt que prévu. D’habitude, il faut attendre "
+        "la fin du délai de carence : le temps d’attente fixé par votre contrat avant de reconnaître "
+        "la perte, souvent 3 à 6 mois. Avec ce service, nous pouvons vous payer avant. "
+        "Pour cela, le dossier doit être complet et la perte assez sûre."
     ),
-    "advance_depends": "Tous les contrats ne le prévoient pas : c'est écrit dans le vôtre.",
-    "advance_contract_yes": "Bonne nouvelle : votre contrat prévoit ce service. C'est le contrat {number}.",
+    "advance_depends": "Tous les contrats ne le prévoient pas : c’est écrit dans le vôtre.",
+    "advance_contract_yes": "Bonne nouvelle : votre contrat prévoit ce service. C’est le contrat {number}.",
     "advance_contract_no": (
-        "Votre contrat {number} ne prévoit pas l'indemnisation avancée. "
+        "Votre contrat {number} ne prévoit pas l’indemnisation avancée. "
         "Le paiement suit donc le délai normal."
     ),
     "advance_which_claim": "Pour savoir si elle peut jouer sur un dossier, dites-moi lequel.",
     "advance_no_open_claim": (
-        "Vous n'avez pas de dossier en cours. Si un client ne paie pas, déclarez l'impayé : "
+        "Vous n’avez pas de dossier en cours. Si un client ne paie pas, déclarez l’impayé : "
         "je peux vous aider."
     ),
     "advance_claim_intro": "Voici ce que je vois pour le dossier {ref}.",
     "advance_claim_unknown": (
-        "Votre contrat prévoit l'indemnisation avancée. Il reste à voir si votre dossier est complet "
-        "et si la perte est assez sûre. Votre gestionnaire s'en occupe."
+        "Votre contrat prévoit l’indemnisation avancée. Il reste à voir si votre dossier est complet "
+        "et si la perte est assez sûre. Votre gestionnaire s’en occupe."
     ),
     "advance_claim_not_offered": (
-        "Votre contrat ne prévoit pas l'indemnisation avancée. Le paiement suit donc le délai normal."
+        "Votre contrat ne prévoit pas l’indemnisation avancée. Le paiement suit donc le délai normal."
     ),
-    "advance_claim_closed": "Le dossier {ref} est clos : l'indemnisation avancée ne le concerne plus.",
+    "advance_claim_closed": "Le dossier {ref} est clos : l’indemnisation avancée ne le concerne plus.",
     "advance_claim_not_found": "Je ne trouve pas le dossier {ref} parmi les vôtres. Vérifiez le numéro.",
     "advance_no_contract": "Je ne trouve pas votre contrat. Un conseiller peut vous répondre.",
 })

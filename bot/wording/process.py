@@ -9,47 +9,53 @@ from bot.wording.reply import Button, Reply
 HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
 
 TEMPLATES = {
-    "intro": "Voici les étapes, de la facture impayée jusqu'à l'indemnité, c'est-à-dire la somme que l'assureur vous verse.",
+    "intro": "Voici les étapes, de la facture impayée jusqu’à l’indemnité, c’est-à-dire la somme que nous vous versons.",
     "step_terms": (
         "1. Le délai de paiement. La loi fixe un délai de 60 jours au plus après la date de facture, "
-        "ou 45 jours fin de mois. En cas de retard, vous avez droit à 40 € par facture pour vos frais de relance."
+        "ou 45 jours fin de mois. En cas de retard, vous avez droit à 40\u00a0€ par facture pour vos frais de relance."
     ),
     "step_dms_generic": (
-        "2. La déclaration. Si la facture reste impayée, vous la déclarez à l'assureur. "
-        "On parle de déclaration de menace de sinistre, ou DMS. Le délai est fixé par votre contrat."
+        "2. La déclaration. Si la facture reste impayée, vous nous la déclarez. "
+        "On parle de déclaration de menace de sinistre, ou DMS : le sinistre, c’est la perte que nous couvrons. "
+        "Le délai est fixé par votre contrat."
     ),
     "step_dms_contract": (
-        "2. La déclaration. Si la facture reste impayée, vous la déclarez à l'assureur. "
-        "On parle de déclaration de menace de sinistre, ou DMS. "
-        "Votre contrat vous donne {days} jours après l'échéance pour le faire."
+        "2. La déclaration. Si la facture reste impayée, vous nous la déclarez. "
+        "On parle de déclaration de menace de sinistre, ou DMS : le sinistre, c’est la perte que nous couvrons. "
+        "Votre contrat vous donne {days} jours après l’échéance pour le faire."
     ),
     "step_collection": (
-        "3. Le recouvrement. L'assureur relance votre client pour obtenir le paiement."
+        "3. Le recouvrement. Nous relançons votre client pour obtenir le paiement."
     ),
+    # "souvent 3 à 6 mois", "de 60 à 95 %": public guides, not official (ooreka-indemnisation-2021,
+    # e-assurance-credit-indemnisation, ace-glossaire-delai-indemnisation in bot/cap/rules/sources.yml);
+    # with a contract, its own figure is given instead (the *_contract templates).
     "step_waiting_generic": (
-        "4. Si le client ne paie pas, un délai d'attente court : le délai de carence. "
-        "Il dure souvent 5 à 6 mois. À la fin, la perte est reconnue et l'assureur vous paie."
+        "4. Si le client ne paie pas, il faut attendre un délai fixé par votre contrat : le délai de carence. "
+        "Sa durée dépend du contrat ; elle est souvent de 3 à 6 mois. "
+        "À la fin, la perte est reconnue et nous vous payons."
     ),
     "step_waiting_contract": (
-        "4. Si le client ne paie pas, un délai d'attente court : le délai de carence. "
-        "Dans votre contrat, il dure {days} jours après l'échéance. À la fin, la perte est reconnue et l'assureur vous paie."
+        "4. Si le client ne paie pas, il faut attendre un délai fixé par votre contrat : le délai de carence. "
+        "Dans votre contrat, il dure {days} jours après l’échéance. À la fin, la perte est reconnue et nous vous payons."
     ),
     "step_insolvency": (
-        "Si votre client est en redressement ou en liquidation, c'est différent. "
-        "Vous devez déclarer votre créance au mandataire judiciaire, la personne nommée par le tribunal. "
-        "Vous avez 2 mois après l'avis publié au BODACC, le journal officiel des entreprises."
+        "Si votre client est en redressement ou en liquidation, c’est différent. "
+        "Vous devez déclarer votre créance, c’est-à-dire ce qu’il vous doit, au mandataire judiciaire, "
+        "la personne nommée par le tribunal. "
+        "Vous avez 2 mois après l’avis publié au BODACC, le journal officiel des entreprises."
     ),
     "step_indemnity_generic": (
-        "5. L'indemnité. C'est le montant couvert multiplié par la quotité garantie, la part que l'assureur prend en charge. "
-        "Elle va souvent de 70 à 95 %."
+        "5. L’indemnité. C’est le montant couvert multiplié par la quotité garantie, la part de la perte "
+        "que nous prenons en charge. Votre contrat la fixe ; elle va souvent de 60 à 95\u00a0%."
     ),
     "step_indemnity_contract": (
-        "5. L'indemnité. C'est le montant couvert multiplié par la quotité garantie, la part que l'assureur prend en charge. "
+        "5. L’indemnité. C’est le montant couvert multiplié par la quotité garantie, la part que nous prenons en charge. "
         "Dans votre contrat, elle est de {quotite}."
     ),
     "why_not_full": (
-        "Pourquoi pas 100 % ? Une petite part de la perte reste à votre charge. "
-        "Cela vous incite, comme l'assureur, à bien choisir vos clients."
+        "Pourquoi pas 100\u00a0% ? Une petite part de la perte reste à votre charge. "
+        "Cela nous incite, vous comme nous, à bien choisir vos clients."
     ),
     "payout_contract": "Une fois la perte reconnue, votre contrat prévoit un paiement dans les {days} jours.",
     "outro": "Voulez-vous que je vous aide à déclarer une facture ?",

@@ -7,10 +7,10 @@ LABELS = {
     "ask_claim_status": "Où en est mon dossier",
     "list_claims": "Voir mes dossiers",
     "declare_unpaid": "Déclarer un impayé",
-    "ask_claim_process": "Comment marche l'indemnisation",
+    "ask_claim_process": "Comment marche l’indemnisation",
     "ask_fees": "Mes frais et ma prime",
     "ask_guarantee": "Ma garantie sur un client",
-    "ask_cap": "Les aides de l'État (CAP)",
+    "ask_cap": "Les aides de l’État (CAP)",
     "ask_advance_indemnification": "Être payé plus tôt",
     "complain": "Faire une réclamation",
 }

@@ -30,7 +30,8 @@ def _tracker(text="", intent="ask_cap", *, signed=True, slots=None, entities=Non
 
 
 def _plain(text):
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
+    """No-break spaces and the typographic apostrophe made plain (typography: tests/bot/test_wording_typography.py)."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ").replace("\u2019", "'")
 
 
 def _texts(messages):
@@ -69,7 +70,7 @@ def _evaluate(slots, signed=False):
 
 @pytest.mark.parametrize("question, scheme, expected", [
     ("c'est quoi le CAP ?", "CAP", ["complément d'assurance-crédit public", "1er janvier 2022"]),
-    ("c'est quoi le CAP+ ?", "CAP+", ["refuse ou retire", "1er janvier 2022", "500 000 €"]),
+    ("c'est quoi le CAP+ ?", "CAP+", ["refusons ou retirons", "1er janvier 2022", "500 000 €", "exemple publié"]),
     ("qu'est-ce que Cap Francexport ?", "Cap Francexport", ["étranger", "Bpifrance"]),
     ("Cap+ Francexport, c'est quoi ?", "Cap+ Francexport", ["étranger", "plafond"]),
     ("le cap relais existe encore ?", "Cap Relais", ["Cap Relais", "30 juin 2021"]),
@@ -88,9 +89,10 @@ def test_each_scheme_is_explained_and_closed_ones_say_so(store, question, scheme
 def test_general_question_gives_an_overview_and_no_price(store):
     from actions.cap import ActionCap
     text = _texts(_run(ActionCap(), _tracker("les dispositifs covid pour l'assurance crédit sont finis ?"))[0])
-    assert "cinq" in text and "1er janvier 2022" in text and "30 juin 2021" in text
+    assert "réactivé" in text and "1er janvier 2022" in text and "30 juin 2021" in text
     price = _texts(_run(ActionCap(), _tracker("combien coûte le CAP ?", signed=False))[0])
-    assert "pas de tarif public" in price and "%" not in price
+    assert "il dépend de votre contrat" in price and "%" not in price
+    assert "tarif public" not in price  # issue 18, item 9: never claim that no tariff exists
 
 
 # --- eligibility: the form with typed figures ----------------------------------------------------------
@@ -136,15 +138,57 @@ def test_refusal_gives_cap_plus_500k(store):
     assert "CAP+" in text and "500 000 €" in text and "31 mars 2021" in text
 
 
-def test_closed_today_says_so_and_what_would_have_applied(store):
+def test_closed_today_says_so_and_asks_for_the_sale_date_and_the_limit_then(store):
+    """Issue 18, figures on the wrong basis: no amount computed for a date nobody gave, nor on
+    today's limit; the sale date and the limit at that time are asked."""
     slots = _fill_form({"cap_requested": "600 000", "cap_granted": "200 000", "cap_country": "en France",
                         "cap_transaction_date": "aujourd'hui"}, start={"cap_buyer": "aucun"})
     assert slots["cap_transaction_date"] == date.today().isoformat()
     messages, _ = _evaluate(slots)
     text = _texts(messages)
     assert "a pris fin le 31 décembre 2021" in text and "1er janvier 2022" in text
-    assert "Pour une vente du 31 décembre 2021, le CAP aurait pu ajouter 400 000 €" in text
+    assert "aurait pu" not in text and "31 décembre 2021, le CAP" not in text and "400 000" not in text
+    assert "la date de la vente, et la limite que nous vous accordions alors" in text
     assert "31/03/2021" in text  # the offer of another date
+
+
+def test_a_store_buyer_at_another_date_uses_the_limit_of_that_date(store):
+    """Giraud: 40 000 € granted in 2020, reduced to 15 000 € recently. A sale of 2021 is evaluated on
+    40 000 €, never on today's 15 000 €; a sale before the first decision asks for the figures."""
+    from actions.cap import ActionCap
+    slots, _ = _validate("cap_buyer", "Charpentes Giraud", signed=True)
+    assert slots["cap_granted"] == "15000.00"
+    slots.update(cap_transaction_date=date.today().isoformat(), cap_refused=False)
+    messages, events = _run(ActionCap(), _tracker("et pour une vente du 31/03/2021 ?", slots=slots,
+                                                  previous_action="action_cap_evaluate"))
+    assert _slots(events)["cap_granted"] == "40000.00"
+    text = _texts(messages)
+    assert "40 000 €" in text and "15 000" not in text
+    messages, events = _run(ActionCap(), _tracker("et pour une vente du 15/01/2019 ?", slots=slots,
+                                                  previous_action="action_cap_evaluate"))
+    assert "Je n'ai pas la limite que nous vous accordions" in _texts(messages)
+    got = _slots(events)
+    assert got["cap_mode"] == "eligibility" and got["cap_granted"] is None and got["cap_buyer"] == "aucun"
+
+
+def test_the_sale_date_answer_takes_the_limit_of_that_date_from_the_store(store):
+    slots, _ = _validate("cap_buyer", "Charpentes Giraud", signed=True)
+    got, messages = _validate("cap_transaction_date", "31/03/2021", signed=True, slots=slots)
+    assert got["cap_granted"] == "40000.00" and "Nous avions accordé 40 000 €" in _texts(messages)
+    got, messages = _validate("cap_transaction_date", "15/01/2019", signed=True, slots=slots)
+    assert got["cap_buyer"] == "aucun" and got["cap_granted"] is None and got["cap_requested"] is None
+    assert "Je vais donc vous la demander" in _texts(messages)
+
+
+@pytest.mark.parametrize("slot", ["cap_requested", "cap_granted"])
+def test_an_ambiguous_amount_is_asked_not_guessed(store, slot):
+    """Issue 18, item 14: "600,000" -> "600 € ou 600 000 € ?", with one button per reading."""
+    slots, messages = _validate(slot, "600,000", slots={"cap_requested": "900000"} if slot == "cap_granted" else {})
+    assert slots[slot] is None
+    assert "600 € ou 600 000 € ?" in _texts(messages)
+    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == ["600\u00a0€", "600\u202f000\u00a0€"]
+    slots, _ = _validate(slot, "600\u202f000\u00a0€")  # the second button, sent back as the answer
+    assert slots[slot] == "600000"
 
 
 def test_another_date_after_a_decision_is_evaluated_again(store):
@@ -174,7 +218,7 @@ def test_signed_in_buyer_fills_the_figures_from_the_agrement(store):
     assert slots["cap_buyer"] == "Constructions Roussel SARL"
     assert slots["cap_requested"] == "80000.00" and slots["cap_granted"] == "30000.00"
     assert slots["cap_country"] == "FR" and slots["cap_refused"] is False
-    assert "J'ai repris votre agrément" in _texts(messages)
+    assert "J'ai repris votre agrément" in _texts(messages) and "Nous avons accordé" in _texts(messages)
     slots["cap_transaction_date"] = "2020-10-01"
     text = _texts(_evaluate(slots, signed=True)[0])
     assert "30 000 €" in text and "60 000 €" in text and "1er octobre 2020" in text
@@ -240,6 +284,21 @@ def test_advance_signed_in_for_one_claim_gives_status_and_dates(store):
     assert waiting.ref in text and "payé plus tôt" in text and "délai de carence" in text
     assert "150 jours" in text and "12 850,40 €" in text and "40 000 €" in text  # limit before the reduction
     assert _slots(events) == {"claim_ref": waiting.ref}
+
+
+def test_insolvency_claim_status_and_estimate_give_the_same_date(store):
+    """Issue 18, item 21: the decision date planned in the claim file is the one both replies give."""
+    from actions.claims import ActionClaimStatus
+    from actions.indemnity import ActionAdvanceIndemnification
+    from bot.wording.format import day
+    claim = next(c for c in _open_claims(store, 3) if c.cause == "insolvency")
+    planned = day(claim.next_step_date)
+    status = _texts(_run(ActionClaimStatus(), _tracker(claim.ref, "ask_claim_status", pid=3,
+                                                       entities=[{"entity": "claim_ref", "value": claim.ref}]))[0])
+    estimate = _texts(_run(ActionAdvanceIndemnification(), _tracker(
+        claim.ref, "ask_advance_indemnification", pid=3, entities=[{"entity": "claim_ref", "value": claim.ref}]))[0])
+    assert planned in status and planned in estimate
+    assert "pas encore vous donner de date" not in estimate
 
 
 def test_advance_contract_without_the_service(store):
@@ -341,7 +400,7 @@ def test_a_refusal_answer_is_not_a_stop(store, text):
 
 
 @pytest.mark.parametrize("slot, text, expected", [
-    ("cap_requested", "c'est quoi le CAP+ au juste ?", "refuse ou retire"),
+    ("cap_requested", "c'est quoi le CAP+ au juste ?", "refusons ou retirons"),
     ("cap_country", "et le cap francexport c'est pour qui ?", "étranger"),
     ("cap_transaction_date", "le CAP existe encore ?", "CAP"),
 ])

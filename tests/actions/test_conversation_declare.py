@@ -86,7 +86,7 @@ def test_process_uses_the_contract_terms_when_signed_in(store):
     text = _texts(_run(ActionClaimProcess(), _tracker("comment ça marche", "ask_claim_process"))[0])
     assert "30 jours" in text and "150 jours" in text and "90" in text and "BODACC" in text
     visitor = _texts(_run(ActionClaimProcess(), _tracker("comment", "ask_claim_process", signed=False))[0])
-    assert "150 jours" not in visitor and "5 à 6 mois" in visitor
+    assert "150 jours" not in visitor and "3 à 6 mois" in visitor and "5 à 6 mois" not in visitor  # issue 18, item 11
 
 
 def test_csat_recorded_with_hashed_sender(store):
@@ -142,7 +142,7 @@ def test_form_digression_is_not_an_answer(store):
 def test_form_dates_deadline_and_not_yet_due(store):
     late = date.today() - timedelta(days=120)
     slots, messages = _validate("due_date", late.strftime("%d/%m/%Y"))
-    assert slots["due_date"] == late.isoformat() and "dépassé" in _texts(messages)
+    assert slots["due_date"] == late.isoformat() and "a pris fin le" in _texts(messages)
     recent = date.today() - timedelta(days=3)
     slots, messages = _validate("due_date", recent.strftime("%d/%m/%Y"))
     assert "dans les temps" in _texts(messages)

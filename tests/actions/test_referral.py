@@ -55,7 +55,7 @@ def _is_plain_greeting(messages):
 def test_claim_status_referral_greets_with_the_claim_and_gives_its_status(store):
     messages, events = greet(_tracker(_referral()))
     answer = texts(messages)
-    assert answer.startswith(f"Bonjour. Votre conseiller m'a transmis votre question sur le dossier {OWN_REF}.")
+    assert answer.startswith(f"Bonjour. Votre conseiller m’a transmis votre question sur le dossier {OWN_REF}.")
     assert "€" in answer and answer.count(OWN_REF) >= 2  # the status of that claim follows
     assert {"event": "slot", "name": "claim_ref", "value": OWN_REF} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events]
@@ -80,7 +80,7 @@ def test_context_is_given_once(store):
     referral_id = _referral()
     first, _ = greet(_tracker(referral_id))
     again, _ = greet(_tracker(referral_id))
-    assert "conseiller m'a transmis" in texts(first)
+    assert "conseiller m’a transmis" in texts(first)
     assert _is_plain_greeting(again)
 
 
@@ -100,7 +100,7 @@ def test_claim_for_another_conversation_or_company_gives_no_context(store, chang
     messages, _ = greet(_tracker(referral_id, **change))
     assert _is_plain_greeting(messages) and "€" not in texts(messages)
     good, _ = greet(_tracker(referral_id))  # still there for the right conversation
-    assert "conseiller m'a transmis" in texts(good)
+    assert "conseiller m’a transmis" in texts(good)
 
 
 def test_forged_claim_is_ignored(store):
@@ -123,7 +123,7 @@ def test_forged_claim_is_ignored(store):
 ])
 def test_every_topic_goes_straight_to_the_answer(store, topic, ref, check):
     messages, _ = greet(_tracker(_referral(topic=topic, claim_ref=ref)))
-    assert "Votre conseiller m'a transmis votre question sur" in texts(messages)
+    assert "Votre conseiller m’a transmis votre question sur" in texts(messages)
     assert len(messages) >= 2, messages
     assert check(texts(messages), payloads(messages)), messages
 

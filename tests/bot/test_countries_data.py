@@ -7,7 +7,8 @@ import yaml
 
 from bot.cap.rules import RULES_DIR
 from bot.parsing import COUNTRIES, normalise_country
-from bot.parsing.countries import COUNTRY_DATA, load_countries, nlu_lookup_entries, render_nlu_lookup
+from bot.parsing.countries import (COUNTRY_DATA, COUNTRY_GROUPS, load_countries, load_groups, nlu_lookup_entries,
+                                   render_nlu_lookup)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOKUP_FILE = ROOT / "data" / "nlu" / "countries_lookup.yml"
@@ -38,7 +39,7 @@ def test_lookup_entries_longest_first_with_unaccented_and_unhyphenated_variants(
 
 def test_parser_table_is_the_codes_with_aliases():
     assert COUNTRIES == {c.code: c.aliases for c in COUNTRY_DATA.values() if c.aliases}
-    assert len(COUNTRIES) == 78 and sum(len(a) for a in COUNTRIES.values()) == 332
+    assert len(COUNTRIES) == 82 and sum(len(a) for a in COUNTRIES.values()) == 343
     assert list(COUNTRIES)[:3] == ["FR", "DE", "BE"]  # file order = tie-break order of the parser
     assert COUNTRY_DATA["NO"].aliases[0] == "norvege"
 
@@ -55,7 +56,32 @@ def test_cap_rule_data_codes_are_listed():
     codes = set(data["domestic"]["value"]) | set(data["marketable"]["value"])
     codes |= {item["code"] for item in data["closed"]["value"]}
     codes |= {code for group in data["categories"]["value"].values() for code in group}
-    assert codes - set(COUNTRY_DATA) == set()
+    assert codes - set(COUNTRY_DATA) - set(COUNTRY_GROUPS) == set()
+
+
+def test_the_eu_is_one_group_used_by_the_cap_rules_and_the_contract_scope():
+    """One source of truth for country lists (issue 18): the EU's members are listed once."""
+    from bot.cap.rules import get_rules
+    from bot.guarantee_intent import EU
+    assert len(COUNTRY_GROUPS["EU"]) == 27 and COUNTRY_GROUPS["EU"] <= set(COUNTRY_DATA)
+    assert EU is COUNTRY_GROUPS["EU"]
+    assert COUNTRY_GROUPS["EU"] <= get_rules().countries.marketable
+    data = yaml.safe_load((RULES_DIR / "countries.yml").read_text(encoding="utf-8"))
+    assert "EU" in data["marketable"]["value"]
+
+
+def test_every_domestic_code_of_the_cap_rules_is_read_by_the_parser():
+    """Issue 18, item 13: RE, GP... are listed as domestic, so the parser must accept their codes."""
+    from bot.cap.rules import get_rules
+    for code in get_rules().countries.domestic:
+        assert normalise_country(code) == code
+
+
+def test_bad_group_is_refused(tmp_path):
+    path = tmp_path / "countries.yml"
+    path.write_text("DE: {names: [Allemagne]}\n_groups:\n  EU: [DE, XX]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="codes listed in this file"):
+        load_groups(path)
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -233,3 +233,65 @@ def test_insolvency_wording():
     text = wording.estimate_reply(estimate(CASES["insolvency_wait"], AS_OF)).text
     assert "mandataire judiciaire" in text and "10 mai 2026" in text and "BODACC" in text
     assert "pas encore vous donner de date" in text
+
+
+# ---- issue 18 ------------------------------------------------------------------------------------
+
+def test_the_franchise_rule_is_one_function_quotite_then_deductible():
+    """Item 17: 9 800 € at 85 % with a 1 000 € franchise is 9 800 × 85 % − 1 000 = 7 330 € (not 7 480 €)."""
+    from bot.indemnity import indemnity_amount
+    rule = indemnity_amount(9800, "0.85", 1000)
+    assert (rule.after_quotite, rule.deductible_applied, rule.amount) == (D(8330), D(1000), D(7330))
+    est = estimate(base(amount_owed=9800, credit_limit=20000, quotite="0.85", deductible=1000), AS_OF)
+    assert est.amount == rule.amount == D(7330)
+    assert indemnity_amount(500, "0.9", 1000).amount == 0  # never below 0
+
+
+def test_the_demo_seed_pays_indemnities_with_the_same_rule(tmp_path):
+    """Item 17: the seed's indemnified claims follow bot.indemnity's rule (one rule, both places)."""
+    from bot.indemnity import indemnity_amount
+    from bot.store import db, queries
+    from bot.store.seed import seed_demo
+    url = f"sqlite:///{tmp_path / 'seed.db'}"
+    db.migrate(url)
+    seed_demo(db.get_engine(url), date(2026, 11, 25))
+    with db.session_scope(db.get_engine(url)) as session:
+        terms = queries.contract_terms(session, 2)
+        assert terms.deductible == D(1000) and terms.quotite == D("0.85")
+        checked = 0
+        for item in queries.list_claims(session, 2, "closed", page_size=50).items:
+            claim = queries.claim_by_ref(session, 2, item.ref)
+            if claim.stage == "indemnified":
+                expected = indemnity_amount(claim.amount_declared, terms.quotite, terms.deductible).amount
+                assert claim.amount_indemnified == expected, claim.ref
+                checked += 1
+        assert checked >= 2
+
+
+def test_insolvency_wording_says_who_decides_the_admission():
+    """Item 3: the mandataire verifies, the juge-commissaire decides (C. com. L624-1, L624-2)."""
+    text = wording.estimate_reply(estimate(CASES["insolvency_wait"], AS_OF)).text
+    assert "juge-commissaire" in text and "mandataire aura admis" not in text
+    assert "créance, c’est-à-dire ce qu’il vous doit" in text  # jargon explained
+    assert "jusqu’au 10 mai 2026" in text and "avant le" not in text  # item 20: the last day is included
+
+
+def test_insolvency_decision_date_from_the_claim_file_is_given():
+    """Item 21: one source of truth: the date planned in the claim (the claim status shows it too)."""
+    est = estimate(base(cause="liquidation", decision_expected_date=date(2026, 5, 20)), AS_OF)
+    text = wording.estimate_reply(est).text
+    assert "20 mai 2026" in text and "pas encore vous donner de date" not in text
+    assert est.step("decision_planned").data["date"] == date(2026, 5, 20)
+
+
+def test_assumed_franchise_is_explained():
+    """Item 23: "franchise" explained in the same reply."""
+    text = wording.estimate_reply(estimate(CASES["worked"], AS_OF)).text
+    assert "franchise" in text and "reste toujours à votre charge" in text
+
+
+def test_advance_general_has_no_unsourced_range_and_explains_the_waiting_period():
+    """Items 11 and 23."""
+    text = wording.advance_general().text
+    assert "cinq à six" not in text and "3 à 6 mois" in text and "temps d’attente" in text
+    assert "votre assureur" not in text

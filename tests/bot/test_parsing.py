@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing import COUNTRIES, normalise_country, normalise_scheme, parse_amount, parse_date
+from bot.parsing import COUNTRIES, normalise_country, normalise_scheme, parse_amount, parse_date, read_amount
 
 D = Decimal
 
@@ -44,6 +44,27 @@ def test_parse_amount_none(text):
 
 def test_parse_amount_returns_decimal():
     assert isinstance(parse_amount("45 000 €"), Decimal)
+
+
+@pytest.mark.parametrize("text, french, other", [
+    ("600,000", D(600), D(600000)), ("600,000 €", D(600), D(600000)), ("1,500", D("1.5"), D(1500)),
+    ("12,300 euros", D("12.3"), D(12300)), ("1,500 k€", D(1500), D(1500000)),
+    ("on me doit 200,000 €", D(200), D(200000)),
+])
+def test_a_comma_and_three_digits_is_ambiguous_and_read_the_french_way_first(text, french, other):
+    """Issue 18, item 14: "600,000" is 600 in French (600 000 in English): ask, never guess."""
+    reading = read_amount(text)
+    assert reading.ambiguous and reading.value == french and reading.alternatives == (other,)
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("600,5", D("600.50")), ("600,50 €", D("600.50")), ("12.300", D(12300)), ("600.000", D(600000)),
+    ("1,234,567", D(1234567)), ("12,300.50", D("12300.50")), ("0,600", D("0.60")), ("600 000", D(600000)),
+])
+def test_clear_amounts_are_not_ambiguous(text, expected):
+    reading = read_amount(text)
+    assert not reading.ambiguous and reading.value == expected == parse_amount(text)
 
 
 T = date(2026, 11, 25)
@@ -121,6 +142,9 @@ COUNTRY_CASES = [
     ("Maroc", "MA"), ("algérien", "DZ"), ("Brésil", "BR"), ("Japon", "JP"), ("Turquie", "TR"),
     ("Émirats arabes unis", "AE"), ("Afrique du Sud", "ZA"), ("Nouvelle-Zélande", "NZ"), ("Norvège", "NO"),
     ("France", "FR"), ("française", "FR"), ("au Canada", "CA"), ("Inde", "IN"), ("Russie", "RU"),
+    # issue 18, item 13: overseas departments (domestic in the CAP rule data) by code and by name
+    ("RE", "RE"), ("GP", "GP"), ("MQ", "MQ"), ("GF", "GF"), ("YT", "YT"), ("en Guadeloupe", "GP"),
+    ("Martinique", "MQ"), ("en Guyane", "GF"), ("à Mayotte", "YT"), ("Guyane française", "GF"),
 ]
 
 
@@ -129,7 +153,8 @@ def test_normalise_country(text, expected):
     assert normalise_country(text) == expected
 
 
-@pytest.mark.parametrize("text", [None, "", "xx", "Narnia", "nous", "machine", "indépendant", "eau"])
+@pytest.mark.parametrize("text", [None, "", "xx", "Narnia", "nous", "machine", "indépendant", "eau",
+                                  "re", "la", "une réunion demain"])
 def test_normalise_country_none(text):
     assert normalise_country(text) is None
 

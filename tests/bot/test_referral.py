@@ -276,7 +276,7 @@ def test_link_puts_the_token_in_the_fragment():
 @pytest.mark.parametrize("ref", [None, OWN_REF])
 def test_every_greeting_is_plain_french(topic, ref):
     text = wording.greeting(topic, ref).text
-    assert text.startswith("Bonjour. Votre conseiller m'a transmis votre question sur ")
+    assert text.startswith("Bonjour. Votre conseiller m’a transmis votre question sur ")
     assert (ref in text) if ref else ("SIN-" not in text)
     textstat.set_lang("fr")
     assert textstat.flesch_reading_ease(text) >= 60, text

@@ -92,7 +92,7 @@ def test_pause_take_reply_give_back_and_the_bot_answers_again(stack):
     tracker = rasa_tracker(stack, sender_id)
     assert tracker["paused"] is False and tracker["slots"]["claim_ref"] == MY_REF
     last_bot = [e["text"] for e in tracker["events"] if e["event"] == "bot"][-3:]
-    assert any("Claire Martin m'a rendu la main" in t for t in last_bot) and any(MY_REF in t for t in last_bot)
+    assert any("Claire Martin m’a rendu la main" in t for t in last_bot) and any(MY_REF in t for t in last_bot)
     assert ticket_id not in [t["id"] for t in call(stack, "GET", "/api/agent/tickets", claire).json()["tickets"]]
     assert call(stack, "POST", f"/api/agent/tickets/{ticket_id}/give-back", claire).status_code == 409
 

@@ -153,15 +153,15 @@ def test_redeemed_session_greets_with_the_context_over_the_socket(stack, agent_h
     replies = converse(stack.rasa_url, [f'/referral_greet{{"claim_ref": "{FOREIGN_REF}"}}', "/referral_greet"],
                        token=session_token, connect_token=session_token, timeout=40, quiet=1.5)
     greeting = texts(replies[0])
-    assert f"Votre conseiller m'a transmis votre question sur le dossier {OWN_REF}" in greeting
+    assert f"Votre conseiller m’a transmis votre question sur le dossier {OWN_REF}" in greeting
     assert "€" in greeting and FOREIGN_REF not in greeting  # the injected entity does nothing
-    assert "conseiller m'a transmis" not in texts(replies[1])  # once per referral
+    assert "conseiller m’a transmis" not in texts(replies[1])  # once per referral
 
 
 def test_plain_sign_in_token_gets_no_referral_context(stack, token_for):
     replies = converse(stack.rasa_url, [f'/referral_greet{{"claim_ref": "{OWN_REF}"}}'], token=token_for(1),
                        connect_token=token_for(1), timeout=30)
-    assert "conseiller m'a transmis" not in texts(replies[0]) and "€" not in texts(replies[0])
+    assert "conseiller m’a transmis" not in texts(replies[0]) and "€" not in texts(replies[0])
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -175,7 +175,7 @@ def test_browser_opens_the_link_then_a_reused_link_is_refused(stack, agent_heade
             page.goto(link)
             page.wait_for_function(
                 "() => Array.from(document.querySelectorAll('.rw-response'))"
-                ".some(e => e.innerText.includes(\"m'a transmis votre question\"))", timeout=60000)
+                ".some(e => e.innerText.includes(\"m’a transmis votre question\"))", timeout=60000)
             page.wait_for_function(
                 "() => Array.from(document.querySelectorAll('.rw-response')).some(e => e.innerText.includes('€'))",
                 timeout=30000)

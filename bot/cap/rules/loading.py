@@ -15,8 +15,9 @@ import yaml
 
 from bot.cap.rules.model import (CONFIDENCES, LOCATIONS, MECHANISMS, SCHEMES, SOURCE_KINDS, Closure, Countries,
                                  Figure, RuleEntry, RuleError, RuleSet, Scheme, Source)
-from bot.cap.rules.schema import (CLOSURE_KEYS, ENTRY_KEYS, FIGURE_CHECKS, FIGURE_KEYS, FILE_KEYS,
+from bot.cap.rules.schema import (CLOSURE_KEYS, ENTRY_KEYS, FIGURE_CHECKS, FIGURE_KEYS, FILE_KEYS, HISTORY_CHECKS,
                                   REQUIRED_BY_MECHANISM, normalise_value)
+from bot.parsing.countries import COUNTRY_GROUPS
 
 __all__ = ["RULES_DIR", "check", "get_rules", "load_rules"]
 
@@ -74,10 +75,17 @@ def _load_sources(path: Path, errors: List[str]) -> Dict[str, Source]:
 
 
 def _code_list(raw: Any, where: str, errors: List[str]) -> List[str]:
-    if not isinstance(raw, list) or not all(isinstance(c, str) and len(c) == 2 and c.isupper() for c in raw):
-        errors.append(f"{where}: must be a list of ISO 3166 alpha-2 codes like DE (got {raw!r})")
+    """ISO 3166 alpha-2 codes; a group name of ``bot/parsing/countries.yml`` (``EU``) stands for its codes."""
+    if not isinstance(raw, list) or not all(isinstance(c, str) and ((len(c) == 2 and c.isupper() and c not in
+                                                                     COUNTRY_GROUPS) or c in COUNTRY_GROUPS)
+                                            for c in raw):
+        errors.append(f"{where}: must be a list of ISO 3166 alpha-2 codes like DE, or group names like EU "
+                      f"(got {raw!r})")
         return []
-    return list(raw)
+    out: List[str] = []
+    for code in raw:
+        out.extend(sorted(COUNTRY_GROUPS[code]) if code in COUNTRY_GROUPS else [code])
+    return list(dict.fromkeys(out))
 
 
 def _load_countries(path: Path, sources: Mapping[str, Source], errors: List[str]) -> Countries:
@@ -130,15 +138,17 @@ def _load_countries(path: Path, sources: Mapping[str, Source], errors: List[str]
                      tuple(dict.fromkeys(all_sources)))
 
 
-def _load_figures(raw: Any, where: str, sources: Mapping[str, Source], errors: List[str]) -> Dict[str, Figure]:
+def _load_figures(raw: Any, where: str, sources: Mapping[str, Source], errors: List[str],
+                  checks: Mapping[str, Any] = FIGURE_CHECKS, label: str = "figures",
+                  kind: str = "figure") -> Dict[str, Figure]:
     figures: Dict[str, Figure] = {}
     if not isinstance(raw, dict) or not raw:
-        errors.append(f"{where}: 'figures' must be a non-empty mapping")
+        errors.append(f"{where}: '{label}' must be a non-empty mapping")
         return figures
     for fname, spec in raw.items():
-        fwhere = f"{where}: figure '{fname}'"
-        if fname not in FIGURE_CHECKS:
-            errors.append(f"{fwhere}: unknown figure name (known: {', '.join(sorted(FIGURE_CHECKS))})")
+        fwhere = f"{where}: {kind} '{fname}'"
+        if fname not in checks:
+            errors.append(f"{fwhere}: unknown {kind} name (known: {', '.join(sorted(checks))})")
             continue
         if not isinstance(spec, dict) or "value" not in spec:
             errors.append(f"{fwhere}: must be a mapping with at least 'value' and 'confidence'")
@@ -146,7 +156,7 @@ def _load_figures(raw: Any, where: str, sources: Mapping[str, Source], errors: L
         unknown = set(spec) - FIGURE_KEYS
         if unknown:
             errors.append(f"{fwhere}: unknown key(s) {', '.join(sorted(unknown))}")
-        problem = FIGURE_CHECKS[fname](spec["value"])
+        problem = checks[fname](spec["value"])
         if problem:
             errors.append(f"{fwhere}: {problem}")
         if spec.get("confidence") not in CONFIDENCES:
@@ -190,6 +200,9 @@ def _load_scheme(path: Path, sources: Mapping[str, Source], errors: List[str]) -
     location = data.get("buyer_location")
     if location not in LOCATIONS:
         errors.append(f"{name}: 'buyer_location' must be one of {', '.join(LOCATIONS)} (got {location!r})")
+    history: Dict[str, Figure] = {}
+    if data.get("history") is not None:
+        history = _load_figures(data["history"], name, sources, errors, HISTORY_CHECKS, "history", "history fact")
 
     closure_raw = data.get("closure")
     closure = Closure(None, None, "to_confirm", ())
@@ -270,7 +283,8 @@ def _load_scheme(path: Path, sources: Mapping[str, Source], errors: List[str]) -
         if last.valid_to is None or last.valid_to >= closure.closed_from:
             errors.append(f"{name}: closure: scheme closed from {closure.closed_from} but entry '{last.id}' "
                           f"is valid until {last.valid_to or 'open'}")
-    return Scheme(scheme, str(data.get("operator", "")), str(mechanism), str(location), closure, tuple(entries), name)
+    return Scheme(scheme, str(data.get("operator", "")), str(mechanism), str(location), closure, tuple(entries), name,
+                  history)
 
 
 def load_rules(directory: Optional[Path] = None) -> RuleSet:

@@ -99,6 +99,18 @@ class Scheme:
     closure: Closure
     entries: Tuple[RuleEntry, ...]
     file: str = ""
+    history: Mapping[str, Figure] = field(default_factory=dict)
+
+    def fact(self, name: str) -> Any:
+        """A dated fact of the scheme's ``history`` (``launched_on``, ``agreed_on``...), or None."""
+        fig = self.history.get(name)
+        return None if fig is None else fig.value
+
+    def planned_end_at(self, day: date) -> Optional[date]:
+        """The end of the scheme as it was known on ``day`` (``history.planned_end``), else the
+        closure's last open day."""
+        known = [item["end"] for item in (self.fact("planned_end") or ()) if item["known_from"] <= day]
+        return known[-1] if known else self.closure.last_open_day
 
     def entry_at(self, day: date) -> Optional[RuleEntry]:
         for entry in self.entries:
@@ -123,7 +135,7 @@ class Countries:
     domestic: FrozenSet[str]
     marketable: FrozenSet[str]
     closed: Tuple[Tuple[str, Optional[date]], ...]
-    categories: Mapping[str, int]
+    categories: Mapping[str, int]  # used only when its confidence is `confirmed` (see engine)
     confidence: Mapping[str, str]
     sources: Tuple[str, ...] = ()
 

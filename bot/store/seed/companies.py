@@ -5,6 +5,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bot.indemnity import indemnity_amount
 from bot.store.queries import next_step_after_declaration
 from bot.store.seed.common import cents, siren_from
 from bot.store.seed.build import (
@@ -170,7 +171,8 @@ def seed_morel(ctx: SeedContext) -> None:
             day = min(day + timedelta(days=step), ctx.ago(1)) if is_open else day + timedelta(days=step)
             path.append((s, day))
         admitted = value if stage in ("waiting_period", "indemnified") else None
-        indemnified = cents(max(value - c.deductible, 0) * c.quotite) if stage == "indemnified" else 0
+        # the contract's rule, as the estimator applies it: × quotité, then − franchise
+        indemnified = cents(indemnity_amount(value, c.quotite, c.deductible).amount) if stage == "indemnified" else 0
         recovered = value if stage == "closed" else \
             (cents(value * Decimal("0.1")) if stage == "indemnified" and i % 2 else 0)
         if is_open:

@@ -1,5 +1,5 @@
 """The schemes in general: one explained (:func:`scheme_reply`), all of them in a few lines
-(:func:`overview_reply`), and why there is no price (:func:`price_reply`)."""
+(:func:`overview_reply`), and why no price is given (:func:`price_reply`: it depends on the contract)."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,6 +20,7 @@ def scheme_reply(name: str, as_of: date, rules=None) -> Reply:
     scheme = rules.scheme(name)
     parts: List[Optional[str]] = [TEMPLATES[INTRO_KEY[name]]]
     closure = scheme.closure
+    agreed = scheme.fact("agreed_on")
     if scheme.closed_at(as_of):
         if name == "Cap Relais":
             parts.append(fill("relais_closed", end_date=day(closure.last_open_day)))
@@ -28,14 +29,18 @@ def scheme_reply(name: str, as_of: date, rules=None) -> Reply:
                               closed_date=day(closure.closed_from)))
             last = scheme.entries[-1]
             if last.value("topup_ratio_max") is not None:
-                parts.append(fill("last_rule_topup", end_date=day(last.valid_to),
+                parts.append(fill("last_rule_topup_then", end_date=day(last.valid_to),
                                   ratio_words=ratio_words(last.value("topup_ratio_max"))))
             elif last.value("ceiling_per_buyer") is not None:
-                parts.append(fill("last_rule_substitute", end_date=day(last.valid_to),
+                example = "_example" if last.value("ceiling_is_example") else ""
+                parts.append(fill(f"last_rule_substitute{example}_then", end_date=day(last.valid_to),
                                   ceiling_amount=money(last.value("ceiling_per_buyer"))))
             parts.append(TEMPLATES["alternatives"])
+    elif agreed is not None and as_of < agreed:  # Cap Relais before the agreement of June 2020
+        parts.append(fill("relais_not_yet", agreed_date=day(agreed)))
     elif as_of < scheme.first_day:
-        parts.append(fill("not_yet_open", start_date=day(scheme.first_day)))
+        key = "not_yet_open_reactivated" if scheme.fact("reactivated_on") is not None else "not_yet_open"
+        parts.append(fill(key, start_date=day(scheme.first_day)))
     else:
         parts.append(TEMPLATES["open_to_confirm"] if closure.confidence != "confirmed" else TEMPLATES["open_now"])
         if name != "Cap Relais":

@@ -79,6 +79,32 @@ def test_amount_forms(amount, capsys):
 
 def test_country_by_name_and_options(capsys):
     assert main(["--as-of", "2021-03-31", "--requested", "600000", "--refused", "--country", "Brésil",
-                 "--credit-days", "90", "--french-content", "25%", "--json"]) == 0
+                 "--credit-days", "90", "--french-content", "25%", "--category", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["scheme"] == "CAP+ Francexport" and data["public_cover"] == 250000
+    assert main(["--as-of", "2021-03-31", "--requested", "600000", "--refused", "--country", "Brésil", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["public_cover"] is None  # the category is not guessed
+
+
+@pytest.mark.parametrize("code", ["RE", "GP", "MQ", "GF", "YT", "re", "gp"])
+def test_overseas_departments_are_domestic(code, capsys):
+    """Issue 18, item 13: listed as domestic, so accepted as --country."""
+    assert main(["--as-of", "2021-03-31", "--requested", "600000", "--granted", "200000", "--country", code,
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scheme"] == "CAP" and data["buyer_country"] == code.upper()
+
+
+@pytest.mark.parametrize("amount", ["600,000", "600,000 €", "1,500"])
+def test_ambiguous_amount_is_refused_not_guessed(amount, capsys):
+    """Issue 18, item 14: "600,000" is 600 in French but 600 000 in English."""
+    assert main(["--as-of", "2021-03-31", "--requested", amount, "--refused"]) == 2
+    assert "ambigu" in capsys.readouterr().err
+
+
+def test_company_age_option(capsys):
+    assert main(["--as-of", "2026-11-25", "--transaction-date", "2020-06-01", "--requested", "600000",
+                 "--granted", "200000", "--company-age", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["eligible"] is False and any(r["code"] == "company_age" and r["met"] is False
+                                             for r in data["reasons"])

@@ -43,3 +43,13 @@ def test_not_stop(text):
 ])
 def test_answers(slot, text, expected):
     assert dialogue.answers(slot, text, TODAY) is expected
+
+
+@pytest.mark.parametrize("text", ["600,000", "600,000 €", "on m'a accordé 200,000 €"])
+def test_an_ambiguous_amount_is_never_prefilled_nor_guessed(text):
+    """Issue 18, item 14: "600,000" is 600 € in French, 600 000 € in English: the form asks."""
+    assert dialogue.amounts_in(text) == ()
+    assert dialogue.ambiguous_amount(text)[1] in (600000, 200000)
+    assert "cap_requested" not in dialogue.prefill(text, {}, TODAY)
+    assert dialogue.answers("cap_requested", text, TODAY)  # an answer (to be asked about), not a side question
+    assert dialogue.ambiguous_amount("600 000 €") is None and dialogue.ambiguous_amount("600,50 €") is None

@@ -47,12 +47,13 @@ def test_cancelled_is_cap_plus_too():
 def test_article_abroad_same_mechanism(country):
     d = evaluate(req(buyer_country=country), ARTICLE_DAY)
     assert (d.scheme, d.eligible, d.public_cover, d.total_cover) == ("CAP Francexport", True, 400000, 600000)
-    d = evaluate(req(buyer_country=country, refused=True), ARTICLE_DAY)
+    d = evaluate(req(buyer_country=country, refused=True, country_category=1), ARTICLE_DAY)
     assert (d.scheme, d.eligible, d.public_cover) == ("CAP+ Francexport", True, 500000)
+    assert "cap-plus-fx-2021.ceiling_by_country_category" in d.to_confirm  # press summary only
 
 
 def test_article_abroad_category_two_has_lower_ceiling():
-    d = evaluate(req(buyer_country="BR", refused=True), ARTICLE_DAY)
+    d = evaluate(req(buyer_country="BR", refused=True, country_category=2), ARTICLE_DAY)
     assert d.public_cover == 250000 and d.reason("country_category").data["category"] == 2
 
 
@@ -112,44 +113,81 @@ def test_cap_plus_ceiling(requested, public):
     assert d.public_cover == public
 
 
-@pytest.mark.parametrize("country, category, public, eligible", [
-    ("CN", 1, 500000, True), ("BR", 2, 250000, True), ("AR", 3, 0, False),
-])
-def test_cap_plus_francexport_categories(country, category, public, eligible):
-    d = evaluate(req(buyer_country=country, refused=True), ARTICLE_DAY)
+@pytest.mark.parametrize("tx", [date(2020, 6, 1), ARTICLE_DAY])
+def test_cap_plus_ceiling_is_the_articles_example_to_confirm(tx):
+    """Issue 18, item 6: 500 000 € rests on the article's example only, in 2020 and in 2021."""
+    d = evaluate(req(refused=True, transaction_date=tx), TODAY)
+    ceiling = d.reason("ceiling_per_buyer").data
+    assert ceiling["ceiling"] == 500000 and ceiling["example"] and not ceiling["confirmed"]
+    assert any(t.endswith("ceiling_per_buyer") for t in d.to_confirm)
+
+
+@pytest.mark.parametrize("category, public, met", [(1, 500000, True), (2, 250000, True), (3, None, None)])
+def test_cap_plus_francexport_categories_given_by_the_insurer(category, public, met):
+    d = evaluate(req(buyer_country="BR", refused=True, country_category=category), ARTICLE_DAY)
     assert d.reason("country_category").data["category"] == category
-    assert d.public_cover == public and d.eligible is eligible
+    assert d.reason("country_category").met is met and d.public_cover == public
+    assert d.eligible  # category 3 rests on a press summary: to check, never refused on it alone
 
 
-def test_unknown_country_category_is_not_guessed():
-    d = evaluate(req(buyer_country="NP", refused=True), ARTICLE_DAY)
+@pytest.mark.parametrize("country", ["NP", "CN", "BR", "AR", "MA", "US"])
+def test_country_category_is_never_taken_from_an_unsourced_table(country):
+    """Issue 18, item 5: no public list maps countries to categories."""
+    assert get_rules().countries.categories == {}
+    d = evaluate(req(buyer_country=country, refused=True), ARTICLE_DAY)
     assert d.public_cover is None and d.total_cover is None
-    assert d.reason("country_category").met is None
-    d = evaluate(req(buyer_country="NP", refused=True, country_category=2), ARTICLE_DAY)
+    assert d.reason("country_category").met is None and d.reason("country_category").data["category"] is None
+    d = evaluate(req(buyer_country=country, refused=True, country_category=2), ARTICLE_DAY)
     assert d.public_cover == 250000
+
+
+def test_cap_plus_francexport_2020_ceilings_are_not_computed():
+    """No established 2020 ceilings: they depend on the category, never a figure from 2021."""
+    d = evaluate(req(buyer_country="BR", refused=True, country_category=1, transaction_date=date(2020, 6, 1)), TODAY)
+    assert d.public_cover is None and d.reason("country_category").data["known"] is False
 
 
 # ---- countries ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("country, tx, eligible, code", [
-    ("DE", date(2021, 12, 31), True, None),
-    ("DE", date(2022, 1, 1), False, "country_not_marketable"),
-    ("US", date(2024, 5, 1), False, "country_not_marketable"),
-    ("GB", date(2024, 5, 1), False, "country_not_marketable"),
-    ("CN", date(2024, 5, 1), True, None),
-    ("MA", date(2024, 5, 1), True, None),
-    ("RU", date(2021, 6, 1), True, None),
-    ("RU", date(2022, 3, 1), False, "country_not_closed"),
-    ("KP", date(2021, 6, 1), False, "country_not_closed"),
+@pytest.mark.parametrize("country, tx, code, met", [
+    ("DE", date(2021, 12, 31), "country_not_closed", True),
+    ("DE", date(2022, 1, 1), "country_not_marketable", None),   # the date the list came back is not sourced
+    ("US", date(2024, 5, 1), "country_not_marketable", None),
+    ("GB", date(2024, 5, 1), "country_not_marketable", None),
+    ("CN", date(2024, 5, 1), "country_not_marketable", True),
+    ("MA", date(2024, 5, 1), "country_not_marketable", True),
+    ("RU", date(2021, 6, 1), "country_not_closed", True),
+    ("RU", date(2022, 3, 1), "country_not_closed", None),       # the list of closed countries is not sourced
+    ("KP", date(2021, 6, 1), "country_not_closed", None),
 ])
-def test_francexport_countries(country, tx, eligible, code):
+def test_francexport_countries_unsourced_rules_never_decide_alone(country, tx, code, met):
+    """Issue 18, item 5: an unsourced date or list makes a check, never a refusal."""
     d = evaluate(req(buyer_country=country, transaction_date=tx), TODAY)
-    assert d.scheme == "CAP Francexport" and d.eligible is eligible
-    if code:
-        assert d.reason(code).met is False
+    assert d.scheme == "CAP Francexport" and d.eligible
+    assert d.reason(code).met is met
 
 
-@pytest.mark.parametrize("country", ["FR", "RE", "GP"])
+def test_marketable_countries_are_the_eu_and_nine_others_from_one_list():
+    """One source of truth: the EU's members come from bot/parsing/countries.yml."""
+    from bot.guarantee_intent import EU
+    from bot.parsing.countries import COUNTRY_GROUPS
+    countries = get_rules().countries
+    assert countries.marketable == COUNTRY_GROUPS["EU"] | {"AU", "CA", "IS", "JP", "NZ", "NO", "CH", "GB", "US"}
+    assert EU is COUNTRY_GROUPS["EU"] and len(EU) == 27
+    assert not countries.is_marketable("MA")
+
+
+@pytest.mark.parametrize("tx", [date(2019, 6, 1), date(2021, 6, 1), date(2022, 6, 1), date(2024, 6, 1)])
+@pytest.mark.parametrize("kw", [{}, {"refused": True}])
+def test_a_moroccan_buyer_is_never_said_to_be_covered_by_private_insurers(tx, kw):
+    from bot.wording.cap import decision_reply
+    d = evaluate(req(buyer_country="MA", transaction_date=tx, **kw), TODAY)
+    assert d.reason("country_not_marketable") is None or d.reason("country_not_marketable").met is True
+    text = decision_reply(d).text
+    assert "assureurs privés" not in text and "trop risqué" not in text
+
+
+@pytest.mark.parametrize("country", ["FR", "RE", "GP", "MQ", "GF", "YT"])
 def test_domestic_countries(country):
     assert evaluate(req(buyer_country=country), ARTICLE_DAY).scheme == "CAP"
 
@@ -169,10 +207,28 @@ def test_turnover(scheme_country, tx, turnover, ok):
     assert d.eligible is ok and d.reason("company_turnover").met is ok
 
 
-@pytest.mark.parametrize("size, met", [("PME", True), ("ETI", True), ("TPE", True), ("GE", None), (None, None)])
-def test_company_size_2020(size, met):
+@pytest.mark.parametrize("size, met, public", [("PME", True, 200000), ("ETI", True, 200000), ("TPE", True, 200000),
+                                               ("GE", None, None), (None, None, 200000)])
+def test_company_size_2020(size, met, public):
     d = evaluate(req(transaction_date=date(2020, 6, 1), company_size=size), TODAY)
     assert d.reason("company_turnover").met is met and d.eligible
+    assert d.public_cover == public  # issue 18, item 16: a large company gets no amount until its turnover is known
+
+
+@pytest.mark.parametrize("tx, age, met", [(date(2020, 6, 1), None, None), (date(2020, 6, 1), 2, True),
+                                          (date(2020, 6, 1), 1, False)])
+def test_company_age_condition_2020(tx, age, met):
+    """Issue 18, item 7: "existence légale d'au moins deux ans" (press: to_confirm)."""
+    d = evaluate(req(transaction_date=tx, company_age_years=age), TODAY)
+    assert d.reason("company_age").met is met and d.reason("company_age").data["min_years"] == 2
+    assert "cap-2020.company_age_min_years" in d.to_confirm
+    assert evaluate(req(transaction_date=date(2021, 6, 1)), TODAY).reason("company_age") is None
+
+
+def test_turnover_2020_cites_sources_that_mention_turnover():
+    fig = get_rules().entry("cap-2020").figure("turnover_max_eur")
+    assert fig.confidence == "to_confirm" and "tribune-2020-04" not in fig.sources
+    assert {"tribune-2020-07-02", "actu-transport-2020-cap"} <= set(fig.sources)
 
 
 @pytest.mark.parametrize("days, ok", [(360, True), (361, False), (30, True)])
@@ -194,7 +250,7 @@ def test_currency(currency, ok):
 
 
 def test_usd_ceiling_flags_currency_check():
-    d = evaluate(req(buyer_country="CN", currency="USD", refused=True), ARTICLE_DAY)
+    d = evaluate(req(buyer_country="CN", currency="USD", refused=True, country_category=1), ARTICLE_DAY)
     assert d.reason("ceiling_currency").met is None
 
 
@@ -256,6 +312,41 @@ def test_not_yet_open():
     assert not d.closed_to_new_requests
 
 
+@pytest.mark.parametrize("kw", [{}, {"refused": True}])
+def test_cap_francexport_existed_from_october_2018(kw):
+    """Issue 18, item 1: a 2019 sale abroad is in the 2018 period (figures not sourced: to check)."""
+    d = evaluate(req(buyer_country="MA", transaction_date=date(2019, 6, 1), **kw), TODAY)
+    assert d.reason("in_force_at_transaction_date").met is True
+    assert d.rule_set[0] in ("cap-fx-2018", "cap-plus-fx-2018")
+    assert d.eligible and d.public_cover is None
+    assert d.reason("country_eligible").met is None
+    scheme = get_rules().scheme(d.scheme)
+    assert scheme.first_day == date(2018, 10, 10)
+    before = evaluate(req(buyer_country="MA", transaction_date=date(2018, 10, 9), **kw), TODAY)
+    assert before.reason("in_force_at_transaction_date").data["position"] == "before_start"
+
+
+def test_cap_francexport_history_and_legal_basis():
+    """Issue 18, items 1 and 12."""
+    rules = get_rules()
+    fx = rules.scheme("CAP Francexport")
+    assert fx.fact("launched_on") == date(2018, 10, 10) and fx.history["launched_on"].confirmed
+    assert fx.fact("reinforced_on") == date(2020, 4, 15)
+    for name in ("CAP Francexport", "CAP+ Francexport"):
+        for entry in rules.scheme(name).entries:
+            cited = set(entry.sources) | {s for f in entry.figures.values() for s in f.sources}
+            assert "loi-2020-289-art7" not in cited and "loi-2020-1721-art215" not in cited, entry.id
+            assert "code-assurances-l432-2-1e" in entry.sources, entry.id
+    for name in ("CAP", "CAP+"):
+        assert rules.scheme(name).fact("reactivated_on") == date(2020, 4, 15)
+
+
+def test_cap_plus_quotite_is_the_insurers_from_the_decree():
+    """Issue 18, item 4: ≤ 80 % is guaranteed by the credit insurer (décret 2020-397 art. 4)."""
+    fig = get_rules().entry("cap-plus-2020").figure("quotite_max")
+    assert fig.confirmed and "decret-2020-397-art3-4" in fig.sources and "assureur-crédit" in fig.note
+
+
 def test_francexport_still_open_is_to_confirm():
     d = evaluate(req(buyer_country="CN"), TODAY)
     assert d.eligible and d.can_apply_now and d.closure_confidence == "to_confirm"
@@ -267,6 +358,21 @@ def test_francexport_still_open_is_to_confirm():
 def test_cap_relais_mentioned_when_in_force(tx, share):
     d = evaluate(req(transaction_date=tx), TODAY)
     assert d.reason("cap_relais_in_force").data["state_share"] == share
+    assert d.reason("cap_relais_in_force").data["state_premium_share"] == share  # premiums shared too
+
+
+@pytest.mark.parametrize("as_of, mentioned, planned_end", [
+    (date(2020, 5, 1), False, None),                  # not agreed yet (June 2020)
+    (date(2020, 7, 1), True, date(2020, 12, 31)),     # as planned when agreed
+    (date(2020, 12, 20), True, date(2021, 6, 30)),    # extended on 14/12/2020
+])
+def test_cap_relais_follows_what_was_known_at_the_as_of_date(as_of, mentioned, planned_end):
+    """Issue 18, item 8."""
+    d = evaluate(req(refused=True, transaction_date=as_of), as_of)
+    relais = d.reason("cap_relais_in_force")
+    assert (relais is not None) is mentioned
+    if mentioned:
+        assert relais.data["planned_end"] == planned_end and not relais.data["ended"]
 
 
 @pytest.mark.parametrize("tx", [date(2020, 3, 15), date(2021, 7, 1)])

@@ -129,11 +129,37 @@ def test_schema_failures(rules_copy, breakage, expected):
 
 def test_bad_ceiling_category_and_country_codes(rules_copy):
     _edit(rules_copy / "cap_plus_francexport.yml",
-          lambda d: d["entries"][0]["figures"]["ceiling_by_country_category"].update(value={4: 10}))
+          lambda d: d["entries"][2]["figures"]["ceiling_by_country_category"].update(value={4: 10}))
     _edit(rules_copy / "countries.yml", lambda d: d["marketable"].update(value=["DE", "Allemagne"]))
     msg = _errors(rules_copy)
-    assert "cap_plus_francexport.yml: entry 'cap-plus-fx-2020'" in msg and "category 4" in msg
+    assert "cap_plus_francexport.yml: entry 'cap-plus-fx-2021'" in msg and "category 4" in msg
     assert "countries.yml: 'marketable'" in msg
+
+
+def test_bad_history_fact(rules_copy):
+    _edit(rules_copy / "cap_francexport.yml", lambda d: d["history"]["launched_on"].update(value="octobre 2018"))
+    _edit(rules_copy / "cap_relais.yml", lambda d: d["history"].update(founded={"value": 1, "confidence": "confirmed"}))
+    msg = _errors(rules_copy)
+    assert "cap_francexport.yml: history fact 'launched_on': value must be a date" in msg
+    assert "cap_relais.yml: history fact 'founded': unknown history fact name" in msg
+
+
+def test_every_figure_resting_on_press_only_is_to_confirm():
+    """Issue 18: evidence must be a public text; where only press/vendor summaries (or nothing official)
+    support a figure, it is to_confirm."""
+    rules = get_rules()
+    official = {"law", "decree", "official", "agreement", "article"}
+    for entry in rules.entries():
+        for fig in entry.figures.values():
+            kinds = {rules.sources[s].kind for s in (fig.sources or entry.sources)}
+            if fig.confirmed and fig.value is not None and not isinstance(fig.value, bool):
+                assert kinds & (official | {"internal"}), (entry.id, fig.name, kinds)
+    for name in ("cap-plus-2020", "cap-plus-2021"):
+        assert rules.entry(name).figure("ceiling_per_buyer").confidence == "to_confirm"
+    for name in ("cap-plus-fx-2021", "cap-plus-fx-2022"):
+        assert rules.entry(name).figure("ceiling_by_country_category").confidence == "to_confirm"
+    assert rules.entry("cap-fx-2022").figure("excluded_countries").confidence == "to_confirm"
+    assert rules.countries.confidence["closed"] == "to_confirm"
 
 
 def test_norway_problem_is_caught(rules_copy):

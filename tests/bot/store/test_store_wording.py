@@ -65,7 +65,7 @@ def test_claim_status_indemnified_with_recovery(session):
 def test_claim_status_waiting_period_gives_next_step_and_advance(session):
     claim = q.claim_by_ref(session, 1, "SIN-2025-000101")
     text = _text(claims.claim_status(claim))
-    assert "délai de carence" in text and "temps d'attente" in text
+    assert "délai de carence" in text and "temps d’attente" in text
     assert "9 août 2025" in text  # due date + 150 days
     assert "indemnisation avancée" in text
     assert f"12{NNBSP}850,40{NBSP}€" in text
@@ -103,8 +103,8 @@ def test_not_found_is_neutral_and_helpful():
     ("SIN-21-000123", "quatre chiffres"),
     ("SIN-2021-OOO123", "lettre O"),
     ("SIN 2021", "Il manque les six chiffres"),
-    ("SIN 000123", "Il manque l'année"),
-    ("SIN-1890-000123", "L'année ne semble pas juste"),
+    ("SIN 000123", "Il manque l’année"),
+    ("SIN-1890-000123", "L’année ne semble pas juste"),
 ])
 def test_malformed_ref_says_what_is_wrong(typed, fragment):
     parsed = parse_ref(typed)
@@ -151,7 +151,8 @@ def test_declaration_replies(session):
     created = q.declare_unpaid(session, 1, "Lefèvre", "FA-W-1", "1500", AS_OF - timedelta(days=40), "w-1", as_of=AS_OF)
     text = _text(claims.declaration(created))
     assert created.claim.ref in text and "inquiète" in text and "délai de carence" in text
-    assert "avant le" in text  # declared after the DMS deadline: said plainly, without blame
+    assert "au plus tard le" in text  # declared after the DMS deadline: said plainly, without blame
+    assert "pourrons alors vous payer" not in text and "voir si nous pouvons la prendre en charge" in text
     replay = q.declare_unpaid(session, 1, "Lefèvre", "FA-W-1", "1500", AS_OF - timedelta(days=40), "w-1", as_of=AS_OF)
     assert "déjà reçu" in _text(claims.declaration(replay))
     for outcome, fragment in [("buyer_unknown", "SIREN"), ("no_contract", "contrat"), ("buyer_ambiguous", "Lequel")]:
@@ -167,8 +168,8 @@ def test_guarantee_reduction_explained_with_date_and_reason(session):
     text = _text(guarantee.guarantee(q.guarantee_on_buyer(session, 1, "Giraud"), today=AS_OF))
     assert "réduit" in text and f"40{NNBSP}000{NBSP}€" in text and f"15{NNBSP}000{NBSP}€" in text
     assert "21 mai 2025" in text and "retard" in text
-    assert "L'agrément, c'est" in text and "encours garanti" in text
-    assert "livraisons à venir" in text
+    assert "L’agrément, c’est" in text and "encours garanti" in text
+    assert f"restent couvertes jusqu’à 40{NNBSP}000{NBSP}€" in text and not re.search(f"(?<![\\d{NNBSP}])0{NBSP}€", text)
 
 
 def test_guarantee_cap_and_abroad(session):
@@ -188,8 +189,8 @@ def test_guarantee_ambiguous_and_none(session):
 def test_limit_increase_is_never_granted(session):
     result = q.record_limit_increase_request(session, 1, "Lefèvre", 80000)
     text = _text(guarantee.limit_increase(result))
-    assert "enregistrée" in text and "gestionnaire l'étudie" in text and f"80{NNBSP}000{NBSP}€" in text
-    assert "accord" not in text.lower().replace("l'étudie", "")
+    assert "enregistrée" in text and "gestionnaire l’étudie" in text and f"80{NNBSP}000{NBSP}€" in text
+    assert "accord" not in text.lower().replace("l’étudie", "")
     assert "première demande" in _text(guarantee.limit_increase(
         q.record_limit_increase_request(session, 1, "Nouvelle Société", 5000)))
     assert "Quel montant" in _text(guarantee.limit_increase(q.record_limit_increase_request(session, 1, "Lefèvre", 0)))
@@ -216,7 +217,7 @@ def test_fee_breakdown_says_how_each_fee_is_computed(session):
     view = q.fee_breakdown(session, 2, date(2024, 1, 1), date(2024, 12, 31))
     text = _text(fees.fee_breakdown(view))
     assert "1er janvier 2024" in text and "31 décembre 2024" in text
-    assert f"0,28{NBSP}%" in text and "chiffre d'affaires assuré" in text
+    assert f"0,28{NBSP}%" in text and "chiffre d’affaires assuré" in text
     assert f"15{NBSP}€ par client suivi" in text
     for total in view.totals:
         from bot.wording.format import money

@@ -121,7 +121,7 @@ def test_sms_pairing_use_revoke_and_same_facts_as_web(env):
     phone = "+33612345678"
     assert sms(stack, phone, STATUS).status_code == 200
     before = _wait(fake, "twilio")
-    assert any("reliez d'abord ce compte" in t for t in before), before
+    assert any("reliez d’abord ce compte" in t for t in before), before
     assert not any(REF in t and "€" in t for t in before)
     fake.clear()
     code = issue_code(stack)
@@ -144,7 +144,7 @@ def test_sms_pairing_use_revoke_and_same_facts_as_web(env):
         assert pairing_queries.revoke_pairing(s, 1, view.id)
     fake.clear()
     sms(stack, phone, STATUS)
-    assert any("reliez d'abord ce compte" in t for t in _wait(fake, "twilio"))
+    assert any("reliez d’abord ce compte" in t for t in _wait(fake, "twilio"))
 
 
 def test_telegram_brute_force_blocked_and_wrong_code_neutral(env):
@@ -153,10 +153,10 @@ def test_telegram_brute_force_blocked_and_wrong_code_neutral(env):
     for i in range(pairing.MAX_FAILURES_PER_USER):
         assert telegram(stack, 777, "ZZZZ99").status_code == 200
     texts = _wait(fake, "telegram", pairing.MAX_FAILURES_PER_USER)
-    assert set(texts) == {"Ce code n'est pas valide ou a expiré. Demandez un nouveau code dans votre espace assuré."}
+    assert set(texts) == {"Ce code n’est pas valide ou a expiré. Demandez un nouveau code dans votre espace assuré."}
     fake.clear()
     telegram(stack, 777, issue_code(stack))
-    assert "Trop d'essais" in _wait(fake, "telegram")[0]
+    assert "Trop d’essais" in _wait(fake, "telegram")[0]
 
 
 def test_messenger_and_slack_pair_and_answer(env):
