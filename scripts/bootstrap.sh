@@ -2,8 +2,9 @@
 # Create (or reuse) the virtual environments and the web page's npm packages (see docs/runtimes.md).
 #  - .venv     -> Python 3.10 + requirements/rasa.txt: the Rasa server (Rasa 3.6 needs Python <= 3.10),
 #                 cached outside the clone, keyed by the hash of the lock file (ASSISTANT_CACHE, default ~/.cache/...)
-#  - .venv-app -> Python 3.12 + requirements/app.txt: the action server (rasa-sdk 3.21), the web server,
-#                 the domain library, the tests that need no Rasa in process, ruff and pip-audit; same cache scheme
+#  - .venv-app -> Python 3.12 + requirements/app-dev.txt: the action server (rasa-sdk 3.21), the web server,
+#                 the domain library (the pins of requirements/app.txt, what the images install), the tests that
+#                 need no Rasa in process, ruff and pip-audit; same cache scheme
 #  - web/node_modules -> npm ci from web/package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ PY310=$(find_python "$RASA_PYTHON_VERSION") || { echo "ERROR: Python 3.10 is req
 KEYFILES="requirements/rasa.txt" make_venv .venv "$PY310" -r requirements/rasa.txt
 
 PY312=$(find_python "$APP_PYTHON_VERSION") || { echo "ERROR: Python $APP_PYTHON_VERSION is required (action server, web server, domain library). Install it (e.g. pyenv install 3.12.8) or set PYTHON312=/path/to/python3.12." >&2; exit 1; }
-KEYFILES="requirements/app.txt" make_venv .venv-app "$PY312" -r requirements/app.txt
+KEYFILES="requirements/app-dev.txt" make_venv .venv-app "$PY312" -r requirements/app-dev.txt
 if [ -L .venv311 ]; then rm -f .venv311; fi  # the former Python 3.11 domain-only environment (replaced by .venv-app)
 
 if [ "${SKIP_NPM:-0}" != "1" ]; then
