@@ -26,6 +26,7 @@ RASA_IN_PROCESS = re.compile(
     re.MULTILINE,
 )
 ON_RASA = importlib.util.find_spec("rasa") is not None
+_LEFT: list = []  # test modules given to the other environment in this run
 
 
 def needs_rasa(path: Path) -> bool:
@@ -39,10 +40,24 @@ def pytest_ignore_collect(collection_path: Path, config):
         return None
     if any(path.is_relative_to(both) for both in BOTH):
         return None
-    return None if needs_rasa(path) == ON_RASA else True
+    if needs_rasa(path) == ON_RASA:
+        return None
+    root = config.invocation_params.dir
+    if any(path.is_relative_to((root / arg.split("::")[0]).resolve()) for arg in config.args
+           if (root / arg.split("::")[0]).is_dir()):
+        _LEFT.append(path)  # a module the run asked for (through its directory) goes to the other side
+    return True
 
 
 def pytest_report_header(config):
     side = "Rasa environment: tests that need Rasa in process" if ON_RASA else \
         "app environment: tests that need no Rasa in process"
     return f"runtime split (tests/conftest.py): {side}, and tests/bot/"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _LEFT:
+        other = ".venv-app (Python 3.12)" if ON_RASA else ".venv (Python 3.10, Rasa)"
+        terminalreporter.write_line(f"runtime split: {len(_LEFT)} test module(s) not run here, they run on {other}: "
+                                    f"{', '.join(sorted(str(p.relative_to(HERE.parent)) for p in _LEFT)[:6])}"
+                                    f"{' …' if len(_LEFT) > 6 else ''}")
