@@ -118,7 +118,8 @@ def main() -> int:
             if hit:
                 print(f"   allowed: {name}=={version} {vuln['id']} ({allowed[hit[0]][1]})")
             else:
-                failures.append(f"{rel}: {name}=={version} {vuln['id']} {sorted(ids - {vuln['id']})} (fixed in: {fixes})")
+                aliases = sorted(ids - {vuln["id"]})
+                failures.append(f"{rel}: {name}=={version} {vuln['id']} {aliases} (fixed in: {fixes})")
         if unchecked:
             print(f"   not checked (PyPI's per-release data unavailable here, pin older than the latest release): "
                   f"{', '.join(unchecked[:12])}{' …' if len(unchecked) > 12 else ''}")

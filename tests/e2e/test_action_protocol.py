@@ -108,8 +108,8 @@ def test_a_form_validates_digresses_resumes_and_submits(stack, token_for):
     sender = f"protocol-declare-{uuid.uuid4().hex[:8]}"
     due = (date.today() - timedelta(days=20)).strftime("%d/%m/%Y")
     invoice = f"FAC-{uuid.uuid4().int % 9000 + 1000}"
-    turns = ["j'ai une facture impayée a declarer", "Hôtel du Port", "au fait comment ca se passe apres une declaration ?",
-             invoice, "2 400 €", due]
+    turns = ["j'ai une facture impayée a declarer", "Hôtel du Port",
+             "au fait comment ca se passe apres une declaration ?", invoice, "2 400 €", due]
     replies = [_text(_say(stack, sender, text, token)) for text in turns]
     assert "facture" in replies[1].lower() and "numéro" in replies[1].lower(), replies[1]
     assert "étapes" in replies[2] and "numéro de la facture" in replies[2], replies[2]  # answered, then asked again
