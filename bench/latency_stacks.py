@@ -119,6 +119,11 @@ def _bin(role: str) -> Path:
     return venv_bin(role)
 
 
+def _python_version(python: str) -> str:
+    return subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
 def _pg(sql: str, dbname: str = "test") -> None:
     from tests.pgadmin import run_admin_sql  # the test suites' helper (ROOT is on sys.path)
 
@@ -184,7 +189,8 @@ def start_ours(topology: str, work_dir: Path, replicas: int = 2, timeout: float 
                          "lock_store": "redis" if topology == "scaled" else "in_memory",
                          "claims_store": "postgresql" if topology == "scaled" else "sqlite",
                          "channel": "secure_rest (Bearer token)",
-                         "rate_limits": f"messages_ip and messages_identity raised to {BENCH_RATE_LIMIT}"}
+                         "rate_limits": f"messages_ip and messages_identity raised to {BENCH_RATE_LIMIT}",
+                         "python": {"rasa": _python_version(py), "actions": _python_version(app_py)}}
         return system
     except BaseException:
         system.stop()
