@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
+# The action server, the web server, the domain jobs and the tests that need no Rasa (docs/runtimes.md).
+APP_PY := .venv-app/bin/python
 
-.PHONY: run test bootstrap train seed validate pytest pytest311 story-test browser-deps clean bench
+.PHONY: run test bootstrap train seed validate audit pytest pytest-app story-test browser-deps clean bench
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -12,7 +14,7 @@ train: bootstrap
 	@bash scripts/train_if_changed.sh
 
 seed: bootstrap
-	@$(PY) -m bot.store.seed --demo
+	@$(APP_PY) -m bot.store.seed --demo
 
 run: bootstrap train seed
 	@bash scripts/run.sh
@@ -23,17 +25,22 @@ browser-deps:
 validate: bootstrap
 	@bash scripts/validate.sh
 
+# Known vulnerabilities in every lock file, against requirements/audit-allowlist.txt.
+audit: bootstrap
+	@$(APP_PY) scripts/audit.py
+
 pytest: bootstrap train browser-deps
 	$(PY) -m pytest -q tests
 
-pytest311: bootstrap
-	@if [ -e .venv311 ]; then .venv311/bin/python -m pytest -q -p no:cacheprovider tests/bot; \
-	else echo "Python 3.11 not available: domain tests ran on 3.10 only"; fi
+# pytest above runs, on Python 3.10, the tests that need Rasa in process (and tests/bot); this one the rest
+# (and tests/bot) on the app environment: tests/conftest.py splits them.
+pytest-app: bootstrap train browser-deps
+	$(APP_PY) -m pytest -q tests
 
 story-test: train
 	@bash scripts/story_test.sh
 
-test: bootstrap train validate pytest pytest311 story-test
+test: bootstrap train validate audit pytest pytest-app story-test
 	@echo "make test: all checks passed"
 
 bench: bootstrap train seed

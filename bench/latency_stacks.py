@@ -11,6 +11,9 @@ Topologies of our stack (all on 127.0.0.1, free ports, a throw-away var/ directo
 
 The stock bot is ``rasa init --no-prompt`` trained once into ``$ASSISTANT_CACHE/stock-bot`` with
 the plain ``rest`` channel enabled, in-memory tracker and lock stores, no action server.
+
+Rasa runs on .venv (Python 3.10), our action server and the seed on .venv-app (Python 3.12), as in
+production (tests/runtimes.py), whatever interpreter runs the bench.
 """
 from __future__ import annotations
 
@@ -28,7 +31,6 @@ from typing import Callable, Dict, List, Optional
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 CACHE = Path(os.environ.get("ASSISTANT_CACHE") or Path.home() / ".cache" / "assistant-indemnisation")
 STOCK_DIR = CACHE / "stock-bot"
@@ -110,6 +112,18 @@ def _wait(system: System, urls: List[str], timeout: float) -> None:
     raise RuntimeError(f"{system.name}: not ready after {timeout:.0f} s\n{system.logs()}")
 
 
+def _bin(role: str) -> Path:
+    """bin/ of the environment that runs ``role`` ('rasa' or 'actions'): see tests/runtimes.py."""
+    from tests.runtimes import venv_bin  # the test suites' helper (ROOT is on sys.path)
+
+    return venv_bin(role)
+
+
+def _python_version(python: str) -> str:
+    return subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
 def _pg(sql: str, dbname: str = "test") -> None:
     from tests.pgadmin import run_admin_sql  # the test suites' helper (ROOT is on sys.path)
 
@@ -148,15 +162,15 @@ def start_ours(topology: str, work_dir: Path, replicas: int = 2, timeout: float 
             env["DATABASE_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
             env["TRACKER_STORE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{tracker_db}"
             env["REDIS_URL"] = REDIS_URL
-        py = str(VENV_BIN / "python")
-        subprocess.run([py, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
+        py, app_py = str(_bin("rasa") / "python"), str(_bin("actions") / "python")
+        subprocess.run([app_py, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         endpoints, credentials = var_dir / "endpoints.yml", var_dir / "credentials.yml"
         subprocess.run([py, "scripts/render_endpoints.py", str(endpoints)], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
         subprocess.run([py, "scripts/render_credentials.py", str(credentials)], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        _spawn(system, "actions", [py, "scripts/action_server.py", "--host", "127.0.0.1", "--port",
+        _spawn(system, "actions", [app_py, "scripts/action_server.py", "--host", "127.0.0.1", "--port",
                                    str(action_port)], env, ROOT)
         for i, port in enumerate(rasa_ports, start=1):
             # One after the other: the first one creates the tracker tables.
@@ -175,7 +189,8 @@ def start_ours(topology: str, work_dir: Path, replicas: int = 2, timeout: float 
                          "lock_store": "redis" if topology == "scaled" else "in_memory",
                          "claims_store": "postgresql" if topology == "scaled" else "sqlite",
                          "channel": "secure_rest (Bearer token)",
-                         "rate_limits": f"messages_ip and messages_identity raised to {BENCH_RATE_LIMIT}"}
+                         "rate_limits": f"messages_ip and messages_identity raised to {BENCH_RATE_LIMIT}",
+                         "python": {"rasa": _python_version(py), "actions": _python_version(app_py)}}
         return system
     except BaseException:
         system.stop()
@@ -190,7 +205,7 @@ def ensure_stock_bot(progress: Callable[[str], None] = print) -> Path:
         STOCK_DIR.mkdir(parents=True)
         progress(f"training the stock `rasa init` bot into {STOCK_DIR} (once, a few minutes)…")
         with open(STOCK_DIR.parent / "stock-bot-init.log", "w") as log:
-            subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
+            subprocess.run([str(_bin("rasa") / "rasa"), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
                            cwd=STOCK_DIR, env=_base_env(), check=True, stdout=log, stderr=subprocess.STDOUT)
         if not sorted((STOCK_DIR / "models").glob("*.tar.gz")):
             raise RuntimeError("rasa init did not produce a model")
@@ -210,7 +225,7 @@ def start_stock(work_dir: Path, timeout: float = 600) -> System:
     log_dir.mkdir(parents=True)
     system = System(name="stock", webhooks=[f"http://127.0.0.1:{port}/webhooks/rest/webhook"], log_dir=log_dir)
     try:
-        _spawn(system, "rasa-1", [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--credentials",
+        _spawn(system, "rasa-1", [str(_bin("rasa") / "rasa"), "run", "--model", str(model), "--credentials",
                                   str(bot_dir / "credentials.yml"), "--endpoints", str(bot_dir / "endpoints.yml"),
                                   "--port", str(port), "--interface", "127.0.0.1"], _base_env(), bot_dir)
         _wait(system, [f"http://127.0.0.1:{port}/"], timeout)

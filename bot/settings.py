@@ -473,8 +473,9 @@ EXTERNAL: Tuple[Var, ...] = (
               "(keyed by the requirements hash).", "~/.cache/assistant-indemnisation", kind=PATH),
     _external("tooling", "shell", "PYTHON310", "The Python 3.10 interpreter, when it is not found automatically.",
               "auto-detected", kind=PATH, example="/usr/bin/python3.10"),
-    _external("tooling", "shell", "SKIP_PY311", "1: scripts/bootstrap.sh does not create the Python 3.11 environment.",
-              "0", kind=BOOL),
+    _external("tooling", "shell", "PYTHON312", "The Python 3.12 interpreter (action server, web server, domain "
+              "library, tests), when it is not found automatically.", "auto-detected", kind=PATH,
+              example="/usr/bin/python3.12"),
     _external("tooling", "shell", "SKIP_NPM", "1: scripts/bootstrap.sh does not install the web page's npm packages.",
               "0", kind=BOOL),
 )

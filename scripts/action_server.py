@@ -3,22 +3,34 @@
 `rasa run actions` always listens on every interface and accepts any caller. This launcher uses
 rasa_sdk's own app but binds to localhost by default and, when ACTION_SERVER_TOKEN is set,
 refuses webhook calls without it (Rasa sends it as `?token=` when endpoints.yml has `token:`).
+
+It runs on the app environment (.venv-app, Python 3.12, rasa-sdk 3.21; see docs/runtimes.md), called
+by Rasa 3.6 on Python 3.10: the wire protocol (POST /webhook, {"events", "responses"}) is the same, and
+the end-to-end suites prove it.
 """
 from __future__ import annotations
 
 import argparse
 import hmac
 import sys
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rasa_sdk.endpoint import create_app  # noqa: E402
+from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from sanic import response  # noqa: E402
+
+# Rasa 3.6 calls this server with its version (3.6.x) and rasa-sdk 3.21 warns that "A.B" differ. The pairing
+# is deliberate (Rasa 3.6 is the last Rasa Open Source; rasa-sdk stays maintained) and tested end to end.
+warnings.filterwarnings("ignore", message=r"Your versions of rasa and rasa_sdk might not be compatible")
 
 
 def build(token: str = ""):
-    app = create_app("actions", cors_origins=None)
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    app = create_app(executor, cors_origins=None)
 
     @app.middleware("request")
     async def require_token(request):
@@ -45,7 +57,9 @@ def main() -> None:
     logmask.configure("actions")  # masked records (tokens, phones, e-mails, IBANs...), LOG_FORMAT=json for JSON lines
     schedule.start_from_settings()  # the daily retention purge (PURGE_INTERVAL_HOURS=0: left to a CronJob)
     app = build(settings.actions.token)
-    app.run(args.host, args.port, workers=1, access_log=False)
+    # One process, as before Sanic 22.9's worker manager: the actions are async and send blocking store calls
+    # to a thread pool; scale with replicas.
+    app.run(args.host, args.port, single_process=True, access_log=False)
 
 
 if __name__ == "__main__":

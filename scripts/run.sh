@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server, the Rasa server and the web page; print the URL; Ctrl-C stops all.
+# Rasa runs on .venv (Python 3.10, Rasa 3.6's limit); the action server and the web server on .venv-app
+# (Python 3.12): see docs/runtimes.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -25,14 +27,14 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/python scripts/action_server.py --host "$BIND" --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+.venv-app/bin/python scripts/action_server.py --host "$BIND" --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/python scripts/rasa_server.py run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "$RASA_PORT" --interface "$BIND" --cors $CORS --enable-api --auth-token "$RASA_API_TOKEN" \
   --logging-config-file scripts/logging.yml >var/logs/rasa.log 2>&1 &
 pids+=($!)
-.venv/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &
+.venv-app/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &
 pids+=($!)
 
 echo ">> starting (logs in var/logs/)…"

@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import latency  # noqa: E402
 
+from tests.runtimes import python_for  # noqa: E402
+
 
 async def _fake_bot(behaviour):
     """A local REST endpoint answering like Rasa, with scripted failures; returns (runner, url, seen)."""
@@ -108,7 +110,8 @@ def test_script_mixes_general_and_store_backed_messages():
 def test_quick_run_against_the_real_stack_writes_the_report(tmp_path):
     if not (ROOT / "models" / "assistant.tar.gz").exists():
         pytest.skip("models/assistant.tar.gz missing: run `make train`")
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "latency.py"), "--quick", "--out", str(tmp_path)],
+    # the benches run on the Rasa environment (matplotlib, the rasa CLI); the stack's servers each on their own
+    proc = subprocess.run([python_for("rasa"), str(ROOT / "bench" / "latency.py"), "--quick", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads((tmp_path / "latency_quick.json").read_text())

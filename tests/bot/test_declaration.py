@@ -1,4 +1,4 @@
-"""bot.declaration: the decisions of the unpaid-invoice form, without Rasa (3.10 and 3.11)."""
+"""bot.declaration: the decisions of the unpaid-invoice form, without Rasa (3.10 and 3.12)."""
 from datetime import date, timedelta
 from decimal import Decimal
 

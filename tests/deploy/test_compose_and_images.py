@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 DOCKER = DEPLOY / "docker"
 IMAGES = ("rasa", "actions", "web")
+# Which base and which lock file each image uses (docs/runtimes.md): Rasa 3.6 on the distribution-maintained
+# Python 3.10 of Ubuntu 22.04, the action server and the web server on the app environment's Python.
+BASES = {"rasa": ("BASE_IMAGE", "ubuntu:22.04"), "actions": ("PYTHON_IMAGE", "python:3.12."),
+         "web": ("PYTHON_IMAGE", "python:3.12.")}
+LOCKS = {"rasa": "requirements/rasa.txt", "actions": "requirements/app.txt", "web": "requirements/app.txt"}
 PINNED = re.compile(r"^[a-z0-9./-]+:\d+(\.\d+){1,2}(-[a-z0-9.-]+)?(@sha256:[0-9a-f]{64})?$")
 
 
@@ -101,12 +106,41 @@ def test_dockerfile_is_pinned_non_root_with_a_healthcheck(image):
             ref = rest.split()[0]
             ref = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], ref)
             assert ref in {s.split()[-1] for w, s in steps if w == "FROM"} or PINNED.match(ref), ref
-    assert args["PYTHON_IMAGE"].startswith("python:3.10.") and PINNED.match(args["PYTHON_IMAGE"])
+    arg, prefix = BASES[image]
+    assert args[arg].startswith(prefix) and PINNED.match(args[arg]), args
+    assert "python:3.10" not in path.read_text(), "the end-of-life python:3.10 images are not used"
     final = [i for i, (w, _) in enumerate(steps) if w == "FROM"][-1]
     users = [rest for w, rest in steps[final:] if w == "USER"]
     assert users and users[-1].split(":")[0] not in {"0", "root"}, "the final stage must not run as root"
     assert any(w == "HEALTHCHECK" for w, _ in steps[final:])
     assert any(w in {"CMD", "ENTRYPOINT"} for w, _ in steps[final:])
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_dockerfile_installs_its_environments_lock_file(image):
+    path = DOCKER / f"Dockerfile.{image}"
+    copies = [rest for word, rest in _instructions(path) if word == "COPY"]
+    assert any(rest.split()[0] == LOCKS[image] for rest in copies), copies
+    installs = [rest for word, rest in _instructions(path) if word == "RUN" and "pip install" in rest]
+    assert any("-r /tmp/requirements.txt" in rest and "pip check" in rest for rest in installs), installs
+    versions = dict(line.split("=", 1) for line in (ROOT / "scripts" / "pythons.sh").read_text().splitlines()
+                    if line.endswith(tuple("0123456789")) and "_PYTHON_VERSION=" in line)
+    if image == "rasa":
+        assert any("python3.10 python3.10-venv" in rest for word, rest in _instructions(path) if word == "RUN")
+        assert versions["RASA_PYTHON_VERSION"] == "3.10"
+    else:
+        assert _args(path)["PYTHON_IMAGE"].startswith(f"python:{versions['APP_PYTHON_VERSION']}.")
+
+
+def test_the_tests_run_the_pins_the_images_install():
+    """.venv-app (requirements/app-dev.txt) = requirements/app.txt's pins + test and dev tools."""
+    def pins(name):
+        lines = (ROOT / "requirements" / name).read_text().splitlines()
+        return {line.split("==")[0].lower(): line.split("==")[1] for line in lines if "==" in line}
+
+    app, dev = pins("app.txt"), pins("app-dev.txt")
+    assert app and {name: dev.get(name) for name in app} == app
+    assert not {"pytest", "playwright", "ruff", "pip-audit"} & set(app), "no test or dev tool in the images"
 
 
 @pytest.mark.parametrize("image", IMAGES)

@@ -1,7 +1,9 @@
 """Start the whole product (action server + Rasa + web page) for end-to-end tests.
 
 Each test session gets its own var/ directory (SQLite store, tracker, JWT secret), free ports
-and the demo data, so tests never touch a developer's running instance.
+and the demo data, so tests never touch a developer's running instance. Each server runs on its
+own environment (tests/runtimes.py): Rasa on .venv (Python 3.10), the action server and the web
+server on .venv-app (Python 3.12), whatever interpreter runs the tests.
 """
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Dict, List
 
 import requests
 
+from tests.runtimes import python_for
+
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
@@ -86,23 +88,23 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
     }
     if "DATABASE_URL" not in (extra_env or {}):
         env.pop("DATABASE_URL", None)  # the stack uses its own SQLite store unless told otherwise
-    py = str(VENV_BIN / "python")
-    subprocess.run([py, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
+    rasa_py, app_py = python_for("rasa"), python_for("actions")
+    subprocess.run([python_for("domain"), "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     endpoints = var_dir / "endpoints.yml"
-    subprocess.run([py, "scripts/render_endpoints.py", str(endpoints)], cwd=ROOT, env=env, check=True,
+    subprocess.run([rasa_py, "scripts/render_endpoints.py", str(endpoints)], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     credentials = var_dir / "credentials.yml"
-    subprocess.run([py, "scripts/render_credentials.py", str(credentials)], cwd=ROOT, env=env, check=True,
+    subprocess.run([rasa_py, "scripts/render_credentials.py", str(credentials)], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     stack = Stack(env=env, rasa_port=ports[0], action_port=ports[1], web_port=ports[2], var_dir=var_dir)
     commands = {
-        "actions": [py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
-        "rasa": [py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+        "actions": [app_py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
+        "rasa": [rasa_py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
                  "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
                  "--logging-config-file", "scripts/logging.yml"],
-        "web": [py, "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],
+        "web": [python_for("web"), "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],
     }
     for name, cmd in commands.items():
         log = open(var_dir / f"{name}.log", "w")

@@ -1,18 +1,18 @@
 """The action server refuses webhook calls without the shared token when one is configured."""
 import subprocess
-import sys
 import time
 
 import requests
 
 from tests.e2e.stack import ROOT, free_port
+from tests.runtimes import python_for
 
 
 def test_action_server_requires_its_token_and_binds_localhost(tmp_path):
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "ACTION_SERVER_TOKEN": "s3cret-token",
            "ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "x" * 48}
-    proc = subprocess.Popen([sys.executable, "scripts/action_server.py", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([python_for("actions"), "scripts/action_server.py", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"

@@ -15,7 +15,8 @@ Dependencies can be reached through :class:`~tests.scale.netproxy.NetProxy` (``v
 cut them without touching the machine's shared services.
 
 Used by ``tests/scale`` (two replicas of each), ``tests/reliability`` (one of each, every dependency
-behind a proxy) and ``bench/scaleout.py``.
+behind a proxy) and ``bench/scaleout.py``. Rasa runs on .venv (Python 3.10), the action servers and the
+seed on .venv-app (Python 3.12): see tests/runtimes.py.
 """
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ from typing import Dict, List, Optional, Tuple
 import requests
 
 from tests.pgadmin import run_admin_sql
+from tests.runtimes import python_for
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 PG = {"host": os.environ.get("SCALE_PG_HOST", "127.0.0.1"), "port": int(os.environ.get("SCALE_PG_PORT", "5432")),
       "user": os.environ.get("SCALE_PG_USER", "postgres"), "password": os.environ.get("SCALE_PG_PASSWORD", "")}
@@ -256,13 +257,13 @@ def start_cluster(var_dir: Path, rasa_replicas: int = 2, action_replicas: int = 
     }
     cluster = Cluster(var_dir=var_dir, env=env, tracker_db=tracker_db, claims_db=claims_db)
     try:
-        py = str(VENV_BIN / "python")
-        subprocess.run([py, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
+        py = python_for("rasa")
+        subprocess.run([python_for("domain"), "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for i in range(action_replicas):
             port = free_port()
-            cluster.actions.append(Server(f"actions-{i + 1}", [py, "scripts/action_server.py", "--host", "127.0.0.1",
-                                                               "--port", str(port)], env, port, "/health",
+            cmd = [python_for("actions"), "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(port)]
+            cluster.actions.append(Server(f"actions-{i + 1}", cmd, env, port, "/health",
                                           var_dir / f"actions-{i + 1}.log").start())
         cluster.action_lb = NetProxy([("127.0.0.1", s.port) for s in cluster.actions])
         action_port = via.get("actions", cluster.action_lb.port)
@@ -274,7 +275,7 @@ def start_cluster(var_dir: Path, rasa_replicas: int = 2, action_replicas: int = 
                        stdout=subprocess.DEVNULL)
         for i in range(rasa_replicas):
             port = free_port()
-            cmd = [str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", str(MODEL),
+            cmd = [py, "scripts/rasa_server.py", "run", "--model", str(MODEL),
                    "--endpoints", str(endpoints), "--credentials", str(credentials), "--port", str(port),
                    "--interface", "127.0.0.1"]
             cluster.rasa.append(Server(f"rasa-{i + 1}", cmd, rasa_env, port, "/", var_dir / f"rasa-{i + 1}.log"))

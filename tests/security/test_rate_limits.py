@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import requests
 
 from tests.e2e.stack import ROOT, free_port
+from tests.runtimes import python_for
 
 LIMITS = {
     "RATE_LIMIT_LOGIN_IP": "5/60", "RATE_LIMIT_LOGIN_ACCOUNT": "3/60",
@@ -26,9 +26,9 @@ LIMITS = {
 }
 
 
-def _start(args, env, health, tmp_path, name):
+def _start(args, env, health, tmp_path, name, role):
     log = open(tmp_path / f"{name}.log", "w")
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([python_for(role), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(240):
         if proc.poll() is not None:
             raise RuntimeError((tmp_path / f"{name}.log").read_text())
@@ -51,10 +51,10 @@ def _env(tmp_path):
 def web(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rl-web")
     env = _env(tmp)
-    subprocess.run([sys.executable, "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
+    subprocess.run([python_for("domain"), "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     port = free_port()
-    proc = _start(["web/server.py", "--port", str(port)], env, f"http://127.0.0.1:{port}/api/config", tmp, "web")
+    proc = _start(["web/server.py", "--port", str(port)], env, f"http://127.0.0.1:{port}/api/config", tmp, "web", "web")
     yield f"http://127.0.0.1:{port}", env
     proc.terminate()
     proc.wait(timeout=20)
@@ -66,7 +66,7 @@ def channels(tmp_path_factory):
     env = _env(tmp)
     port = free_port()
     proc = _start(["tests/security/channel_app.py", str(port)], env,
-                  f"http://127.0.0.1:{port}/webhooks/secure_rest/", tmp, "channels")
+                  f"http://127.0.0.1:{port}/webhooks/secure_rest/", tmp, "channels", "rasa")
     yield f"http://127.0.0.1:{port}", env
     proc.terminate()
     proc.wait(timeout=20)

@@ -1,7 +1,7 @@
 """The purge and the erasure against a tracker store written by Rasa's own SQLTrackerStore (SQLite).
 
 Checks that bot.gdpr's view of the ``events`` table matches Rasa's: what it deletes is gone for
-Rasa too, what it keeps Rasa still reads. Skipped where Rasa is not installed (Python 3.11)."""
+Rasa too, what it keeps Rasa still reads. Skipped where Rasa is not installed (the app environment, Python 3.12)."""
 from __future__ import annotations
 
 import asyncio
