@@ -476,6 +476,8 @@ EXTERNAL: Tuple[Var, ...] = (
     _external("tooling", "shell", "PYTHON312", "The Python 3.12 interpreter (action server, web server, domain "
               "library, tests), when it is not found automatically.", "auto-detected", kind=PATH,
               example="/usr/bin/python3.12"),
+    _external("tooling", "shell", "AUDIT_STRICT", "1: `make audit` also fails when a pinned package could not be "
+              "checked against the vulnerability service (scripts/audit.py).", "0", kind=BOOL),
     _external("tooling", "shell", "SKIP_NPM", "1: scripts/bootstrap.sh does not install the web page's npm packages.",
               "0", kind=BOOL),
 )
