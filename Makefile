@@ -5,7 +5,7 @@ RASA := .venv/bin/rasa
 # The action server, the web server, the domain jobs and the tests that need no Rasa (docs/runtimes.md).
 APP_PY := .venv-app/bin/python
 
-.PHONY: run test bootstrap train seed validate audit pytest pytest-app story-test browser-deps clean bench
+.PHONY: run test bootstrap train seed validate lint audit pytest pytest-app story-test browser-deps clean bench
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -25,6 +25,10 @@ browser-deps:
 validate: bootstrap
 	@bash scripts/validate.sh
 
+# Lint (pyproject.toml: pycodestyle, pyflakes, bugbear, blind except, naming, SQL strings, unused noqa).
+lint: bootstrap
+	@$(APP_PY) -m ruff check . && echo ">> ruff: clean"
+
 # Known vulnerabilities in every lock file, against requirements/audit-allowlist.txt.
 audit: bootstrap
 	@$(APP_PY) scripts/audit.py
@@ -40,7 +44,7 @@ pytest-app: bootstrap train browser-deps
 story-test: train
 	@bash scripts/story_test.sh
 
-test: bootstrap train validate audit pytest pytest-app story-test
+test: bootstrap train validate lint audit pytest pytest-app story-test
 	@echo "make test: all checks passed"
 
 bench: bootstrap train seed

@@ -130,10 +130,10 @@ def _workloads(engine, samples: int, rng: random.Random):
         max_limit = conn.execute(text("SELECT MAX(id) FROM credit_limits")).scalar()
         claim_ids = [rng.randint(1, max_claim) for _ in range(samples)]
         limit_ids = [rng.randint(1, max_limit) for _ in range(samples)]
-        claims = conn.execute(text("SELECT id, ref, policyholder_id FROM claims WHERE id IN (%s)"
+        claims = conn.execute(text("SELECT id, ref, policyholder_id FROM claims WHERE id IN (%s)"  # noqa: S608 (ids are integers generated here)
                                    % ",".join(str(i) for i in set(claim_ids)))).all()
         limits = conn.execute(text(
-            "SELECT l.id, l.policyholder_id, b.name FROM credit_limits l JOIN buyers b ON b.id = l.buyer_id "
+            "SELECT l.id, l.policyholder_id, b.name FROM credit_limits l JOIN buyers b ON b.id = l.buyer_id "  # noqa: S608 (fixed text, values bound)
             "WHERE l.id IN (%s)" % ",".join(str(i) for i in set(limit_ids)))).all()
         ph_ids = [r[0] for r in conn.execute(text("SELECT id FROM policyholders"))]
     claims = sorted(claims)
@@ -174,7 +174,7 @@ def _measure(engine, workloads, warmup: int, progress: bool):
     cpu: Dict[str, List[float]] = {name: [] for name, _ in workloads}
     outcomes: Dict[str, Dict[str, int]] = {name: {} for name, _ in workloads}
     total = sum(len(calls) for _, calls in workloads)
-    for name, calls in workloads:  # warm the pool, the statement caches and the buffer cache a little
+    for _name, calls in workloads:  # warm the pool, the statement caches and the buffer cache a little
         for fn, args in calls[:warmup]:
             with db.session_scope(engine) as s:
                 fn(s, *args)

@@ -21,8 +21,9 @@ in ``endpoints.yml``, written by ``scripts/render_endpoints.py``):
 It also keeps the conversations it served last in memory (``TRACKER_CACHE_SIZE``, default 1000, 0
 turns it off). Rasa's store rebuilds the whole tracker at every message (read every event of the
 session, parse its JSON, replay it) and counts the stored events again before each save, a cost
-that grows with the length of the conversation (measured: docs/benchmarks.md#tracker-store-cache). With the cache, a message costs one indexed ``max(id), count(*)`` on the
-conversation's rows; the database stays the truth:
+that grows with the length of the conversation (measured: docs/benchmarks.md#tracker-store-cache).
+With the cache, a message costs one indexed ``max(id), count(*)`` on the conversation's rows; the
+database stays the truth:
 
 - the cached tracker is used only if the database holds exactly the rows it was built from (same
   highest id, same number of rows). Rows another replica appended since are read and replayed on

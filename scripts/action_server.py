@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rasa_sdk.endpoint import create_app  # noqa: E402
-from rasa_sdk.executor import ActionExecutor  # noqa: E402
-from sanic import response  # noqa: E402
+from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor
+from sanic import response
 
 # Rasa 3.6 calls this server with its version (3.6.x) and rasa-sdk 3.21 warns that "A.B" differ. The pairing
 # is deliberate (Rasa 3.6 is the last Rasa Open Source; rasa-sdk stays maintained) and tested end to end.

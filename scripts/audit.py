@@ -56,7 +56,7 @@ def pip_audit(lock: Path) -> dict:
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
-        raise SystemExit(f"pip-audit failed on {lock.name} (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"pip-audit failed on {lock.name} (exit {proc.returncode}):\n{proc.stderr[-2000:]}") from None
 
 
 def project_document(name: str) -> Optional[dict]:

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bot.settings import Settings, load_settings  # noqa: E402
+from bot.settings import Settings, load_settings
 
 TRACKER_STORE_TYPE = "rasa_ext.tracker_store.ResilientSQLTrackerStore"
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -77,7 +76,7 @@ async def config(request: web.Request) -> web.Response:
 async def demo_accounts(_: web.Request) -> web.Response:
     try:
         accounts = await db.call(_demo_accounts)
-    except Exception:  # noqa: BLE001 - the page must say something useful
+    except Exception:
         logger.exception("demo accounts unavailable")
         return errors.error(503, "Les comptes de démonstration sont indisponibles pour le moment.")
     return web.json_response({"accounts": accounts})
@@ -101,7 +100,7 @@ async def demo_login(request: web.Request) -> web.Response:
         return limited
     try:
         result = await asyncio.to_thread(_login, ph)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("demo login failed")
         return errors.error(503, "La connexion est indisponible pour le moment.")
     if result is None:

@@ -64,7 +64,7 @@ def _share(text: str) -> Decimal:
     raw = text.strip().rstrip("%").strip().replace(",", ".")
     try:
         value = Decimal(raw)
-    except Exception:
+    except Exception:  # noqa: BLE001 (a CLI reports any error in French and exits 2)
         raise UsageError(f"--french-content : part invalide / invalid share ({text!r}); e.g. 25 or 0.25") from None
     if value < 0 or value > 100:
         raise UsageError(f"--french-content : entre 0 et 100 % / between 0 and 100 % ({text!r})")

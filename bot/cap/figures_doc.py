@@ -128,8 +128,8 @@ def render(rules: RuleSet = None) -> str:
             f"{', '.join(f'{k} (from {d})' if d else k for k, d in c.closed)} | {c.confidence.get('closed')} |"]
     for cat in (1, 2, 3):
         codes = sorted(k for k, v in c.categories.items() if v == cat)
-        out.append(f"| CAP+ Francexport category {cat} | {', '.join(codes) or 'none listed: no public list, the insurer gives the category'} | "
-                   f"{c.confidence.get('categories')} |")
+        listed = ", ".join(codes) or "none listed: no public list, the insurer gives the category"
+        out.append(f"| CAP+ Francexport category {cat} | {listed} | {c.confidence.get('categories')} |")
     out += ["", "## Sources", "", "| Id | Kind | Title |", "|---|---|---|"]
     for s in rules.sources.values():
         title = f"[{s.title}]({s.url})" if s.url else s.title

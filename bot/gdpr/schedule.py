@@ -52,7 +52,7 @@ class PurgeScheduler:
                 report = self.job()
                 counts = getattr(report, "counts", {})
                 logger.info("retention purge done: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
-            except Exception:  # noqa: BLE001 - the next run tries again; the process keeps serving
+            except Exception:
                 logger.exception("retention purge failed")
             self.runs += 1
             delay = self.interval

@@ -66,7 +66,7 @@ def _ph(policyholder_id: Any) -> int:
     return policyholder_id
 
 
-class UnknownPolicyholder(LookupError):
+class UnknownPolicyholder(LookupError):  # noqa: N818 (reads as the outcome: an unknown policyholder)
     pass
 
 

@@ -2,7 +2,8 @@
 
 - :func:`get_engine` builds one engine per URL and caches it (thread-safe).
   SQLite: ``check_same_thread=False``, WAL journal, foreign keys on, a busy timeout, and proper
-  transactional behaviour (SAVEPOINT works; transactions start with BEGIN IMMEDIATE). PostgreSQL: ``pool_pre_ping`` and a small pool.
+  transactional behaviour (SAVEPOINT works; transactions start with BEGIN IMMEDIATE). PostgreSQL: ``pool_pre_ping``
+  and a small pool.
 - :func:`session_scope` is the unit of work: commit on success, rollback on error, always close.
 - :func:`migrate` runs ``alembic upgrade head`` programmatically. A PostgreSQL schema can be
   targeted through the URL, e.g. ``postgresql+psycopg2://u@h/db?options=-csearch_path%3Dmy_schema``.

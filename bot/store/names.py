@@ -7,7 +7,6 @@ Pure functions: the store calls them on the (few) buyers of one policyholder onl
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import FrozenSet, Iterable, List, Sequence, Tuple, TypeVar

@@ -184,7 +184,7 @@ def country_name(code: str) -> str:
         from babel import Locale
 
         return Locale.parse(COUNTRY_LOCALE).territories.get(code.upper(), code)
-    except Exception:  # pragma: no cover - babel always there; never fail a reply on a name
+    except Exception:  # noqa: BLE001 - pragma: no cover - babel always there; never fail a reply on a name
         return code
 
 

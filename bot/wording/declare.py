@@ -1,7 +1,7 @@
 """Declaring an unpaid invoice (DMS) in the chat: questions, checks, summary, result."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 from bot.wording.format import day, money
 from bot.wording.reply import Button, Reply

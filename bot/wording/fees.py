@@ -42,7 +42,8 @@ TEMPLATES = {
     "collection_pct.rate": (
         "Frais de recouvrement au résultat : {montant}. C’est {taux} des {montant_base} récupérés pour vous."
     ),
-    "collection_pct.lines": "Frais de recouvrement selon le résultat : {montant}. Le montant dépend de ce que nous avons récupéré.",
+    "collection_pct.lines": ("Frais de recouvrement selon le résultat : {montant}. "
+                             "Le montant dépend de ce que nous avons récupéré."),
     "line.rate": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {taux} de {montant_base}.",
     "line.unit": "Du {date_debut} au {date_fin}, vous payez {montant}, soit {nombre} fois {montant_prix}.",
     "line.flat": "Du {date_debut} au {date_fin}, vous payez {montant}.",

@@ -147,7 +147,7 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
         try:
             result = await asyncio.to_thread(_db_call, pairing.redeem_code, channel, channel_user, code)
             outcome = result.outcome
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("pairing code redemption failed on %s", channel)
             outcome = "unavailable"
         logger.info("pairing attempt on %s: %s", channel, outcome)
@@ -155,7 +155,7 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
         return
     try:
         paired = await asyncio.to_thread(_db_call, pairing.active_pairing, channel, channel_user)
-    except Exception:  # noqa: BLE001 - without the store, the user is treated as not paired
+    except Exception:
         logger.exception("pairing lookup failed on %s", channel)
         paired = None
     chosen = _choice(output.choices_key, text)

@@ -104,7 +104,7 @@ class PairedMessengerInput(FacebookInput):
                                            f"{CHANNEL}:{sender}")
                     try:
                         await handle_inbound(CHANNEL, sender, text, output, on_new_message)
-                    except Exception:  # noqa: BLE001
+                    except Exception:
                         logger.exception("messenger event failed")
             return response.text("success")
 

@@ -84,7 +84,7 @@ def _log_late_failure(task: "asyncio.Task[Any]") -> None:
 async def apologise(output: OutputChannel, recipient_id: Text, reply: Reply) -> None:
     try:
         await output.send_response(recipient_id, reply.as_message())
-    except Exception:  # noqa: BLE001 - the channel itself is broken: nothing more we can do
+    except Exception:
         logger.exception("could not send the apology to %s", recipient_id)
 
 
@@ -97,7 +97,7 @@ async def conversation_paused(sender_id: Text) -> bool:
         agent = Sanic.get_app().ctx.agent  # the Rasa server's app (one per process)
         tracker = await agent.tracker_store.retrieve(sender_id)
         return bool(tracker is not None and tracker.is_paused())
-    except Exception:  # noqa: BLE001 - unknown: treat as not paused (the person gets the apology)
+    except Exception:
         logger.debug("could not tell whether %s is paused", sender_id, exc_info=True)
         return False
 

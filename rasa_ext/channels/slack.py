@@ -118,7 +118,7 @@ class PairedSlackInput(SlackInput):
             output = AdaptedOutput(self._output(channel), PROFILES[CHANNEL], channel, f"{CHANNEL}:{user}")
             try:
                 await handle_inbound(CHANNEL, user, text, output, on_new_message)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.exception("slack event failed")
             return response.text("", status=200)
 

@@ -100,7 +100,7 @@ class PairedTelegramInput(TelegramInput):
                                    f"{CHANNEL}:{user['id']}")
             try:
                 await handle_inbound(CHANNEL, str(user["id"]), text, output, on_new_message)
-            except Exception:  # noqa: BLE001 - Telegram retries on errors: acknowledge anyway
+            except Exception:
                 logger.exception("telegram update failed")
             finally:
                 await output.inner.close()  # aiogram session of this request

@@ -110,7 +110,7 @@ class PairedTwilioInput(TwilioInput):
             output = AdaptedOutput(self._output(whatsapp), PROFILES[channel], sender, f"{channel}:{user}")
             try:
                 await handle_inbound(channel, user, text, output, on_new_message)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.exception("twilio message failed")
             return response.text(EMPTY_TWIML, content_type="text/xml")
 

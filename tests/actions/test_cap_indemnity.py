@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 pytest.importorskip("rasa_sdk")
-from rasa_sdk import Tracker  # noqa: E402
-from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from tests.actions.support import run_action as _run  # noqa: E402
+from tests.actions.support import run_action as _run
 
 
 FORM = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")

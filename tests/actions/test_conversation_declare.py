@@ -1,15 +1,14 @@
 """Actions of the conversation and the declaration, run with rasa_sdk's Tracker and CollectingDispatcher."""
 import asyncio
-import os
 from datetime import date, timedelta
 
 import pytest
 
 pytest.importorskip("rasa_sdk")
-from rasa_sdk import Tracker  # noqa: E402
-from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from tests.actions.support import run_action as _run  # noqa: E402
+from tests.actions.support import run_action as _run
 
 
 def _tracker(text="", intent="greet", *, signed=True, slots=None, entities=None, sender="conv-1", pid=1):

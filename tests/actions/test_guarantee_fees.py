@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 pytest.importorskip("rasa_sdk")
-from rasa_sdk import Tracker  # noqa: E402
+from rasa_sdk import Tracker
 
-from tests.actions.support import run_action as _run  # noqa: E402
+from tests.actions.support import run_action as _run
 
 
 def _tracker(text="", intent="ask_guarantee", *, signed=True, entities=None, sender="conv-g", pid=1, status=None):

@@ -17,15 +17,15 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "store"))
 
-from bot import referral  # noqa: E402
-from bot.auth import (AUD_AGENT, AUD_POLICYHOLDER, AUD_REFERRAL, AuthError, issue_policyholder_token,  # noqa: E402
+from bot import referral
+from bot.auth import (AUD_AGENT, AUD_POLICYHOLDER, AUD_REFERRAL, AuthError, issue_policyholder_token,
                       issue_token, verify_token)
-from bot.settings import load_settings  # noqa: E402
-from bot.store import db  # noqa: E402
-from bot.store.models.referral import Referral  # noqa: E402
-from bot.store.seed import seed_demo  # noqa: E402
-from bot.wording import referral as wording  # noqa: E402
-from store_testlib import AS_OF, new_database  # noqa: E402
+from bot.settings import load_settings
+from bot.store import db
+from bot.store.models.referral import Referral
+from bot.store.seed import seed_demo
+from bot.wording import referral as wording
+from store_testlib import AS_OF, new_database
 
 OWN_REF, FOREIGN_REF = "SIN-2021-000123", "SIN-2021-000456"  # demo: company 1's claim, company 3's claim
 SECRET = "referral-test-" + "k" * 40

@@ -20,10 +20,10 @@ from rasa_ext import patches
 from rasa_ext.tracker_store import ResilientSQLTrackerStore
 from tests.pgadmin import run_admin_sql
 
-from rasa.shared.core.domain import Domain  # noqa: E402  (Rasa: Python 3.10 suite only)
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,  # noqa: E402
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
                                      UserUttered)
-from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity  # noqa: E402
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

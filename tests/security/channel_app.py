@@ -12,12 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from rasa.core.channels.channel import UserMessage  # noqa: E402
-from sanic import Sanic  # noqa: E402
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
 
-from rasa_ext import patches  # noqa: E402
-from rasa_ext.channels.secure_rest import SecureRestInput  # noqa: E402
-from rasa_ext.channels.secure_socketio import SecureSocketIOInput  # noqa: E402
+from rasa_ext import patches
+from rasa_ext.channels.secure_rest import SecureRestInput
+from rasa_ext.channels.secure_socketio import SecureSocketIOInput
 
 
 async def echo(message: UserMessage) -> None:

@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("rasa_sdk")
 
-from tests.actions.support import make_tracker, run_action, texts  # noqa: E402
-from tests.security.facts import (UNKNOWN_BUYERS, UNKNOWN_REFS, all_secrets, foreign_secrets, leaks,  # noqa: E402
+from tests.actions.support import make_tracker, run_action, texts
+from tests.security.facts import (UNKNOWN_BUYERS, UNKNOWN_REFS, all_secrets, foreign_secrets, leaks,
                                   load_facts)
 
 

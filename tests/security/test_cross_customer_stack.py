@@ -87,7 +87,7 @@ def test_cross_customer_attempts_over_rest_leak_nothing(sec_stack, facts, tokens
     unknown_slot = {pid: rest(sec_stack, f'/ask_claim_status{{"claim_ref": "{UNKNOWN_REFS[0]}"}}', tokens[pid])
                     for pid in facts}
     failures = []
-    for (asker, text, extra, sender, ref), answer in results:
+    for (asker, text, _extra, sender, ref), answer in results:
         secrets = all_secrets(facts) if asker is None else foreign_secrets(facts, asker)
         found = leaks(answer, secrets, text)
         if found:

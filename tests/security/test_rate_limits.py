@@ -11,7 +11,6 @@ import asyncio
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests

@@ -70,7 +70,7 @@ async def create_referral(request: web.Request, agent) -> web.Response:
     except referral.ReferralError as exc:
         status = 404 if exc.reason == referral.UNKNOWN_POLICYHOLDER else 422
         return errors.error(status, wording.agent_error(exc.reason), reason=exc.reason)
-    except Exception:  # noqa: BLE001 - the desk must say something useful
+    except Exception:
         logger.exception("referral creation failed")
         return errors.error(503, wording.unavailable())
     minutes = max(1, get_settings().referral.ttl_seconds // 60)
@@ -115,7 +115,7 @@ async def redeem(request: web.Request) -> web.Response:
         logger.info("referral link refused (%s)", exc.reason)
         status = 410 if exc.reason in (referral.USED, referral.EXPIRED) else 401
         return errors.error(status, wording.refused(exc.reason), reason=exc.reason)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("referral redeem failed")
         return errors.error(503, wording.unavailable())
     logger.info("referral %s opened for policyholder %s", redeemed.id, redeemed.policyholder_id)

@@ -275,7 +275,7 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
         if is_pg:
             for table in ("policyholders", "users", "contracts", "buyers", "credit_limits", "credit_limit_decisions",
                           "claims", "claim_stage_history", "invoices", "payments", "fee_lines"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (table names from the models)
                             f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), {RESERVED_IDS}))")
         cur.close()
         dbapi.commit()
@@ -288,7 +288,7 @@ def seed_bulk(engine: Engine, n_claims: int, as_of: Optional[date] = None, seed:
             dbapi.autocommit = old
         else:
             dbapi.execute("ANALYZE")
-    except BaseException:
+    except BaseException:  # noqa: BLE001 (rolled back, then re-raised)
         try:
             dbapi.rollback()
         finally:

@@ -37,7 +37,7 @@ class BulkWriter:
             table, columns, payload = job
             try:
                 cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(payload))
-            except BaseException as exc:  # pragma: no cover - surfaced in close()
+            except BaseException as exc:  # noqa: BLE001  # pragma: no cover - surfaced in close()
                 self.error = exc
         cursor.close()
 
@@ -52,7 +52,7 @@ class BulkWriter:
         else:
             cursor = self.connection.cursor()
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)  # noqa: S608 (names from the models, values bound)
             cursor.close()
 
     def close(self) -> None:

@@ -7,7 +7,6 @@ after it in the present or the future. A figure that rests on no official text i
 caveat ("dans l’exemple publié", "d’après des résumés publics", "à confirmer")."""
 from __future__ import annotations
 
-from datetime import date
 from typing import List, Optional
 
 from bot.wording.cap.texts import HUMAN_BUTTON, INTRO_KEY, TEMPLATES, fill, list_fr, ratio_words, years_words

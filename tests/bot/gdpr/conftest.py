@@ -10,10 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 
-from bot.gdpr.tracker import TrackerStore, events  # noqa: E402
-from bot.store import db  # noqa: E402
-from bot.store.seed import seed_demo  # noqa: E402
-from store_testlib import AS_OF, new_database  # noqa: E402
+from bot.gdpr.tracker import TrackerStore, events
+from bot.store import db
+from bot.store.seed import seed_demo
+from store_testlib import AS_OF, new_database
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
 

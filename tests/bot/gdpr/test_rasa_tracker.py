@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("rasa.core.tracker_store")
 
-from bot.gdpr import retention, subject  # noqa: E402
-from bot.gdpr.tracker import TrackerStore  # noqa: E402
-from tests.bot.gdpr.conftest import NOW  # noqa: E402
+from bot.gdpr import retention, subject
+from bot.gdpr.tracker import TrackerStore
+from tests.bot.gdpr.conftest import NOW
 
 
 def _tracker(sender, when):

@@ -1,5 +1,5 @@
 """Business hours with fixed clocks: weekdays, edges, French public holidays, extra closed days."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
 
 from bot.handoff import tickets as t
 from bot.store.queries import handoff as q

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")
 
 def test_migration_matches_models(engine):
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_name": db.include_name}), metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": db.include_name})
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 

@@ -25,7 +25,7 @@ class FakeProviders:
             def log_message(self, *args):  # quiet
                 pass
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -30,7 +29,6 @@ STATUS = f"statut de mon dossier {REF}"
 def env(tmp_path_factory):
     fake = fakes.FakeProviders()
     var_dir = tmp_path_factory.mktemp("channels")
-    port_hint = {}
     extra = {
         "TWILIO_ACCOUNT_SID": "AC" + "a" * 32, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_NUMBER": "+33700000000",
         "TWILIO_API_BASE": fake.url, "TELEGRAM_TOKEN": TG_TOKEN, "TELEGRAM_SECRET_TOKEN": TG_SECRET,
@@ -150,7 +148,7 @@ def test_sms_pairing_use_revoke_and_same_facts_as_web(env):
 def test_telegram_brute_force_blocked_and_wrong_code_neutral(env):
     stack, fake = env
     fake.clear()
-    for i in range(pairing.MAX_FAILURES_PER_USER):
+    for _ in range(pairing.MAX_FAILURES_PER_USER):
         assert telegram(stack, 777, "ZZZZ99").status_code == 200
     texts = _wait(fake, "telegram", pairing.MAX_FAILURES_PER_USER)
     assert set(texts) == {"Ce code n’est pas valide ou a expiré. Demandez un nouveau code dans votre espace assuré."}

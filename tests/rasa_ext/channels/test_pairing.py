@@ -69,7 +69,7 @@ def test_brute_force_is_blocked_per_user_and_globally(store):
     _, engine = store
     with session_scope(engine) as s:
         good = L.issue_code(s, SECRET, 1, now=T0)
-        for i in range(L.MAX_FAILURES_PER_USER):
+        for _ in range(L.MAX_FAILURES_PER_USER):
             assert L.redeem_code(s, SECRET, "sms", "+33600000001", "AAAA22", now=T0).outcome == L.INVALID
         # even the right code is refused while blocked, with no hint of an account
         assert L.redeem_code(s, SECRET, "sms", "+33600000001", good.code, now=T0).outcome == L.BLOCKED

@@ -16,12 +16,12 @@ import pytest
 from rasa_ext import patches
 from rasa_ext.patches import incremental_states
 
-from rasa.shared.core.domain import Domain  # noqa: E402  (Rasa: Python 3.10 suite only)
-from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,  # noqa: E402
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop,
                                      BotUttered, FollowupAction, Restarted, SessionStarted, SlotSet,
                                      UserUttered, UserUtteranceReverted)
-from rasa.shared.core.slots import BooleanSlot, CategoricalSlot, FloatSlot  # noqa: E402
-from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
+from rasa.shared.core.slots import BooleanSlot, CategoricalSlot, FloatSlot
+from rasa.shared.core.trackers import DialogueStateTracker
 
 ROOT = Path(__file__).resolve().parents[3]
 patches.install()  # as in the Rasa server (scripts/rasa_server.py): the agent below runs with every patch
