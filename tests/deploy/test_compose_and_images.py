@@ -179,3 +179,12 @@ def test_rasa_image_runs_the_http_api_behind_its_token_with_masked_logs():
     assert "RASA_API_TOKEN" in secret["stringData"] and config["data"]["PURGE_INTERVAL_HOURS"] == "0"
     compose = yaml.safe_load((DEPLOY / "compose.yml").read_text())
     assert "RASA_API_TOKEN" in compose["x-app-env"]
+
+
+def test_web_image_copies_every_folder_the_web_server_serves():
+    """The chat page (web/static), the agent desk (web/agent) and the APIs (web/api) are all in the web image."""
+    copied = " ".join(args for op, args in _instructions(DOCKER / "Dockerfile.web") if op == "COPY")
+    ignore = (DOCKER / "Dockerfile.web.dockerignore").read_text(encoding="utf-8")
+    for folder in ("web/static/", "web/agent/", "web/api/"):
+        assert folder in copied, f"Dockerfile.web does not copy {folder}"
+        assert f"!{folder}**" in ignore, f"Dockerfile.web.dockerignore leaves {folder} out of the build context"
