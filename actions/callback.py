@@ -18,10 +18,12 @@ from rasa_sdk.types import DomainDict
 from actions import handoff as base
 from actions.common import identity, say
 from actions.handoff import DIGRESSIONS, SLOT_CHOICES, _intent, _text
+from bot import dialogue
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar
 from bot.handoff.summary import claim_refs
 from bot.store.queries import handoff as handoff_queries
+from bot.wording import dialogue as dialogue_wording
 from bot.wording import handoff as wording
 
 logger = logging.getLogger(__name__)
@@ -78,13 +80,33 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_callback_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """« laissez tomber » or goodbye stops the callback form (with a confirmation); "are you a
+        robot?" and thanks are answered, then the form asks its question again."""
+        text, intent = _text(tracker), _intent(tracker)
+        if tracker.get_slot("requested_slot") in ("callback_phone", "callback_slot") and text \
+                and not dialogue.looks_like_phone(text):
+            if dialogue.is_cancel(text) or intent == "goodbye":
+                say(dispatcher, dialogue_wording.callback_stopped())
+                return _reset()
+            if dialogue.asks_if_machine(text) or intent == "bot_challenge":
+                say(dispatcher, dialogue_wording.machine())
+                return [SlotSet("handoff_outcome", "callback")]  # a slot event: the form asks again
+            if intent in ("thank", "greet") and len(text.split()) <= 6:
+                say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+                return [SlotSet("handoff_outcome", "callback")]
+        return await super().run(dispatcher, tracker, domain)
+
     def _answering(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in DIGRESSIONS
 
     async def extract_callback_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._answering(tracker, "callback_phone") or not _text(tracker):
+        text = _text(tracker)
+        if tracker.get_slot("requested_slot") == "callback_phone" and dialogue.looks_like_phone(text):
+            return {"callback_phone": dialogue.phone_in(text)}  # a phone number, whatever the intent
+        if not self._answering(tracker, "callback_phone") or not text or dialogue.is_question(text):
             return {}
-        return {"callback_phone": _text(tracker)}
+        return {"callback_phone": text}
 
     async def extract_callback_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != "callback_slot":
@@ -124,8 +146,9 @@ class ActionCallbackSubmit(Action):
         cal = base.calendar()
         phone = tickets.normalise_phone(tracker.get_slot("callback_phone"))
         slot = parse_slot(tracker.get_slot("callback_slot"), base.now(), cal)
-        if phone is None or slot is None:  # should not happen after validation; never store junk
-            say(dispatcher, wording.handoff_failed())
+        if phone is None or slot is None:  # the form was stopped, or (never) junk: store nothing
+            if not dialogue.is_cancel(_text(tracker)) and _intent(tracker) != "goodbye":
+                say(dispatcher, wording.handoff_failed())
             return _reset()
         who = identity(tracker)
         pid = who.policyholder_id if who else None

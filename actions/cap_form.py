@@ -15,9 +15,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today
 from actions.common import audited_call, identity, say
+from bot import dialogue as reading
 from bot.cap import dialogue
 from bot.store import queries
 from bot.wording import cap as wording
+from bot.wording import dialogue as dialogue_wording
 
 
 class _AskSlot(Action):
@@ -44,10 +46,20 @@ class ValidateCapForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         """"stop" leaves the form (Rasa ends a form whose validation returns ``ActiveLoop(None)``)."""
         text = _text(tracker)
-        if tracker.get_slot("requested_slot") in FORM_SLOTS and not text.startswith("/") \
-                and dialogue.wants_to_stop(text):
-            say(dispatcher, wording.form_stopped())
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        asking = tracker.get_slot("requested_slot") in FORM_SLOTS and text and not text.startswith("/")
+        goodbye = intent == "goodbye" or (intent == "thank" and reading.is_goodbye(text))
+        cancel = reading.is_cancel(text) and not dialogue.answers(tracker.get_slot("requested_slot"), text, _today())
+        if asking and (dialogue.wants_to_stop(text) or cancel or goodbye):
+            say(dispatcher, dialogue_wording.form_goodbye() if goodbye and not cancel
+                else wording.form_stopped())
             return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
+        if asking and (reading.asks_if_machine(text) or intent == "bot_challenge"):
+            say(dispatcher, dialogue_wording.machine())
+            return [SlotSet("cap_mode", "eligibility")]  # a slot event: the form goes on and asks again
+        if asking and intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+            say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+            return [SlotSet("cap_mode", "eligibility")]
         return await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
@@ -62,6 +74,8 @@ class ValidateCapForm(FormValidationAction):
             return []
         if intent in DIGRESSIONS:
             return []
+        if intent != "ask_cap" and reading.is_question(text) and not dialogue.answers(slot, text, _today()):
+            return []  # a question is never an answer: the rules answer it, then the form asks again
         if intent == "ask_cap" and not dialogue.answers(slot, text, _today()):
             scheme = dialogue.scheme_from(text, (_entities(tracker).get("cap_scheme") or [None])[0])
             say(dispatcher, wording.scheme_reply(scheme, as_of=_today()) if scheme else wording.overview_reply(_today()))

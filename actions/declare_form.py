@@ -8,16 +8,19 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import audited_call, identity, say
-from actions.declare import _intent, _Named, _say_all, _terms, _text
+from actions.declare import _intent, _Named, _reset, _say_all, _terms, _text
 from bot import declaration as decide
-from bot.declaration import invoice_number_from
+from bot import dialogue
+from bot.declaration import FORM_SLOTS, invoice_number_from
 from bot.store import queries
 from bot.store.views import DeclarationResult
 from bot.wording import declare as wording
+from bot.wording import dialogue as dialogue_wording
 
 
 class _AskSlot(Action):
@@ -49,6 +52,23 @@ class ActionAskDueDate(_AskSlot):
 
 class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
     action = "validate_declare_unpaid_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """Before reading an answer: « laissez tomber » or goodbye leaves the form (with a confirmation);
+        "are you a robot?", thanks or hello are answered and the form asks its question again."""
+        text, intent = _text(tracker), _intent(tracker)
+        if tracker.get_slot("requested_slot") in FORM_SLOTS and text:
+            stays = [SlotSet("declaration_allowed", True)]  # a slot event: the form goes on, asks again
+            if dialogue.is_cancel(text) or intent == "goodbye" or (intent == "thank" and dialogue.is_goodbye(text)):
+                say(dispatcher, wording.cancelled() if dialogue.is_cancel(text) else dialogue_wording.form_goodbye())
+                return _reset()
+            if dialogue.asks_if_machine(text) or intent == "bot_challenge":
+                say(dispatcher, dialogue_wording.machine())
+                return stays
+            if intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+                say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+                return stays
+        return await super().run(dispatcher, tracker, domain)
 
     # --- extraction: the raw answer to the question asked, and corrections said on the way ---------
 

@@ -39,7 +39,15 @@ def user_text(text: Optional[str]) -> str:
 
 
 def is_cancel(text: str) -> bool:
-    return bool(_CANCEL.match(text))
+    """« stop », « annuler », « laissez tomber », « on verra plus tard »... (see :mod:`bot.dialogue`)."""
+    from bot.dialogue import is_cancel as wants_to_stop
+    return bool(_CANCEL.match(text)) or wants_to_stop(text)
+
+
+def _question(text: str) -> bool:
+    """A question is never an answer to the form's question."""
+    from bot.dialogue import is_question
+    return is_question(text)
 
 
 def _plain_invoice_number(text: str) -> bool:
@@ -54,7 +62,7 @@ def answering(requested_slot: Optional[str], slot: str, intent: Optional[str], t
     """The message answers the question asked for ``slot`` (not a side question, a no or a stop)."""
     if requested_slot != slot or intent == "deny" or is_cancel(text):
         return False
-    if intent in DIGRESSIONS:
+    if intent in DIGRESSIONS or _question(text):
         return slot == "invoice_number" and _plain_invoice_number(text)
     return True
 
@@ -67,7 +75,7 @@ def _amount_correction(text: str, current_amount: Any) -> bool:
 
 def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str], current_amount: Any) -> Optional[str]:
     """The raw text to fill the amount slot with, or None to leave it alone."""
-    if intent in DIGRESSIONS or not text or is_cancel(text):
+    if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot == "amount":
         return text
@@ -79,7 +87,7 @@ def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str
 def due_date_answer(text: str, intent: Optional[str], requested_slot: Optional[str],
                     current_amount: Any) -> Optional[str]:
     """The raw text to fill the due date slot with, or None (an amount correction is not a date)."""
-    if intent in DIGRESSIONS or not text or is_cancel(text):
+    if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot != "due_date":
         return None
