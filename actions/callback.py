@@ -29,6 +29,19 @@ from bot.wording import handoff as wording
 logger = logging.getLogger(__name__)
 _INDEX = re.compile(r"^\s*(?:n°\s*)?([1-9])\s*$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+# « le premier créneau », « le 2e », « le dernier »: a place in the list offered
+_ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2,
+             "2eme": 2, "troisieme": 3, "3e": 3, "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4}
+
+
+def _ordinal(value: str, count: int) -> Optional[int]:
+    from bot.dialogue import fold
+    words = re.findall(r"[a-z0-9]+", fold(value))
+    if len(words) > 6:
+        return None
+    if "dernier" in words or "derniere" in words:
+        return count or None
+    return next((_ORDINALS[w] for w in words if w in _ORDINALS and _ORDINALS[w] <= count), None)
 
 
 def offered_slots(current: Optional[datetime] = None) -> List[datetime]:
@@ -49,8 +62,11 @@ def parse_slot(value: Any, current: datetime, cal: Calendar) -> Optional[datetim
     else:
         slots = cal.callback_slots(current, SLOT_CHOICES)
         index = _INDEX.match(value)
+        place = _ordinal(value, len(slots))
         if index and int(index.group(1)) <= len(slots):
             chosen = slots[int(index.group(1)) - 1]
+        elif place:
+            chosen = slots[place - 1]
         else:
             chosen = next((s for s in slots if wording.slot_title(s).lower() == value.lower()), None)
     if chosen is None or not cal.is_valid_slot(chosen, current):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -54,6 +54,9 @@ class ValidateCapForm(FormValidationAction):
             say(dispatcher, dialogue_wording.form_goodbye() if goodbye and not cancel
                 else wording.form_stopped())
             return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
+        if asking and reading.wants_to_declare(text):  # a clear wish to declare: leave for the declaration
+            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None),
+                                                             FollowupAction("action_declare_start")]
         if asking and (reading.asks_if_machine(text) or intent == "bot_challenge"):
             say(dispatcher, dialogue_wording.machine())
             return [SlotSet("cap_mode", "eligibility")]  # a slot event: the form goes on and asks again

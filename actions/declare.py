@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, auth_status, identity, say, store_call
@@ -18,6 +18,9 @@ from bot.store import queries
 from bot.wording import core
 from bot.wording import declare as wording
 from bot.wording import dialogue as dialogue_wording
+
+
+FORM = "declare_unpaid_form"
 
 
 def _intent(tracker: Tracker) -> Optional[str]:
@@ -91,6 +94,10 @@ class ActionDeclareStart(_Named, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         raw = tracker.latest_message.get("text") or ""
+        if (tracker.active_loop or {}).get("name") == FORM:  # already declaring: answer, then ask again
+            if dialogue.is_question(raw):
+                say(dispatcher, dialogue_wording.declare_question())
+            return [FollowupAction(FORM)]
         if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
             _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:
@@ -104,7 +111,9 @@ class ActionDeclareStart(_Named, Action):
             say(dispatcher, dialogue_wording.declare_offer())
             return [SlotSet("declaration_allowed", False)]
         say(dispatcher, wording.start())
-        return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None)]
+        # the form starts here, also when the wish came inside another form (the rules then have no path)
+        return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None),
+                FollowupAction(FORM)]
 
 
 class ActionDeclarationSummary(_Named, Action):

@@ -23,6 +23,37 @@ from bot.wording import declare as wording
 from bot.wording import dialogue as dialogue_wording
 
 
+def _previous(tracker: Tracker, name: str) -> Any:
+    """The value ``name`` had before the latest message of the person."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return None
+
+
+def _drop_candidates(tracker: Tracker, names: List[str]) -> None:
+    """Forget the slot values Rasa proposed for ``names`` from this message (the candidates are the
+    slot events at the end of the tracker): they are not validated, the slots keep their value."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            break
+        count += 1
+    if not count:
+        return
+    tail = tracker.events[len(tracker.events) - count:]
+    kept = [e for e in tail if e.get("name") not in names]
+    if len(kept) == len(tail):
+        return
+    del tracker.events[len(tracker.events) - count:]
+    for name in {e.get("name") for e in tail} - {e.get("name") for e in kept}:
+        tracker.slots[name] = _previous(tracker, name)
+    tracker.events.extend(kept)
+
+
 class _AskSlot(Action):
     slot = ""
 
@@ -68,7 +99,19 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
             if intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
                 say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
                 return stays
+            _drop_candidates(tracker, self._not_answers(tracker))
         return await super().run(dispatcher, tracker, domain)
+
+    def _not_answers(self, tracker: Tracker) -> List[str]:
+        """Slots Rasa filled from an entity of this message that are not an answer to the question
+        asked ("le 25 novembre" holds no amount; a buyer named in a side question is no correction)."""
+        text, intent, requested = _text(tracker), _intent(tracker), tracker.get_slot("requested_slot")
+        names = []
+        if requested != "buyer" and not (decide.is_correction(text) and not dialogue.is_question(text)):
+            names.append("buyer")
+        if decide.amount_answer(text, intent, requested, _previous(tracker, "amount")) is None:
+            names.append("amount")
+        return names
 
     # --- extraction: the raw answer to the question asked, and corrections said on the way ---------
 
@@ -76,10 +119,24 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
         return decide.answering(tracker.get_slot("requested_slot"), slot, _intent(tracker), _text(tracker))
 
     async def extract_buyer(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = _text(tracker)
         if not self._answering(tracker, "buyer"):
+            if tracker.get_slot("requested_slot") == "buyer" and await self._known_buyer(dispatcher, tracker, text):
+                return {"buyer": text}  # a buyer's name NLU took for something else
             return {}
         entity = next(tracker.get_latest_entity_values("buyer"), None)
-        return {"buyer": entity or _text(tracker) or None}
+        if len(text.split()) <= 4 and not any(c.isdigit() for c in text):
+            return {"buyer": text or entity or None}  # the answer is the name: the whole of it
+        return {"buyer": entity or text or None}
+
+    async def _known_buyer(self, dispatcher, tracker: Tracker, text: str) -> bool:
+        """A short reply, not a question nor a stop, that names one of the policyholder's buyers."""
+        who = identity(tracker)
+        if who is None or not text or len(text.split()) > 4 or any(c.isdigit() for c in text) \
+                or dialogue.is_question(text) or dialogue.is_cancel(text) or _intent(tracker) == "deny":
+            return False
+        found = await audited_call(CollectingDispatcher(), who, queries.guarantee_on_buyer, text)
+        return found is not None and found.outcome == "match"
 
     async def extract_invoice_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if not self._answering(tracker, "invoice_number"):

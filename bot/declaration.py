@@ -67,14 +67,36 @@ def answering(requested_slot: Optional[str], slot: str, intent: Optional[str], t
     return True
 
 
+def is_correction(text: str) -> bool:
+    """« non, c'est plutôt Martin Logistique », « pardon : 12 300 »: the person corrects an answer."""
+    return bool(_CORRECTION.search(text or ""))
+
+
 def _amount_correction(text: str, current_amount: Any) -> bool:
     """"non, c'est 12 300": a correction of an amount already given (and not a date)."""
     return bool(current_amount and _CORRECTION.search(text) and parse_date(text, _today()) is None
                 and parse_amount(text) is not None)
 
 
+def _plain_amount(text: str) -> bool:
+    """A short reply that is an amount ("4 320 e", "1 840 €"): whatever intent NLU gave it."""
+    from bot.dialogue import looks_like_phone
+    return (len(text.split()) <= 5 and "?" not in text and parse_amount(text) is not None
+            and parse_date(text, _today()) is None and not looks_like_phone(text))
+
+
+def _plain_date(text: str) -> bool:
+    """A short reply that is a date ("le 15/10", "payable au 30 novembre"): whatever intent NLU gave it."""
+    return len(text.split()) <= 7 and "?" not in text and parse_date(text, _today()) is not None
+
+
 def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str], current_amount: Any) -> Optional[str]:
-    """The raw text to fill the amount slot with, or None to leave it alone."""
+    """The raw text to fill the amount slot with, or None to leave it alone (a phone number is never one)."""
+    from bot.dialogue import looks_like_phone
+    if looks_like_phone(text):
+        return None
+    if text and requested_slot == "amount" and not is_cancel(text) and _plain_amount(text):
+        return text
     if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot == "amount":
@@ -87,6 +109,9 @@ def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str
 def due_date_answer(text: str, intent: Optional[str], requested_slot: Optional[str],
                     current_amount: Any) -> Optional[str]:
     """The raw text to fill the due date slot with, or None (an amount correction is not a date)."""
+    if text and requested_slot == "due_date" and not is_cancel(text) and _plain_date(text) \
+            and not _CORRECTION.search(text):
+        return text
     if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot != "due_date":

@@ -144,3 +144,32 @@ def test_a_question_is_never_filed_as_a_complaint(store, text):
     from bot.store.models import Complaint
     messages, _ = run_action(ActionLogComplaint(), make_tracker(text, "complain"))
     assert _rows(store, Complaint) == 0 and "REC-" not in texts(messages) and messages
+
+
+@pytest.mark.parametrize("text,place", [("le premier créneau", 0), ("le 2e svp", 1), ("le dernier", 3)])
+def test_a_callback_slot_chosen_by_its_place(text, place):
+    from actions.callback import parse_slot
+    from actions.handoff import calendar
+    cal = calendar()
+    slots = cal.callback_slots(MONDAY_10, 4)
+    assert parse_slot(text, MONDAY_10, cal) == slots[place]
+
+
+def test_a_wish_to_declare_inside_the_cap_form_leaves_it_for_the_declaration(store):
+    from actions.cap_form import ValidateCapForm
+    tracker = make_tracker("ok allons-y pour la déclaration", "ask_cap", slots={"requested_slot": "cap_buyer"})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateCapForm().run(dispatcher, tracker, {"forms": {}, "slots": {}}))
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    assert any(e.get("event") == "followup" and e.get("name") == "action_declare_start" for e in events)
+
+
+def test_declaring_again_inside_the_declaration_asks_the_question_again(store):
+    from rasa_sdk import Tracker
+    from actions.declare import ActionDeclareStart
+    base = make_tracker("il faut la déclarer aussi ?", "declare_unpaid", slots={"requested_slot": "due_date"})
+    tracker = Tracker(base.sender_id, base.slots, base.latest_message, base.events, False, None,
+                      {"name": "declare_unpaid_form"}, "action_listen")
+    messages, events = run_action(ActionDeclareStart(), tracker)
+    assert events == [{"event": "followup", "timestamp": None, "name": "declare_unpaid_form"}]
+    assert "délai" in texts(messages)
