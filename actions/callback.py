@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handoff as base
-from actions.common import identity, say
+from actions.common import answer_next, identity, say
 from actions.handoff import DIGRESSIONS, SLOT_CHOICES, _intent, _text
 from bot import dialogue
 from bot.handoff import tickets
@@ -102,9 +102,9 @@ class ValidateCallbackForm(FormValidationAction):
         text, intent = _text(tracker), _intent(tracker)
         if tracker.get_slot("requested_slot") in ("callback_phone", "callback_slot") and text \
                 and not dialogue.looks_like_phone(text):
-            if dialogue.is_cancel(text) or intent == "goodbye":
+            if dialogue.is_cancel(text) or (dialogue.is_goodbye(text) and intent in ("goodbye", "thank")):
                 say(dispatcher, dialogue_wording.callback_stopped())
-                return _reset()
+                return _reset() + answer_next(tracker)
             if dialogue.asks_if_machine(text) or intent == "bot_challenge":
                 say(dispatcher, dialogue_wording.machine())
                 return [SlotSet("handoff_outcome", "callback")]  # a slot event: the form asks again
@@ -163,7 +163,7 @@ class ActionCallbackSubmit(Action):
         phone = tickets.normalise_phone(tracker.get_slot("callback_phone"))
         slot = parse_slot(tracker.get_slot("callback_slot"), base.now(), cal)
         if phone is None or slot is None:  # the form was stopped, or (never) junk: store nothing
-            if not dialogue.is_cancel(_text(tracker)) and _intent(tracker) != "goodbye":
+            if not dialogue.is_cancel(_text(tracker)) and not dialogue.is_goodbye(_text(tracker)):
                 say(dispatcher, wording.handoff_failed())
             return _reset()
         who = identity(tracker)

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today
-from actions.common import audited_call, identity, say
+from actions.common import answer_next, audited_call, identity, say
 from bot import dialogue as reading
 from bot.cap import dialogue
 from bot.store import queries
@@ -48,12 +48,13 @@ class ValidateCapForm(FormValidationAction):
         text = _text(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         asking = tracker.get_slot("requested_slot") in FORM_SLOTS and text and not text.startswith("/")
-        goodbye = intent == "goodbye" or (intent == "thank" and reading.is_goodbye(text))
+        goodbye = reading.is_goodbye(text) and intent in ("goodbye", "thank")
         cancel = reading.is_cancel(text) and not dialogue.answers(tracker.get_slot("requested_slot"), text, _today())
         if asking and (dialogue.wants_to_stop(text) or cancel or goodbye):
             say(dispatcher, dialogue_wording.form_goodbye() if goodbye and not cancel
                 else wording.form_stopped())
-            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
+            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)] \
+                + answer_next(tracker)
         if asking and reading.wants_to_declare(text):  # a clear wish to declare: leave for the declaration
             return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None),
                                                              FollowupAction("action_declare_start")]
@@ -76,7 +77,12 @@ class ValidateCapForm(FormValidationAction):
         if slot not in FORM_SLOTS or not text or text.startswith("/"):
             return []
         if intent in DIGRESSIONS:
+            if slot == "cap_buyer" and await self._known_buyer(tracker, text):
+                tracker.slots[slot] = text  # a buyer's name NLU took for something else
+                return [SlotSet(slot, text)]
             return []
+        if slot == "cap_buyer" and len(text.split()) > 4:
+            text = (_entities(tracker).get("buyer") or [text])[0]  # « c'est plutôt pour X, eux ... »
         if intent != "ask_cap" and reading.is_question(text) and not dialogue.answers(slot, text, _today()):
             return []  # a question is never an answer: the rules answer it, then the form asks again
         if intent == "ask_cap" and not dialogue.answers(slot, text, _today()):
@@ -87,6 +93,15 @@ class ValidateCapForm(FormValidationAction):
             return [SlotSet(slot, None)]
         tracker.slots[slot] = text
         return [SlotSet(slot, text)]
+
+    async def _known_buyer(self, tracker: Tracker, text: str) -> bool:
+        """A short reply, not a question nor a stop, that names one of the policyholder's buyers."""
+        who = identity(tracker)
+        if who is None or not text or len(text.split()) > 4 or any(c.isdigit() for c in text) \
+                or reading.is_question(text) or reading.is_cancel(text):
+            return False
+        found = await audited_call(CollectingDispatcher(), who, queries.guarantee_on_buyer, text)
+        return found is not None and found.outcome == "match"
 
     async def validate_cap_buyer(self, value: Any, dispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:

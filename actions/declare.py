@@ -94,10 +94,13 @@ class ActionDeclareStart(_Named, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         raw = tracker.latest_message.get("text") or ""
-        if (tracker.active_loop or {}).get("name") == FORM:  # already declaring: answer, then ask again
+        active = (tracker.active_loop or {}).get("name")
+        if active == FORM:  # already declaring: answer, then ask again
             if dialogue.is_question(raw):
                 say(dispatcher, dialogue_wording.declare_question())
             return [FollowupAction(FORM)]
+        if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
+            return [FollowupAction(active)]
         if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
             _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import audited_call, identity, say
+from actions.common import answer_next, audited_call, identity, say
 from actions.declare import _intent, _Named, _reset, _say_all, _terms, _text
 from bot import declaration as decide
 from bot import dialogue
@@ -25,33 +25,36 @@ from bot.wording import dialogue as dialogue_wording
 
 def _previous(tracker: Tracker, name: str) -> Any:
     """The value ``name`` had before the latest message of the person."""
-    seen_user = False
+    seen_user, set_since = False, False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
-            return event.get("value")
-    return None
+        elif event.get("event") == "slot" and event.get("name") == name:
+            if seen_user:
+                return event.get("value")
+            set_since = True
+    return None if set_since else tracker.get_slot(name)
 
 
-def _drop_candidates(tracker: Tracker, names: List[str]) -> None:
+def _drop_candidates(tracker: Tracker, names: List[str]) -> Dict[str, Any]:
     """Forget the slot values Rasa proposed for ``names`` from this message (the candidates are the
-    slot events at the end of the tracker): they are not validated, the slots keep their value."""
+    slot events at the end of the tracker): they are not validated, the slots keep their value.
+    Returns the slots to set back (Rasa's slot mappings already filled them this turn)."""
+    restored = {name: _previous(tracker, name) for name in names
+                if tracker.get_slot(name) != _previous(tracker, name)}
+    for name, value in restored.items():
+        tracker.slots[name] = value
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") != "slot":
             break
         count += 1
-    if not count:
-        return
-    tail = tracker.events[len(tracker.events) - count:]
+    tail = tracker.events[len(tracker.events) - count:] if count else []
     kept = [e for e in tail if e.get("name") not in names]
-    if len(kept) == len(tail):
-        return
-    del tracker.events[len(tracker.events) - count:]
-    for name in {e.get("name") for e in tail} - {e.get("name") for e in kept}:
-        tracker.slots[name] = _previous(tracker, name)
-    tracker.events.extend(kept)
+    if len(kept) != len(tail):
+        del tracker.events[len(tracker.events) - count:]
+        tracker.events.extend(kept)
+    return restored
 
 
 class _AskSlot(Action):
@@ -90,16 +93,18 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
         text, intent = _text(tracker), _intent(tracker)
         if tracker.get_slot("requested_slot") in FORM_SLOTS and text:
             stays = [SlotSet("declaration_allowed", True)]  # a slot event: the form goes on, asks again
-            if dialogue.is_cancel(text) or intent == "goodbye" or (intent == "thank" and dialogue.is_goodbye(text)):
+            if dialogue.is_cancel(text) or (dialogue.is_goodbye(text) and intent in ("goodbye", "thank")):
                 say(dispatcher, wording.cancelled() if dialogue.is_cancel(text) else dialogue_wording.form_goodbye())
-                return _reset()
+                return _reset() + answer_next(tracker)
             if dialogue.asks_if_machine(text) or intent == "bot_challenge":
                 say(dispatcher, dialogue_wording.machine())
                 return stays
             if intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
                 say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
                 return stays
-            _drop_candidates(tracker, self._not_answers(tracker))
+            restored = _drop_candidates(tracker, self._not_answers(tracker))
+            events = await super().run(dispatcher, tracker, domain)
+            return events + [SlotSet(name, value) for name, value in restored.items()]
         return await super().run(dispatcher, tracker, domain)
 
     def _not_answers(self, tracker: Tracker) -> List[str]:

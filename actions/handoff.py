@@ -21,7 +21,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import identity, off_loop, say
+from actions.common import QUESTION_ANSWERS, identity, off_loop, say
 from bot import dialogue
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar, load_calendar
@@ -118,9 +118,7 @@ class ActionHandoff(Action):
 
 # While a ticket waits for an agent: what the assistant runs for each intent (action or response).
 WAITING_ANSWERS = {
-    "ask_claim_status": "action_claim_status", "list_claims": "action_list_claims",
-    "ask_guarantee": "action_guarantee", "ask_fees": "action_fees", "ask_claim_process": "action_claim_process",
-    "ask_cap": "action_cap", "ask_advance_indemnification": "action_advance_indemnification",
+    **QUESTION_ANSWERS,
     "express_worry": "action_express_worry", "complain": "action_log_complaint",
     "greet": "utter_greet", "thank": "utter_you_are_welcome", "goodbye": "utter_goodbye",
     "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",

@@ -62,8 +62,8 @@ _QUESTION_START = re.compile(
     r"^(?:et |mais |alors |ok |bon |donc |au fait |sinon |du coup |aussi )*"
     r"(?:qu'est[- ]ce|est[- ]ce|c'est quoi|c'est qui|c'est combien|quel(?:le)?s?\b|combien|comment|pourquoi|pk\b|"
     r"quand|ou en|ou est|qui\b|quoi\b|peut[- ]on|puis[- ]je|dois[- ]je|faut[- ]il|y a[- ]t[- ]il|a[- ]t[- ]on|"
-    r"suis[- ]je|sommes[- ]nous|avez[- ]vous|pouvez[- ]vous|vous pouvez|etes[- ]vous|on peut|je peux|"
-    r"il faut|on doit|je dois|ca veut dire|ca marche comment|et si|et pour|et en|et le|et la|et les|et mon|et ma|"
+    r"suis[- ]je|sommes[- ]nous|avez[- ]vous|pouvez[- ]vous|etes[- ]vous|"
+    r"ca veut dire|ca marche comment|et si|et pour|et en|et le|et la|et les|et mon|et ma|"
     r"et mes|et ce|et celui|et ceux|et l'|et sur|et chez)\b"
 )
 
@@ -93,6 +93,11 @@ _WISH = re.compile(
 )
 
 
+_NEED = re.compile(r"\b(?:je dois|il faut que je|j'ai besoin de|je souhaite)\s+(?:vous\s+)?(?:declarer|declare|faire (?:une|la|ma) "
+                   r"(?:declaration|dms))\b(?!.{0,40}\b(?:aussi|encore|deja|quand meme|refaire)\b)"
+                   r"|\b(?:m'aider|aidez[- ]moi)\b.{0,30}\bdeclar|\bdeclar.{0,60}\b(?:m'aider|aidez[- ]moi)\b")
+
+
 def wants_to_declare(text: Optional[str]) -> bool:
     """A clear wish to declare an unpaid invoice now (a question about declaring is not one)."""
     s = fold(user_text(text))
@@ -100,7 +105,7 @@ def wants_to_declare(text: Optional[str]) -> bool:
         return False
     if not _DECLARE_WORD.search(s) and not re.search(r"\ballons[- ]y\b|\bc'est parti\b", s):
         return False
-    if _WISH.search(s):
+    if _WISH.search(s) or _NEED.search(s):
         return True
     return not is_question(s)
 

@@ -173,3 +173,45 @@ def test_declaring_again_inside_the_declaration_asks_the_question_again(store):
     messages, events = run_action(ActionDeclareStart(), tracker)
     assert events == [{"event": "followup", "timestamp": None, "name": "declare_unpaid_form"}]
     assert "délai" in texts(messages)
+
+
+def test_an_amount_read_in_a_date_is_set_back(store):
+    """« échéance le 25 novembre » while the due date is asked: Rasa's entity mapping proposed 25 as
+    the amount; the form keeps the amount given before."""
+    from rasa_sdk import Tracker
+    from actions.declare_form import ValidateDeclareUnpaidForm
+    base = make_tracker("échéance le 25 novembre", "inform", slots={"requested_slot": "due_date", "amount": "25"})
+    history = [{"event": "slot", "name": "amount", "value": "7350"}]
+    events = history + base.events + [{"event": "slot", "name": "amount", "value": "25"}]
+    tracker = Tracker(base.sender_id, dict(base.slots), base.latest_message, events, False, None,
+                      {"name": "declare_unpaid_form"}, "action_listen")
+    forms = {"declare_unpaid_form": {"required_slots": ["buyer", "invoice_number", "amount", "due_date"]}}
+    dispatcher = CollectingDispatcher()
+    out = asyncio.run(ValidateDeclareUnpaidForm().run(dispatcher, tracker, {"forms": forms, "slots": {}}))
+    assert _slot(out, "amount") == "7350" and _slot(out, "due_date") != "unset"
+    assert "minimum" not in texts(dispatcher.messages)
+
+
+def test_a_date_taken_for_a_goodbye_is_still_the_answer(store):
+    from actions.declare_form import ValidateDeclareUnpaidForm
+    events, messages = _validate(ValidateDeclareUnpaidForm(), "due_date", "fin octobre", "goodbye")
+    assert _slot(events, "due_date") not in ("unset", None) and "rien" not in texts(messages)
+
+
+def test_leaving_a_form_with_a_question_answers_it(store):
+    from actions.callback import ValidateCallbackForm
+    events, messages = _validate(ValidateCallbackForm(), "callback_phone",
+                                 "non laissez tomber. mon dossier SIN-2021-000123 il en est où ?", "ask_claim_status")
+    assert _slot(events, "requested_slot") is None and "Rien" in texts(messages)
+    assert any(e.get("event") == "followup" and e.get("name") == "action_claim_status" for e in events)
+
+
+def test_an_unclear_declaration_inside_another_form_asks_that_form_again(store):
+    from rasa_sdk import Tracker
+    from actions.declare import ActionDeclareStart
+    base = make_tracker("c'était pour des ventes du 15/03/2021", "declare_unpaid",
+                        slots={"requested_slot": "cap_requested"})
+    tracker = Tracker(base.sender_id, base.slots, base.latest_message, base.events, False, None,
+                      {"name": "cap_form"}, "action_listen")
+    messages, events = run_action(ActionDeclareStart(), tracker)
+    assert events == [{"event": "followup", "timestamp": None, "name": "cap_form"}] and messages == []
