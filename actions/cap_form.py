@@ -49,7 +49,8 @@ class ValidateCapForm(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         asking = tracker.get_slot("requested_slot") in FORM_SLOTS and text and not text.startswith("/")
         goodbye = reading.is_goodbye(text) and intent in ("goodbye", "thank")
-        cancel = reading.is_cancel(text) and not dialogue.answers(tracker.get_slot("requested_slot"), text, _today())
+        requested = tracker.get_slot("requested_slot")
+        cancel = reading.is_cancel(text) and (requested == "cap_buyer" or not dialogue.answers(requested, text, _today()))
         if asking and (dialogue.wants_to_stop(text) or cancel or goodbye):
             say(dispatcher, dialogue_wording.form_goodbye() if goodbye and not cancel
                 else wording.form_stopped())
@@ -79,6 +80,10 @@ class ValidateCapForm(FormValidationAction):
         if intent in DIGRESSIONS:
             if slot == "cap_buyer" and await self._known_buyer(tracker, text):
                 tracker.slots[slot] = text  # a buyer's name NLU took for something else
+                return [SlotSet(slot, text)]
+            if slot != "cap_buyer" and len(text.split()) <= 6 and not reading.is_question(text) \
+                    and dialogue.answers(slot, text, _today()):
+                tracker.slots[slot] = text  # "31/03/2021", "600 000": the answer, whatever the intent
                 return [SlotSet(slot, text)]
             return []
         if slot == "cap_buyer" and len(text.split()) > 4:

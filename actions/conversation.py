@@ -46,6 +46,10 @@ class ActionLogComplaint(Action):
             _say_all(dispatcher, wording.complaint_empty())
             return []
         if not dialogue.wants_to_complain(text):  # a question or a what-if is never filed as a complaint
+            from actions.declare import after_summary
+            pending = after_summary(tracker)
+            if pending:  # « bon, envoyez-la » to a summarised declaration
+                return pending
             from bot.wording.topics import suggestions_for
             ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
                        if r.get("name") != "complain"]
@@ -80,6 +84,10 @@ class ActionAffirmNoContext(Action):
         return "action_affirm_no_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.declare import after_summary
+        pending = after_summary(tracker)  # "oui" to a declaration summarised just before a side question
+        if pending:
+            return pending
         say(dispatcher, wording.affirm_no_context())
         return []
 

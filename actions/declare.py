@@ -4,6 +4,7 @@ The form itself (questions, answers, checks) is in :mod:`actions.declare_form`.
 Rasa adapters only: the decisions (answers, corrections, deadline, idempotency key) are in bot.declaration."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -63,6 +64,32 @@ class _Named:
         return self.action
 
 
+_SUMMARY_ACTIONS = ("action_declaration_summary", "action_correct_or_cancel_declaration")
+_GO = re.compile(r"\b(?:oui|ouais|ok|d'accord|envoy\w*|transm\w*|valid\w*|go|allez[- ]y|c'est bon|confirm\w*)\b")
+
+
+def summary_pending(tracker: Tracker) -> bool:
+    """A declaration is complete and was summarised a moment ago (not yet sent, not cancelled)."""
+    if _pending(tracker) is None:
+        return False
+    recent = [e.get("name") for e in tracker.events if e.get("event") == "action"
+              and e.get("name") not in ("action_listen", None)][-4:]
+    return any(name in _SUMMARY_ACTIONS for name in recent)
+
+
+def after_summary(tracker: Tracker) -> List[Dict]:
+    """What a message means while a summarised declaration waits for a yes: a go sends it, a date or
+    an amount corrects it. [] when nothing is pending or the message is something else."""
+    text = _text(tracker)
+    if not summary_pending(tracker) or dialogue.is_question(text) or dialogue.is_cancel(text):
+        return []
+    if decide.corrected(_pending(tracker), text) is not None:
+        return [FollowupAction("action_correct_or_cancel_declaration")]
+    if _intent(tracker) == "affirm" or _GO.search(dialogue.fold(text)):
+        return [FollowupAction("action_submit_declaration")]
+    return []
+
+
 def _previous_action(tracker: Tracker) -> Optional[str]:
     """The last action the assistant ran before the latest message of the person."""
     seen_user = False
@@ -101,6 +128,9 @@ class ActionDeclareStart(_Named, Action):
             return [FollowupAction(FORM)]
         if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
             return [FollowupAction(active)]
+        if summary_pending(tracker) and not dialogue.wants_to_declare(raw):
+            # a date or an amount after the summary corrects it; anything else shows it again
+            return after_summary(tracker) or [FollowupAction("action_declaration_summary")]
         if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
             _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:

@@ -29,6 +29,10 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.declare import after_summary
+        pending = after_summary(tracker)  # a go or a correction to a declaration summarised just before
+        if pending:
+            return pending
         if consecutive_fallbacks(tracker) >= 2:
             say(dispatcher, core.fallback_human())
         else:

@@ -171,12 +171,21 @@ def dms_deadline(due: date, dms_deadline_days: int, today: date) -> Tuple[date, 
     return deadline, deadline < today
 
 
+def _stored_amount(value: Any) -> Optional[Decimal]:
+    """The amount slot as the form stored it ("1980", "2450.80"); read as typed text otherwise
+    (a bare "1980" reads as a year to :func:`parse_amount`)."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return Decimal(text)
+    return parse_amount(text)
+
+
 def pending_from(values: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     """The declaration the four answers make (buyer, invoice, amount, due), or None if incomplete."""
     values = {slot: values.get(slot) for slot in FORM_SLOTS}
     if not all(values.values()):
         return None
-    amount = parse_amount(str(values["amount"]))
+    amount = _stored_amount(values["amount"])
     try:
         due = date.fromisoformat(str(values["due_date"]))
     except ValueError:

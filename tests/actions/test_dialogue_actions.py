@@ -215,3 +215,45 @@ def test_an_unclear_declaration_inside_another_form_asks_that_form_again(store):
                       {"name": "cap_form"}, "action_listen")
     messages, events = run_action(ActionDeclareStart(), tracker)
     assert events == [{"event": "followup", "timestamp": None, "name": "cap_form"}] and messages == []
+
+
+@pytest.mark.parametrize("slot", ["cap_buyer", "cap_transaction_date"])
+def test_the_cap_form_lets_go(store, slot):
+    from actions.cap_form import ValidateCapForm
+    tracker = make_tracker("ok on verra plus tard", "goodbye", slots={"requested_slot": slot})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateCapForm().run(dispatcher, tracker, {"forms": {}, "slots": {}}))
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+
+
+def test_a_typed_cap_answer_is_the_answer_whatever_the_intent(store):
+    from actions.cap_form import ValidateCapForm
+    tracker = make_tracker("31/03/2021", "declare_unpaid", slots={"requested_slot": "cap_transaction_date"})
+    forms = {"cap_form": {"required_slots": ["cap_buyer", "cap_requested", "cap_granted", "cap_country",
+                                             "cap_transaction_date"]}}
+    events = asyncio.run(ValidateCapForm().run(CollectingDispatcher(), tracker, {"forms": forms, "slots": {}}))
+    assert _slot(events, "cap_transaction_date") == "2021-03-31"
+
+
+def _after_summary_tracker(text, intent):
+    from rasa_sdk import Tracker
+    slots = {"buyer": "Bâtiments Lefèvre SAS", "invoice_number": "FA-1", "amount": "1980", "due_date": "2026-10-15"}
+    base = make_tracker(text, intent, slots=slots)
+    history = [{"event": "action", "name": "declare_unpaid_form"},
+               {"event": "action", "name": "action_declaration_summary"},
+               {"event": "action", "name": "action_listen"}]
+    return Tracker(base.sender_id, slots, base.latest_message, history + base.events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize("text,intent,then", [
+    ("bon, envoyez-la", "complain", "action_submit_declaration"),
+    ("oui", "affirm", "action_submit_declaration"),
+    ("le 31/10", "declare_unpaid", "action_correct_or_cancel_declaration"),
+    ("c'est grave ?", "declare_unpaid", "action_declaration_summary"),
+])
+def test_a_summarised_declaration_waits_for_its_yes(store, text, intent, then):
+    from actions.conversation import ActionAffirmNoContext, ActionLogComplaint
+    from actions.declare import ActionDeclareStart
+    action = {"complain": ActionLogComplaint(), "affirm": ActionAffirmNoContext()}.get(intent, ActionDeclareStart())
+    _, events = run_action(action, _after_summary_tracker(text, intent))
+    assert any(e.get("event") == "followup" and e.get("name") == then for e in events)

@@ -98,3 +98,9 @@ def test_an_amount_is_not_an_invoice_number():
     assert invoice_number_from("2 400 €") is None
     assert invoice_number_from("12300 euros") is None
     assert invoice_number_from("FA-2026-0042") == "FA-2026-0042"
+
+
+def test_a_stored_amount_that_looks_like_a_year_is_still_an_amount():
+    pending = d.pending_from({"buyer": "Agencement Perrin", "invoice_number": "PER-1", "amount": "1980",
+                              "due_date": "2026-11-10"})
+    assert pending is not None and pending["amount"] == Decimal("1980")
