@@ -257,3 +257,16 @@ def test_a_summarised_declaration_waits_for_its_yes(store, text, intent, then):
     action = {"complain": ActionLogComplaint(), "affirm": ActionAffirmNoContext()}.get(intent, ActionDeclareStart())
     _, events = run_action(action, _after_summary_tracker(text, intent))
     assert any(e.get("event") == "followup" and e.get("name") == then for e in events)
+
+
+@pytest.mark.parametrize("text,said", [("ok bye", "utter_goodbye"), ("merci bcp", "utter_you_are_welcome")])
+def test_the_fallback_reads_thanks_and_goodbye(store, text, said):
+    from actions.fallback import ActionFallback
+    messages, _ = run_action(ActionFallback(), make_tracker(text, "nlu_fallback"))
+    assert [m.get("response") for m in messages] == [said]
+
+
+def test_the_fallback_tells_what_to_do_for_a_buyer_in_insolvency(store):
+    from actions.fallback import ActionFallback
+    messages, _ = run_action(ActionFallback(), make_tracker("le mandataire je dois le joindre comment", "nlu_fallback"))
+    assert "BODACC" in texts(messages) and "2 mois" in texts(messages)
