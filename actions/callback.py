@@ -16,17 +16,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handoff as base
-from actions.common import identity, say
+from actions.common import answer_next, identity, say
 from actions.handoff import DIGRESSIONS, SLOT_CHOICES, _intent, _text
+from bot import dialogue
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar
 from bot.handoff.summary import claim_refs
 from bot.store.queries import handoff as handoff_queries
+from bot.wording import dialogue as dialogue_wording
 from bot.wording import handoff as wording
 
 logger = logging.getLogger(__name__)
 _INDEX = re.compile(r"^\s*(?:n°\s*)?([1-9])\s*$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+# « le premier créneau », « le 2e », « le dernier »: a place in the list offered
+_ORDINALS = {"premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2,
+             "2eme": 2, "troisieme": 3, "3e": 3, "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4}
+
+
+def _ordinal(value: str, count: int) -> Optional[int]:
+    from bot.dialogue import fold
+    words = re.findall(r"[a-z0-9]+", fold(value))
+    if len(words) > 6:
+        return None
+    if "dernier" in words or "derniere" in words:
+        return count or None
+    return next((_ORDINALS[w] for w in words if w in _ORDINALS and _ORDINALS[w] <= count), None)
 
 
 def offered_slots(current: Optional[datetime] = None) -> List[datetime]:
@@ -47,8 +62,11 @@ def parse_slot(value: Any, current: datetime, cal: Calendar) -> Optional[datetim
     else:
         slots = cal.callback_slots(current, SLOT_CHOICES)
         index = _INDEX.match(value)
+        place = _ordinal(value, len(slots))
         if index and int(index.group(1)) <= len(slots):
             chosen = slots[int(index.group(1)) - 1]
+        elif place:
+            chosen = slots[place - 1]
         else:
             chosen = next((s for s in slots if wording.slot_title(s).lower() == value.lower()), None)
     if chosen is None or not cal.is_valid_slot(chosen, current):
@@ -78,13 +96,33 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_callback_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """« laissez tomber » or goodbye stops the callback form (with a confirmation); "are you a
+        robot?" and thanks are answered, then the form asks its question again."""
+        text, intent = _text(tracker), _intent(tracker)
+        if tracker.get_slot("requested_slot") in ("callback_phone", "callback_slot") and text \
+                and not dialogue.looks_like_phone(text):
+            if dialogue.is_cancel(text) or (dialogue.is_goodbye(text) and intent in ("goodbye", "thank")):
+                say(dispatcher, dialogue_wording.callback_stopped())
+                return _reset() + answer_next(tracker)
+            if dialogue.asks_if_machine(text) or intent == "bot_challenge":
+                say(dispatcher, dialogue_wording.machine())
+                return [SlotSet("handoff_outcome", "callback")]  # a slot event: the form asks again
+            if intent in ("thank", "greet") and len(text.split()) <= 6:
+                say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+                return [SlotSet("handoff_outcome", "callback")]
+        return await super().run(dispatcher, tracker, domain)
+
     def _answering(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in DIGRESSIONS
 
     async def extract_callback_phone(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not self._answering(tracker, "callback_phone") or not _text(tracker):
+        text = _text(tracker)
+        if tracker.get_slot("requested_slot") == "callback_phone" and dialogue.looks_like_phone(text):
+            return {"callback_phone": dialogue.phone_in(text)}  # a phone number, whatever the intent
+        if not self._answering(tracker, "callback_phone") or not text or dialogue.is_question(text):
             return {}
-        return {"callback_phone": _text(tracker)}
+        return {"callback_phone": text}
 
     async def extract_callback_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != "callback_slot":
@@ -124,8 +162,9 @@ class ActionCallbackSubmit(Action):
         cal = base.calendar()
         phone = tickets.normalise_phone(tracker.get_slot("callback_phone"))
         slot = parse_slot(tracker.get_slot("callback_slot"), base.now(), cal)
-        if phone is None or slot is None:  # should not happen after validation; never store junk
-            say(dispatcher, wording.handoff_failed())
+        if phone is None or slot is None:  # the form was stopped, or (never) junk: store nothing
+            if not dialogue.is_cancel(_text(tracker)) and not dialogue.is_goodbye(_text(tracker)):
+                say(dispatcher, wording.handoff_failed())
             return _reset()
         who = identity(tracker)
         pid = who.policyholder_id if who else None

@@ -10,15 +10,17 @@ from decimal import Decimal
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today, limit_on
-from actions.common import audited_call, identity, say
+from actions.common import answer_next, audited_call, identity, say
+from bot import dialogue as reading
 from bot.cap import dialogue
 from bot.store import queries
 from bot.wording import cap as wording
+from bot.wording import dialogue as dialogue_wording
 
 
 class _AskSlot(Action):
@@ -45,10 +47,25 @@ class ValidateCapForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         """"stop" leaves the form (Rasa ends a form whose validation returns ``ActiveLoop(None)``)."""
         text = _text(tracker)
-        if tracker.get_slot("requested_slot") in FORM_SLOTS and not text.startswith("/") \
-                and dialogue.wants_to_stop(text):
-            say(dispatcher, wording.form_stopped())
-            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        asking = tracker.get_slot("requested_slot") in FORM_SLOTS and text and not text.startswith("/")
+        goodbye = reading.is_goodbye(text) and intent in ("goodbye", "thank")
+        requested = tracker.get_slot("requested_slot")
+        cancel = reading.is_cancel(text) and (requested == "cap_buyer" or not dialogue.answers(requested, text, _today()))
+        if asking and (dialogue.wants_to_stop(text) or cancel or goodbye):
+            say(dispatcher, dialogue_wording.form_goodbye() if goodbye and not cancel
+                else wording.form_stopped())
+            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)] \
+                + answer_next(tracker)
+        if asking and reading.wants_to_declare(text):  # a clear wish to declare: leave for the declaration
+            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None),
+                                                             FollowupAction("action_declare_start")]
+        if asking and (reading.asks_if_machine(text) or intent == "bot_challenge"):
+            say(dispatcher, dialogue_wording.machine())
+            return [SlotSet("cap_mode", "eligibility")]  # a slot event: the form goes on and asks again
+        if asking and intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+            say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+            return [SlotSet("cap_mode", "eligibility")]
         return await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(self, dispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
@@ -62,7 +79,18 @@ class ValidateCapForm(FormValidationAction):
         if slot not in FORM_SLOTS or not text or text.startswith("/"):
             return []
         if intent in DIGRESSIONS:
+            if slot == "cap_buyer" and await self._known_buyer(tracker, text):
+                tracker.slots[slot] = text  # a buyer's name NLU took for something else
+                return [SlotSet(slot, text)]
+            if slot != "cap_buyer" and len(text.split()) <= 6 and not reading.is_question(text) \
+                    and dialogue.answers(slot, text, _today()):
+                tracker.slots[slot] = text  # "31/03/2021", "600 000": the answer, whatever the intent
+                return [SlotSet(slot, text)]
             return []
+        if slot == "cap_buyer" and len(text.split()) > 4:
+            text = (_entities(tracker).get("buyer") or [text])[0]  # « c'est plutôt pour X, eux ... »
+        if intent != "ask_cap" and reading.is_question(text) and not dialogue.answers(slot, text, _today()):
+            return []  # a question is never an answer: the rules answer it, then the form asks again
         if intent == "ask_cap" and not dialogue.answers(slot, text, _today()):
             scheme = dialogue.scheme_from(text, (_entities(tracker).get("cap_scheme") or [None])[0])
             say(dispatcher, wording.scheme_reply(scheme, as_of=_today()) if scheme else wording.overview_reply(_today()))
@@ -71,6 +99,15 @@ class ValidateCapForm(FormValidationAction):
             return [SlotSet(slot, None)]
         tracker.slots[slot] = text
         return [SlotSet(slot, text)]
+
+    async def _known_buyer(self, tracker: Tracker, text: str) -> bool:
+        """A short reply, not a question nor a stop, that names one of the policyholder's buyers."""
+        who = identity(tracker)
+        if who is None or not text or len(text.split()) > 4 or any(c.isdigit() for c in text) \
+                or reading.is_question(text) or reading.is_cancel(text):
+            return False
+        found = await audited_call(CollectingDispatcher(), who, queries.guarantee_on_buyer, text)
+        return found is not None and found.outcome == "match"
 
     async def validate_cap_buyer(self, value: Any, dispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:

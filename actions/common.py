@@ -86,3 +86,23 @@ async def audited_call(dispatcher: CollectingDispatcher, who: Identity, func: Ca
 
     read_and_audit.__name__ = getattr(func, "__name__", "read")
     return await store_call(dispatcher, read_and_audit, *args, **kwargs)
+
+
+# Questions the assistant answers, by intent: what runs when a form is left with a question in the same
+# message (« laissez tomber. et mon dossier Dupuis ? »), or while a ticket waits for an agent.
+QUESTION_ANSWERS = {
+    "ask_claim_status": "action_claim_status", "list_claims": "action_list_claims",
+    "ask_guarantee": "action_guarantee", "ask_fees": "action_fees", "ask_claim_process": "action_claim_process",
+    "ask_cap": "action_cap", "ask_advance_indemnification": "action_advance_indemnification",
+}
+
+
+def answer_next(tracker: Tracker) -> list:
+    """[FollowupAction(answer)] when the latest message also asks a question the assistant answers, else []."""
+    from rasa_sdk.events import FollowupAction
+
+    from bot.dialogue import is_question
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    text = tracker.latest_message.get("text") or ""
+    action = QUESTION_ANSWERS.get(intent or "")
+    return [FollowupAction(action)] if action and is_question(text) else []

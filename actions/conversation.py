@@ -9,9 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, identity, say, store_call
+from bot import dialogue
 from bot.settings import get_settings
 from bot.store import queries
 from bot.wording import conversation as wording
+from bot.wording import core as core_wording
+from bot.wording import dialogue as dialogue_wording
 from bot.wording import process as process_wording
 
 
@@ -42,6 +45,17 @@ class ActionLogComplaint(Action):
         if not text or text.startswith("/"):
             _say_all(dispatcher, wording.complaint_empty())
             return []
+        if not dialogue.wants_to_complain(text):  # a question or a what-if is never filed as a complaint
+            from actions.declare import after_summary
+            pending = after_summary(tracker)
+            if pending:  # « bon, envoyez-la » to a summarised declaration
+                return pending
+            from bot.wording.topics import suggestions_for
+            ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
+                       if r.get("name") != "complain"]
+            say(dispatcher, core_wording.fallback_rephrase(suggestions_for(ranking)))
+            say(dispatcher, dialogue_wording.complaint_offer())
+            return []
         receipt = await store_call(dispatcher, queries.record_complaint, who.policyholder_id, text, who.channel or "chat")
         if receipt is None:  # the store apologised already
             return []
@@ -70,6 +84,10 @@ class ActionAffirmNoContext(Action):
         return "action_affirm_no_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.declare import after_summary
+        pending = after_summary(tracker)  # "oui" to a declaration summarised just before a side question
+        if pending:
+            return pending
         say(dispatcher, wording.affirm_no_context())
         return []
 

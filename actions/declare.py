@@ -4,18 +4,24 @@ The form itself (questions, answers, checks) is in :mod:`actions.declare_form`.
 Rasa adapters only: the decisions (answers, corrections, deadline, idempotency key) are in bot.declaration."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, auth_status, identity, say, store_call
 from bot import declaration as decide
+from bot import dialogue
 from bot.declaration import FORM_SLOTS, idempotency_key
 from bot.store import queries
 from bot.wording import core
 from bot.wording import declare as wording
+from bot.wording import dialogue as dialogue_wording
+
+
+FORM = "declare_unpaid_form"
 
 
 def _intent(tracker: Tracker) -> Optional[str]:
@@ -45,6 +51,12 @@ def _say_all(dispatcher: CollectingDispatcher, replies) -> None:
         say(dispatcher, reply)
 
 
+def _stopped(tracker: Tracker) -> bool:
+    """The latest message left the form (« laissez tomber », « au revoir »)."""
+    text = _text(tracker)
+    return dialogue.is_cancel(text) or dialogue.is_goodbye(text)
+
+
 class _Named:
     action = ""  # the Rasa action name
 
@@ -52,17 +64,89 @@ class _Named:
         return self.action
 
 
+_SUMMARY_ACTIONS = ("action_declaration_summary", "action_correct_or_cancel_declaration")
+_GO = re.compile(r"\b(?:oui|ouais|ok|d'accord|envoy\w*|transm\w*|valid\w*|go|allez[- ]y|c'est bon|confirm\w*)\b")
+
+
+def summary_pending(tracker: Tracker) -> bool:
+    """A declaration is complete and was summarised a moment ago (not yet sent, not cancelled)."""
+    if _pending(tracker) is None:
+        return False
+    recent = [e.get("name") for e in tracker.events if e.get("event") == "action"
+              and e.get("name") not in ("action_listen", None)][-4:]
+    return any(name in _SUMMARY_ACTIONS for name in recent)
+
+
+def after_summary(tracker: Tracker) -> List[Dict]:
+    """What a message means while a summarised declaration waits for a yes: a go sends it, a date or
+    an amount corrects it. [] when nothing is pending or the message is something else."""
+    text = _text(tracker)
+    if not summary_pending(tracker) or dialogue.is_question(text) or dialogue.is_cancel(text):
+        return []
+    if decide.corrected(_pending(tracker), text) is not None:
+        return [FollowupAction("action_correct_or_cancel_declaration")]
+    if _intent(tracker) == "affirm" or _GO.search(dialogue.fold(text)):
+        return [FollowupAction("action_submit_declaration")]
+    return []
+
+
+def _previous_action(tracker: Tracker) -> Optional[str]:
+    """The last action the assistant ran before the latest message of the person."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+def clear_wish_to_declare(tracker: Tracker) -> bool:
+    """A button, a sentence that asks to declare, or a yes to our offer: the form may start."""
+    raw = tracker.latest_message.get("text") or ""
+    if dialogue.is_button(raw):
+        return True
+    if _intent(tracker) == "affirm" and _previous_action(tracker) == "action_declare_start":
+        return True
+    return dialogue.wants_to_declare(raw)
+
+
 class ActionDeclareStart(_Named, Action):
+    """Starts the form only on a clear wish; otherwise answers and offers (a buyer in insolvency
+    proceedings: what to do first; a question about declaring: the answer)."""
+
     action = "action_declare_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        raw = tracker.latest_message.get("text") or ""
+        active = (tracker.active_loop or {}).get("name")
+        if active == FORM:  # already declaring: answer, then ask again
+            if dialogue.is_question(raw):
+                say(dispatcher, dialogue_wording.declare_question())
+            return [FollowupAction(FORM)]
+        if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
+            return [FollowupAction(active)]
+        if summary_pending(tracker) and not dialogue.wants_to_declare(raw):
+            # a date or an amount after the summary corrects it; anything else shows it again
+            return after_summary(tracker) or [FollowupAction("action_declaration_summary")]
+        if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
+            _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:
             _say_all(dispatcher, wording.visitor())
             if auth_status(tracker) in {"expired", "invalid"}:
                 say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return [SlotSet("declaration_allowed", False)]
+        if not clear_wish_to_declare(tracker):
+            if dialogue.is_question(raw) and not dialogue.mentions_insolvency(raw):
+                say(dispatcher, dialogue_wording.declare_question())
+            say(dispatcher, dialogue_wording.declare_offer())
+            return [SlotSet("declaration_allowed", False)]
         say(dispatcher, wording.start())
-        return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None)]
+        # the form starts here, also when the wish came inside another form (the rules then have no path)
+        return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None),
+                FollowupAction(FORM)]
 
 
 class ActionDeclarationSummary(_Named, Action):
@@ -74,7 +158,8 @@ class ActionDeclarationSummary(_Named, Action):
             return _reset()
         pending = _pending(tracker)
         if pending is None:
-            say(dispatcher, wording.nothing_pending())
+            if not _stopped(tracker):  # the form was left on purpose: it said so already
+                say(dispatcher, wording.nothing_pending())
             return _reset()
         say(dispatcher, wording.summary(pending["buyer"], pending["invoice"], pending["amount"], pending["due"]))
         return []

@@ -29,6 +29,23 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.declare import after_summary
+        from bot import dialogue
+        from bot.wording import dialogue as dialogue_wording
+        pending = after_summary(tracker)  # a go or a correction to a declaration summarised just before
+        if pending:
+            return pending
+        text = tracker.latest_message.get("text") or ""
+        if dialogue.mentions_insolvency(text):  # a buyer in insolvency proceedings: what to do first
+            for reply in dialogue_wording.insolvency():
+                say(dispatcher, reply)
+            return []
+        if dialogue.is_goodbye(text) and len(text.split()) <= 6:
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
+        if dialogue.is_thanks(text) and len(text.split()) <= 6:
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            return []
         if consecutive_fallbacks(tracker) >= 2:
             say(dispatcher, core.fallback_human())
         else:

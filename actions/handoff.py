@@ -1,9 +1,11 @@
 """Hand the conversation to a person.
 
+- Only on a clear wish (a button, or a sentence asking for a person): otherwise the person is asked
+  first; "am I talking to a machine?" gets an honest answer, never a ticket.
 - During business hours: a handoff ticket (who, why, summary, transcript, claims discussed) is
-  stored, the person is told a claims agent takes over, and the bot pauses itself for this
-  conversation with Rasa's ``ConversationPaused`` (the agent desk resumes it with
-  ``ConversationResumed``).
+  stored and the person is told a claims agent takes over. The assistant does not go silent:
+  until an agent takes the conversation (the desk pauses it then, see :mod:`bot.handoff.desk`),
+  ``action_handoff_waiting`` acknowledges every message and answers what it can.
 - Outside business hours: ``callback_form`` (:mod:`actions.callback`) asks a French phone number
   and a slot among the next opening slots, then stores the callback request.
 
@@ -16,14 +18,16 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import identity, off_loop, say
+from actions.common import QUESTION_ANSWERS, identity, off_loop, say
+from bot import dialogue
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar, load_calendar
 from bot.handoff.summary import build_summary, infer_reason, transcript
 from bot.settings import get_settings
+from bot.wording import dialogue as dialogue_wording
 from bot.wording import handoff as wording
 
 logger = logging.getLogger(__name__)
@@ -79,6 +83,17 @@ class ActionHandoff(Action):
         if _active_loop(tracker) == FORM:  # asked again while we take the callback details
             say(dispatcher, wording.callback_in_progress())
             return []
+        raw = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("handoff_outcome") == "ticket":  # already waiting for a person
+            say(dispatcher, dialogue_wording.machine() if dialogue.asks_if_machine(raw)
+                else dialogue_wording.waiting_already())
+            return []
+        if dialogue.asks_if_machine(raw):  # an honest answer, not a ticket
+            say(dispatcher, dialogue_wording.machine())
+            return [SlotSet("handoff_outcome", "offered")]
+        if not dialogue.is_button(raw) and not dialogue.wants_a_person(raw):  # inferred: ask first
+            say(dispatcher, dialogue_wording.person_offer())
+            return [SlotSet("handoff_outcome", "offered")]
         who = identity(tracker)
         events = list(tracker.events)
         reason = infer_reason(events)
@@ -98,4 +113,75 @@ class ActionHandoff(Action):
             return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "failed")]
         for reply in wording.ticket_created(ticket.reference, ticket.claim_refs, who is not None):
             say(dispatcher, reply)
-        return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "ticket"), ConversationPaused()]
+        return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "ticket")]
+
+
+# While a ticket waits for an agent: what the assistant runs for each intent (action or response).
+WAITING_ANSWERS = {
+    **QUESTION_ANSWERS,
+    "express_worry": "action_express_worry", "complain": "action_log_complaint",
+    "greet": "utter_greet", "thank": "utter_you_are_welcome", "goodbye": "utter_goodbye",
+    "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+}
+# events an answer may not bring while waiting (no form starts, the conversation is not paused)
+_WAITING_DROPPED = {"active_loop", "followup", "pause", "form"}
+
+
+def _action_named(name: str) -> Optional[Action]:
+    """The action server's action called ``name`` (every module of this package, as the server loads them)."""
+    import importlib
+    import pkgutil
+
+    import actions
+    for info in pkgutil.iter_modules(actions.__path__):
+        importlib.import_module(f"actions.{info.name}")
+    stack = list(Action.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        try:
+            instance = cls()
+            if instance.name() == name:
+                return instance
+        except Exception:  # noqa: BLE001 - abstract helpers
+            continue
+    return None
+
+
+class ActionHandoffWaiting(Action):
+    """A ticket waits for an agent: every message is acknowledged (it reaches the agent through
+    the conversation), and what the assistant can answer is answered meanwhile."""
+
+    def name(self) -> Text:
+        return "action_handoff_waiting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        intent = _intent(tracker)
+        raw = tracker.latest_message.get("text") or ""
+        if dialogue.asks_if_machine(raw):
+            say(dispatcher, dialogue_wording.machine())
+            say(dispatcher, dialogue_wording.waiting_ack())
+            return []
+        if intent == "request_human":
+            say(dispatcher, dialogue_wording.waiting_already())
+            return []
+        say(dispatcher, dialogue_wording.waiting_ack())
+        if intent == "declare_unpaid":
+            say(dispatcher, dialogue_wording.waiting_declare())
+            return []
+        answer = WAITING_ANSWERS.get(intent or "")
+        if answer is None:
+            return []
+        if answer.startswith("utter_"):
+            dispatcher.utter_message(response=answer)
+            return []
+        action = _action_named(answer)
+        if action is None:
+            return []
+        try:
+            events = await action.run(dispatcher, tracker, domain)
+        except Exception:  # noqa: BLE001 - the acknowledgement is said; never crash
+            logger.exception("answer %s while waiting for a person failed", answer)
+            return []
+        return [e for e in events or [] if e.get("event") not in _WAITING_DROPPED
+                and not (e.get("event") == "slot" and e.get("name") in ("cap_mode", "handoff_outcome"))]

@@ -39,7 +39,15 @@ def user_text(text: Optional[str]) -> str:
 
 
 def is_cancel(text: str) -> bool:
-    return bool(_CANCEL.match(text))
+    """« stop », « annuler », « laissez tomber », « on verra plus tard »... (see :mod:`bot.dialogue`)."""
+    from bot.dialogue import is_cancel as wants_to_stop
+    return bool(_CANCEL.match(text)) or wants_to_stop(text)
+
+
+def _question(text: str) -> bool:
+    """A question is never an answer to the form's question."""
+    from bot.dialogue import is_question
+    return is_question(text)
 
 
 def _plain_invoice_number(text: str) -> bool:
@@ -54,9 +62,14 @@ def answering(requested_slot: Optional[str], slot: str, intent: Optional[str], t
     """The message answers the question asked for ``slot`` (not a side question, a no or a stop)."""
     if requested_slot != slot or intent == "deny" or is_cancel(text):
         return False
-    if intent in DIGRESSIONS:
+    if intent in DIGRESSIONS or _question(text):
         return slot == "invoice_number" and _plain_invoice_number(text)
     return True
+
+
+def is_correction(text: str) -> bool:
+    """« non, c'est plutôt Martin Logistique », « pardon : 12 300 »: the person corrects an answer."""
+    return bool(_CORRECTION.search(text or ""))
 
 
 def _amount_correction(text: str, current_amount: Any) -> bool:
@@ -65,9 +78,26 @@ def _amount_correction(text: str, current_amount: Any) -> bool:
                 and parse_amount(text) is not None)
 
 
+def _plain_amount(text: str) -> bool:
+    """A short reply that is an amount ("4 320 e", "1 840 €"): whatever intent NLU gave it."""
+    from bot.dialogue import looks_like_phone
+    return (len(text.split()) <= 5 and "?" not in text and parse_amount(text) is not None
+            and parse_date(text, _today()) is None and not looks_like_phone(text))
+
+
+def _plain_date(text: str) -> bool:
+    """A short reply that is a date ("le 15/10", "payable au 30 novembre"): whatever intent NLU gave it."""
+    return len(text.split()) <= 7 and "?" not in text and parse_date(text, _today()) is not None
+
+
 def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str], current_amount: Any) -> Optional[str]:
-    """The raw text to fill the amount slot with, or None to leave it alone."""
-    if intent in DIGRESSIONS or not text or is_cancel(text):
+    """The raw text to fill the amount slot with, or None to leave it alone (a phone number is never one)."""
+    from bot.dialogue import looks_like_phone
+    if looks_like_phone(text):
+        return None
+    if text and requested_slot == "amount" and not is_cancel(text) and _plain_amount(text):
+        return text
+    if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot == "amount":
         return text
@@ -79,7 +109,10 @@ def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str
 def due_date_answer(text: str, intent: Optional[str], requested_slot: Optional[str],
                     current_amount: Any) -> Optional[str]:
     """The raw text to fill the due date slot with, or None (an amount correction is not a date)."""
-    if intent in DIGRESSIONS or not text or is_cancel(text):
+    if text and requested_slot == "due_date" and not is_cancel(text) and _plain_date(text) \
+            and not _CORRECTION.search(text):
+        return text
+    if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot != "due_date":
         return None
@@ -138,12 +171,21 @@ def dms_deadline(due: date, dms_deadline_days: int, today: date) -> Tuple[date, 
     return deadline, deadline < today
 
 
+def _stored_amount(value: Any) -> Optional[Decimal]:
+    """The amount slot as the form stored it ("1980", "2450.80"); read as typed text otherwise
+    (a bare "1980" reads as a year to :func:`parse_amount`)."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return Decimal(text)
+    return parse_amount(text)
+
+
 def pending_from(values: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     """The declaration the four answers make (buyer, invoice, amount, due), or None if incomplete."""
     values = {slot: values.get(slot) for slot in FORM_SLOTS}
     if not all(values.values()):
         return None
-    amount = parse_amount(str(values["amount"]))
+    amount = _stored_amount(values["amount"])
     try:
         due = date.fromisoformat(str(values["due_date"]))
     except ValueError:

@@ -2,8 +2,9 @@
 
 The desk keeps no message store of its own. A taken conversation lives in Rasa's tracker:
 
-- the bot paused itself with ``ConversationPaused`` when it created the ticket
-  (:mod:`actions.handoff`); while paused, Rasa still records every message of the person;
+- while the ticket waits, the assistant keeps answering and acknowledges every message
+  (:mod:`actions.handoff`); taking the ticket pauses the assistant (``pause``, Rasa's
+  ``ConversationPaused``); while paused, Rasa still records every message of the person;
 - an agent's reply is a ``bot`` event (``BotUttered``) appended through Rasa's HTTP API
   (:class:`bot.handoff.rasa_api.RasaApi`) with
   ``execute_side_effects=true`` and ``output_channel=latest``: Rasa stores it in the tracker and
@@ -105,8 +106,8 @@ def _bot(text: str, agent: Principal, kind: str, raw: Optional[str] = None) -> D
 
 
 def take_events(agent: Principal) -> List[Dict[str, Any]]:
-    """The person is told who takes the conversation."""
-    return [_bot(wording.agent_joined(display_name(agent)).as_message()["text"], agent, "joined")]
+    """The assistant pauses for this conversation, and the person is told who takes it."""
+    return [{"event": "pause"}, _bot(wording.agent_joined(display_name(agent)).as_message()["text"], agent, "joined")]
 
 
 def reply_events(agent: Principal, text: str) -> List[Dict[str, Any]]:
@@ -117,7 +118,7 @@ def reply_events(agent: Principal, text: str) -> List[Dict[str, Any]]:
 def give_back_events(agent: Principal, claim_refs: Sequence[str] = ()) -> List[Dict[str, Any]]:
     """Resume the assistant with the context: it says it is back, recalls the claim discussed
     (also put in the ``claim_ref`` slot), and listens."""
-    events: List[Dict[str, Any]] = [{"event": "resume"}]
+    events: List[Dict[str, Any]] = [{"event": "resume"}, {"event": "slot", "name": "handoff_outcome", "value": None}]
     for reply in wording.bot_back(display_name(agent), list(claim_refs)[-1:]):
         message = reply.as_message()
         events.append({"event": "bot", "text": message["text"], "metadata": {META_KEY: {"kind": "back"}}})
@@ -133,9 +134,12 @@ def _clip(text: Any) -> str:
 
 
 def since_handoff(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
-    """Messages of the conversation from the last pause (the handoff) on, for the desk:
-    ``{"who": "user" | "agent" | "bot", "text", "at", "agent"?}``. Empty when it never paused."""
-    start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "pause"), None)
+    """Messages of the conversation from the last handoff on (the ticket, else the last pause), for
+    the desk: ``{"who": "user" | "agent" | "bot", "text", "at", "agent"?}``. Empty when there was none."""
+    start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "slot"
+                  and events[i].get("name") == "handoff_outcome" and events[i].get("value") == "ticket"), None)
+    if start is None:
+        start = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "pause"), None)
     if start is None:
         return []
     out: List[Dict[str, Any]] = []

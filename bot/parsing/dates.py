@@ -1,7 +1,8 @@
 """Calendar dates in what people type, French first (:func:`parse_date`).
 
 "15/03/2026", "15-03-26", "15/03", "15 mars", "le 3 mars 2026", "1er mars", "2026-03-15",
-"hier", "avant-hier", "aujourd'hui", "demain", "il y a 2 semaines", "il y a un mois", "dans 10 jours".
+"hier", "avant-hier", "aujourd'hui", "demain", "il y a 2 semaines", "il y a un mois", "dans 10 jours",
+"fin novembre" (the last day), "début novembre", "mi-novembre", "le 30" (this month, or the one before).
 **Year rule** when the year is missing: the current year of ``today`` is used, unless that puts the
 date more than 183 days after ``today``, in which case the previous year is used. A missing year
 is never guessed as next year. Two-digit years are 20xx. Impossible dates ("31/02") give None.
@@ -30,6 +31,9 @@ FUTURE_TOLERANCE_DAYS = 183
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_RE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/]|[.-]\d)")
 _WORDY_RE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + _MONTH_ALT + r")\.?(?:\s+(\d{4}))?\b")
+_MONTH_EDGE_RE = re.compile(r"\b(fin|debut|mi)[ -](?:de |d')?(" + _MONTH_ALT + r")\.?(?:\s+(\d{4}))?\b")
+_DAY_ONLY_RE = re.compile(r"\b(?:le|au|du)\s+(\d{1,2})(?:er)?\b(?!\s*(?:[/.,-]?\d|%|€|e\b|eur|k\b|jours?|mois|ans?|"
+                          r"semaines?|h\b|heures?|ans?|fois|factures?|dossiers?))")
 _RELATIVE_RE = re.compile(r"\b(il y a|dans)\s+(\d+|[a-z]+)\s+(jours?|semaines?|mois|ans?|annees?)\b")
 
 
@@ -91,6 +95,25 @@ def parse_date(text: Optional[str], today: Optional[date] = None) -> Optional[da
     if m:
         day, month, year = int(m.group(1)), MONTHS[m.group(2)], _full_year(m.group(3))
         return _safe_date(year, month, day) if year else _year_for(day, month, today)
+    m = _MONTH_EDGE_RE.search(s)
+    if m:  # "fin novembre": the last day; "début novembre": the 1st; "mi-novembre": the 15th
+        month, year = MONTHS[m.group(2)], _full_year(m.group(3))
+        first = _safe_date(year, month, 1) if year else _year_for(1, month, today)
+        if first is None:
+            return None
+        if m.group(1) == "debut":
+            return first
+        if m.group(1) == "mi":
+            return first.replace(day=15)
+        return _add_months(first, 1) - timedelta(days=1)
+    m = _DAY_ONLY_RE.search(s)
+    if m:  # "le 30": that day of this month, or of the month before when it is still to come
+        day = int(m.group(1))
+        candidate = _safe_date(today.year, today.month, day)
+        if candidate is None or candidate > today:
+            previous = _add_months(today.replace(day=1), -1)
+            candidate = _safe_date(previous.year, previous.month, day)
+        return candidate
     if re.search(r"\bavant[ -]hier\b", s):
         return today - timedelta(days=2)
     if re.search(r"\bapres[ -]demain\b", s):

@@ -10,7 +10,7 @@ from bot.wording.format import LOCALE, day
 from bot.wording.reply import Button, Reply
 
 TEMPLATES = {
-    # during business hours: a ticket, the bot steps aside
+    # during business hours: a ticket; the assistant still answers until the agent takes over
     "ticket_created": (
         "C’est noté. Un conseiller va prendre le relais ici, dès qu’il est libre. "
         "Il verra notre échange : vous n’aurez pas à tout redire."
@@ -18,7 +18,8 @@ TEMPLATES = {
     "ticket_reference": "Votre demande porte le numéro {ref}.",
     "ticket_claims": "Je lui signale le dossier dont nous avons parlé : {refs}.",
     "ticket_wait": (
-        "Je me mets en pause pendant ce temps. Restez sur cette page : sa réponse va s’afficher ici."
+        "Restez sur cette page : sa réponse va s’afficher ici. En attendant, je lui transmets vos messages "
+        "et je réponds à ce que je peux."
     ),
     "ticket_visitor": (
         "Vous n’êtes pas connecté. Le conseiller vous demandera donc qui vous êtes."

@@ -24,7 +24,12 @@ def test_amount_answer_and_correction():
     assert d.amount_answer("12 300", "inform", "amount", None) == "12 300"
     assert d.amount_answer("non, c'est 12 300", "deny", "due_date", "12000") == "non, c'est 12 300"
     assert d.amount_answer("12 300", "inform", "due_date", "12000") is None  # no correction word
-    assert d.amount_answer("12 300", "ask_fees", "amount", None) is None
+    # a plain amount typed when the amount is asked is the answer, whatever intent NLU gave it;
+    # a question on the side, a phone number or a date is never one
+    assert d.amount_answer("12 300", "ask_fees", "amount", None) == "12 300"
+    assert d.amount_answer("combien de frais sur 12 300 ?", "ask_fees", "amount", None) is None
+    assert d.amount_answer("06 12 34 56 78", "inform", "amount", None) is None
+    assert d.amount_answer("échéance le 25 novembre", "inform", "due_date", "7350") is None
     assert d.amount_answer("annulez", "inform", "amount", None) is None
 
 
@@ -32,6 +37,8 @@ def test_an_amount_correction_is_not_a_due_date():
     assert d.due_date_answer("non, c'est 12 300", "deny", "due_date", "12000") is None
     assert d.due_date_answer("15/01/2025", "inform", "due_date", "12000") == "15/01/2025"
     assert d.due_date_answer("15/01/2025", "inform", "amount", None) is None
+    assert d.due_date_answer("elle était payable au 15 novembre", "ask_cap", "due_date", "12000") is not None
+    assert d.due_date_answer("quelle date je mets ?", "ask_claim_process", "due_date", None) is None
 
 
 def test_buyer_invoice_and_amount_checks():
@@ -91,3 +98,9 @@ def test_an_amount_is_not_an_invoice_number():
     assert invoice_number_from("2 400 €") is None
     assert invoice_number_from("12300 euros") is None
     assert invoice_number_from("FA-2026-0042") == "FA-2026-0042"
+
+
+def test_a_stored_amount_that_looks_like_a_year_is_still_an_amount():
+    pending = d.pending_from({"buyer": "Agencement Perrin", "invoice_number": "PER-1", "amount": "1980",
+                              "due_date": "2026-11-10"})
+    assert pending is not None and pending["amount"] == Decimal("1980")

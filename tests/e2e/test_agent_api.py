@@ -1,5 +1,5 @@
 """The agent desk's API against the real stack: pause and resume through Rasa's own mechanisms
-(ConversationPaused by the handoff action, bot / resume events appended through Rasa's HTTP API
+(ConversationPaused when an agent takes the ticket, bot / resume events appended through Rasa's HTTP API
 behind its token), agent vs policyholder tokens in both directions, bad input -> 4xx in French."""
 import re
 import uuid
@@ -61,15 +61,19 @@ def test_pause_take_reply_give_back_and_the_bot_answers_again(stack):
     assert mine["claim_refs"] == [MY_REF] and mine["waiting_seconds"] >= 0
     detail = call(stack, "GET", f"/api/agent/tickets/{ticket_id}", claire).json()
     sender_id = sender_of(stack, ticket_id)
-    assert rasa_tracker(stack, sender_id)["paused"] is True  # the handoff action paused the bot
+    assert rasa_tracker(stack, sender_id)["paused"] is False  # the bot answers until an agent takes it
     assert any(m["who"] == "user" and MY_REF in m["text"] for m in detail["transcript"])
-    assert detail["summary"]["reason"] == "request" and detail["live"]["paused"] is True
+    assert detail["summary"]["reason"] == "request" and detail["live"]["paused"] is False
+
+    # while the ticket waits, every message is acknowledged (never silent)
+    assert any("transmis au conseiller" in t for t in customer(stack, session, "Bon, j'attends."))
 
     # nobody may reply before taking it; one agent only takes it
     assert call(stack, "POST", f"/api/agent/tickets/{ticket_id}/reply", claire, json={"text": "Bonjour"}).status_code == 409
     taken = call(stack, "POST", f"/api/agent/tickets/{ticket_id}/take", claire)
     assert taken.status_code == 200 and taken.json()["announced"] is True
     assert call(stack, "POST", f"/api/agent/tickets/{ticket_id}/take", karim).status_code == 409
+    assert rasa_tracker(stack, sender_id)["paused"] is True  # taking the ticket paused the bot
     refused = call(stack, "POST", f"/api/agent/tickets/{ticket_id}/reply", karim, json={"text": "Moi aussi"})
     assert refused.status_code == 409 and "collègue" in refused.json()["error"]
 
@@ -80,8 +84,10 @@ def test_pause_take_reply_give_back_and_the_bot_answers_again(stack):
     assert sent.status_code == 200, sent.text
     live = call(stack, "GET", f"/api/agent/tickets/{ticket_id}", claire).json()["live"]
     assert live["paused"] is True
-    assert [m["who"] for m in live["messages"]] == ["agent", "user", "agent"]  # joined, the person, the reply
-    assert live["messages"][1]["text"] == "Vous êtes là ?"
+    whos = [m["who"] for m in live["messages"]]
+    assert whos[0] == "user" and live["messages"][0]["text"] == "Bon, j'attends."  # while waiting
+    assert whos[-3:] == ["agent", "user", "agent"]  # joined, the person, the reply
+    assert live["messages"][-2]["text"] == "Vous êtes là ?"
     assert live["messages"][-1]["who"] == "agent" and live["messages"][-1]["text"] == "Bonjour, je regarde votre dossier."
     tracker = rasa_tracker(stack, sender_id)
     said = [e for e in tracker["events"] if e["event"] == "bot"][-1]

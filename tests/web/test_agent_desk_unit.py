@@ -73,25 +73,27 @@ def test_reply_is_a_bot_event_that_shows_the_agent_name(claire):
     assert "Je regarde votre dossier {tout de suite}." in event["text"]
     assert event["metadata"]["agent_desk"] == {"agent": "Claire Martin", "subject": "agent:claire.martin",
                                               "kind": "reply", "text": "Je regarde votre dossier {tout de suite}."}
-    [joined] = desk.take_events(claire)
+    pause, joined = desk.take_events(claire)
+    assert pause == {"event": "pause"}  # taking the ticket pauses the assistant
     assert "Claire Martin" in joined["text"] and joined["metadata"]["agent_desk"]["kind"] == "joined"
 
 
 def test_give_back_resumes_recalls_the_claim_and_listens(claire):
     events = desk.give_back_events(claire, ("SIN-2021-000123", "SIN-2023-000777"))
     assert events[0] == {"event": "resume"}
+    assert {"event": "slot", "name": "handoff_outcome", "value": None} in events  # no ticket waits any more
     texts = [e["text"] for e in events if e["event"] == "bot"]
     assert "Claire Martin" in texts[0] and "retour" in texts[0]
     assert any("SIN-2023-000777" in t for t in texts)
     assert {"event": "slot", "name": "claim_ref", "value": "SIN-2023-000777"} in events
     assert events[-1] == {"event": "action", "name": "action_listen"}
     plain = desk.give_back_events(claire, ())
-    assert not any(e["event"] == "slot" for e in plain)
+    assert not any(e["event"] == "slot" and e["name"] == "claim_ref" for e in plain)
     assert not any("dossier" in e.get("text", "") for e in plain)
 
 
 def test_since_handoff_keeps_what_follows_the_pause(claire):
-    [joined] = desk.take_events(claire)
+    pause, joined = desk.take_events(claire)
     [reply] = desk.reply_events(claire, "Je regarde.")
     events = [
         {"event": "user", "text": "Où en est mon dossier ?", "timestamp": 1.0},
@@ -110,6 +112,24 @@ def test_since_handoff_keeps_what_follows_the_pause(claire):
     assert live[0]["text"] == "Vous êtes là ?"
     assert live[2] == {"who": "agent", "agent": "Claire Martin", "text": "Je regarde.", "at": 6.0}
     assert desk.since_handoff(events[:5]) == []
+
+
+def test_since_handoff_starts_at_the_ticket_and_keeps_what_was_said_while_waiting(claire):
+    """The assistant keeps answering until an agent takes the ticket: the desk shows it all."""
+    take = desk.take_events(claire)
+    events = [
+        {"event": "user", "text": "Je veux un conseiller", "timestamp": 1.0},
+        {"event": "action", "name": "action_handoff", "timestamp": 1.1},
+        {"event": "bot", "text": "C'est noté.", "timestamp": 1.2},
+        {"event": "slot", "name": "handoff_outcome", "value": "ticket", "timestamp": 1.3},
+        {"event": "user", "text": "Et mes frais ?", "timestamp": 2.0},
+        {"event": "bot", "text": "Votre message est transmis au conseiller.", "timestamp": 2.1},
+        *[{**e, "timestamp": 3.0} for e in take],
+        {"event": "user", "text": "Merci", "timestamp": 4.0},
+    ]
+    live = desk.since_handoff(events)
+    assert [m["who"] for m in live] == ["user", "bot", "agent", "user"]
+    assert live[0]["text"] == "Et mes frais ?" and live[-1]["text"] == "Merci"
 
 
 # --- Rasa's HTTP API client ---------------------------------------------------------------------
