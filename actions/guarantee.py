@@ -35,6 +35,12 @@ class ActionGuarantee(Action):
             amounts=tracker.get_latest_entity_values("amount"),
             countries=tracker.get_latest_entity_values("country"),
         )
+        if ask.kind != "increase" and not ask.buyer and tracker.get_slot("buyer"):
+            # "on peut demander 20 000 ?" about the buyer being discussed
+            focus = guarantee_intent.read(tracker.latest_message.get("text"), buyers=[tracker.get_slot("buyer")],
+                                          amounts=tracker.get_latest_entity_values("amount"))
+            if focus.kind == "increase":
+                ask = focus
         if ask.kind == "increase":
             result = await store_call(dispatcher, queries.record_limit_increase_request, ph, ask.buyer, str(ask.amount),
                                       channel=who.channel or "chat", user_id=who.user_id)
@@ -68,5 +74,23 @@ class ActionGuarantee(Action):
             return []
         views = await audited_call(dispatcher, who, queries.limits)
         if views is not None:
+            statuses = status_filter(tracker.latest_message.get("text"))
+            if statuses:
+                views = [v for v in views if v.status in statuses]
             say(dispatcher, wording.limits_overview(views))
         return []
+
+
+def status_filter(text) -> set:
+    """Which agréments a list asks for: refused, reduced, cancelled, partial ("lesquels ont été refusés ?")."""
+    folded = guarantee_intent.fold(text)
+    wanted = set()
+    if "refus" in folded:
+        wanted.add("refused")
+    if any(w in folded for w in ("redui", "baiss", "diminu")):
+        wanted.add("reduced")
+    if any(w in folded for w in ("supprim", "annul", "coupe", "retir", "resili")):
+        wanted.add("cancelled")
+    if "partiel" in folded:
+        wanted.add("partial")
+    return wanted

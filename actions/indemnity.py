@@ -6,6 +6,7 @@ Not signed in: what the service is, and that the contract decides.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Text
@@ -103,3 +104,71 @@ class ActionAdvanceIndemnification(Action):
         if claim.is_open:
             say(dispatcher, wording.estimate_reply(est))
         return [SlotSet("claim_ref", claim.ref)]
+
+
+def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Optional[str]):
+    """(contract terms, the claim or None, the agrément on its buyer (or on ``buyer``) or None)."""
+    terms = queries.contract_terms(session, policyholder_id)
+    claim = queries.claim_by_ref(session, policyholder_id, ref) if ref else None
+    name = claim.buyer_name if claim is not None else buyer
+    limit = None
+    if name:
+        found = queries.guarantee_on_buyer(session, policyholder_id, name)
+        limit = found.limit if found.outcome == "match" else None
+    return terms, claim, limit
+
+
+class ActionClaimPayout(Action):
+    """How much will you pay me (on this claim, or on an amount), and why not everything."""
+
+    def name(self) -> Text:
+        return "action_claim_payout"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.claims import all_claims, focused_claims
+        from bot.parsing import parse_amount
+        from bot.wording import focus as focus_wording
+
+        who = identity(tracker)
+        if who is None:
+            say(dispatcher, wording.advance_general())
+            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+            return []
+        text = tracker.latest_message.get("text") or ""
+        amounts = [parse_amount(a) for a in tracker.get_latest_entity_values("amount") if isinstance(a, str)]
+        amounts = [a for a in amounts if a]
+        ref = _ref_from(tracker)
+        if not amounts and ref is None and not re.search(r"\b(?:pourquoi|pk|pq|pkoi)\b", text.lower()):
+            from bot.claim_filters import amounts_in_text
+            amounts = amounts_in_text(text)
+        buyer = next(tracker.get_latest_entity_values("buyer"), None)
+        if ref is None and not amounts:
+            items = await audited_call(dispatcher, who, all_claims)
+            if items is None:
+                return []
+            found_ref, chosen, found_buyer, _ = focused_claims(tracker, items)
+            ref = found_ref or (chosen[0].ref if len(chosen) == 1 else None)
+            if ref is None and not chosen:
+                ref = tracker.get_slot("claim_ref")
+        if amounts and buyer is None:
+            buyer = tracker.get_slot("buyer")
+        data = await audited_call(dispatcher, who, payout_data, None if amounts else ref, buyer,
+                                  requested=("claim", ref) if (ref and not amounts) else None)
+        if data is None:
+            return []
+        terms, claim, limit = data
+        if amounts:
+            owed = amounts[0]
+            credit = amounts[1] if len(amounts) > 1 else (limit.amount if limit is not None else owed)
+            est = estimate(IndemnityInputs(amount_owed=owed, credit_limit=credit, quotite=terms.quotite if terms else None,
+                                           deductible=terms.deductible if terms else None,
+                                           minimum_claim=terms.minimum_claim_amount if terms else None), as_of=_today())
+            say(dispatcher, focus_wording.payout(None, est, terms, owed=owed, hypothesis=True))
+            return []
+        if claim is None:
+            say(dispatcher, focus_wording.payout(None, None, terms))
+            return []
+        est = estimate(inputs_for(claim, terms, limit), as_of=_today())
+        paid = claim.amount_indemnified if claim.amount_indemnified else None
+        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid))
+        return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]

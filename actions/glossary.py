@@ -1,0 +1,34 @@
+"""Glossary: what a word means, and this contract's value for it (franchise, quotité, carence...)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import audited_call, identity, say
+from bot import glossary
+from bot.store import queries
+from bot.wording import glossary as wording
+
+
+def _terms(session, policyholder_id: int):
+    """The contract terms in a tuple: None inside means "no contract", None outside "the store failed"."""
+    return (queries.contract_terms(session, policyholder_id),)
+
+
+class ActionGlossary(Action):
+    def name(self) -> Text:
+        return "action_glossary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        keys = glossary.find_terms(tracker.latest_message.get("text"), tracker.get_latest_entity_values("term"))
+        who = identity(tracker)
+        terms = None
+        if who is not None and any(glossary.get(k).contract for k in keys):
+            found = await audited_call(dispatcher, who, _terms)
+            if found is None:  # the store apologised
+                return []
+            terms = found[0]
+        say(dispatcher, wording.definitions(keys, terms, signed_in=who is not None))
+        return []
