@@ -1,6 +1,7 @@
 """Claims: status of one claim, list of claims."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -74,6 +75,8 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
     if outcome == "ambiguous":
         return None, [], None, found
     buyer = found[0] if outcome == "match" else None
+    if buyer is None and not claim_filters.points_at_focus(text):
+        buyer = claim_filters.buyer_in_words(text, [i.buyer_name for i in items])
     flt = claim_filters.read_filter(text)
     focus_ref = tracker.get_slot("claim_ref")
     if buyer is None and (claim_filters.points_at_focus(text) or claim_filters.asks_other(text) or not flt.empty):
@@ -93,6 +96,9 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
         if len(open_ones) == 1 and flt.empty and not claim_filters.asks_other(text):
             chosen = open_ones
     return None, chosen, buyer, []
+
+
+ASKS_AMOUNT = re.compile(r"combien\b.*\b(?:pay|vers|touch|indemnis|rembours|recevoir)|\b(?:pay|vers)\w* combien")
 
 
 def _about_a_decision(tracker: Tracker) -> bool:
@@ -174,6 +180,12 @@ class ActionClaimStatus(Action):
                 say(dispatcher, wording.claim_not_found(ref))
                 return [SlotSet("claim_ref", None)]
             say(dispatcher, wording.claim_status(view))
+            if view.is_open and ASKS_AMOUNT.search(claim_filters.fold(tracker.latest_message.get("text"))):
+                # "il en est où, et combien vous allez me payer ?": both questions answered
+                from actions.indemnity import payout_reply
+                reply = await payout_reply(dispatcher, who, view.ref)
+                if reply is not None:
+                    say(dispatcher, reply)
             if view.stage == "refused":
                 note = next((e.note_code for e in reversed(view.history) if e.stage == "refused"), None)
                 say(dispatcher, Reply(focus_wording.refusal_reason(note)))

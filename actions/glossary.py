@@ -1,6 +1,7 @@
 """Glossary: what a word means, and this contract's value for it (franchise, quotité, carence...)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +25,14 @@ class ActionGlossary(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         keys = glossary.find_terms(tracker.latest_message.get("text"), tracker.get_latest_entity_values("term"))
         who = identity(tracker)
+        folded = glossary.fold(tracker.latest_message.get("text"))
+        if who is not None and keys == ["encours"] and re.search(r"combien|chiffre|montant|repet|total|mon encours|notre encours", folded):
+            # the figure, not the definition: the encours garanti of this policyholder
+            from bot.wording import guarantee as guarantee_wording
+            view = await audited_call(dispatcher, who, queries.encours)
+            if view is not None:
+                say(dispatcher, guarantee_wording.encours(view))
+            return []
         terms = None
         if who is not None and any(glossary.get(k).contract for k in keys):
             found = await audited_call(dispatcher, who, _terms)

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, auth_status, identity, say, store_call
-from bot import guarantee_intent
+from bot import claim_filters, guarantee_intent
 from bot.store import queries
 from bot.wording import core
 from bot.wording import guarantee as wording
@@ -73,6 +73,17 @@ class ActionGuarantee(Action):
                 say(dispatcher, wording.territory(terms, ask.country, in_scope))
             return []
         views = await audited_call(dispatcher, who, queries.limits)
+        if views is not None and ask.kind == "overview":
+            # a buyer named in passing ("ce qu'on livre à fournier"), or the one being discussed ("chez eux")
+            text = tracker.latest_message.get("text")
+            named = claim_filters.buyer_in_words(text, [v.buyer_name for v in views])
+            if named is None and claim_filters.points_at_focus(text) and tracker.get_slot("buyer"):
+                named = tracker.get_slot("buyer")
+            if named:
+                lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, named)
+                if lookup is not None and lookup.outcome == "match":
+                    say(dispatcher, wording.guarantee(lookup))
+                    return [SlotSet("buyer", lookup.limit.buyer_name)]
         if views is not None:
             statuses = status_filter(tracker.latest_message.get("text"))
             if statuses:

@@ -118,6 +118,14 @@ def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Option
     return terms, claim, limit
 
 
+def latest_focus(tracker: Tracker) -> Optional[str]:
+    """"claim" or "buyer": which focus slot an answer set last (None when neither)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
+            return "claim" if event["name"] == "claim_ref" else "buyer"
+    return None
+
+
 class ActionClaimPayout(Action):
     """How much will you pay me (on this claim, or on an amount), and why not everything."""
 
@@ -142,6 +150,17 @@ class ActionClaimPayout(Action):
             from bot.claim_filters import amounts_in_text
             amounts = amounts_in_text(text)
         buyer = next(tracker.get_latest_entity_values("buyer"), None)
+        why = bool(re.search(r"\b(?:pourquoi|pk|pq|pkoi|seulement)\b", text.lower()))
+        if why and ref is None and not amounts and latest_focus(tracker) != "claim":
+            # "pourquoi pas 5 000 ?" after an agrément: the decision on that buyer and its reason
+            from actions.claims import _agrement_named
+            from bot.wording import guarantee as guarantee_wording
+            lookup = await _agrement_named(dispatcher, who, tracker)
+            if lookup is None and tracker.get_slot("buyer"):
+                lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, tracker.get_slot("buyer"))
+            if lookup is not None and lookup.outcome == "match" and lookup.limit.status != "granted":
+                say(dispatcher, guarantee_wording.guarantee(lookup))
+                return [SlotSet("buyer", lookup.limit.buyer_name)]
         if ref is None and not amounts:
             items = await audited_call(dispatcher, who, all_claims)
             if items is None:
@@ -170,5 +189,17 @@ class ActionClaimPayout(Action):
             return []
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
         paid = claim.amount_indemnified if claim.amount_indemnified else None
-        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid))
+        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid, stage=claim.stage))
         return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
+
+
+async def payout_reply(dispatcher, who, ref: str):
+    """The "how much will you pay" answer for one claim (used after a status answer asking both)."""
+    from bot.wording import focus as focus_wording
+
+    data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
+    if data is None or data[1] is None:
+        return None
+    terms, claim, limit = data
+    est = estimate(inputs_for(claim, terms, limit), as_of=_today())
+    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None, stage=None)

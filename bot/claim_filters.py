@@ -25,7 +25,7 @@ INSOLVENCY = re.compile(r"procedure collective|\bfaillite|\bredressement|\bliqui
 YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
 # words that point at what was just discussed
 POINTS_AT_CLAIM = re.compile(r"\bce dossier|\bce sinistre|\bdessus\b|\bcelui-(?:ci|la)\b|\bce dossier-la\b|\bcelui la\b"
-                             r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b")
+                             r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b|\bleur\b|\bchez lui\b")
 OTHER = re.compile(r"\bl'autre\b|\bl autre\b|\bun autre\b|\bles autres\b")
 
 
@@ -87,7 +87,7 @@ def asks_other(text: Optional[str]) -> bool:
 def words_after_preposition(text: Optional[str]) -> List[str]:
     """Candidate buyer names typed after "sur / pour / chez / de" (no NLU entity): tried against the store."""
     out = []
-    for m in re.finditer(r"\b(?:sur|pour|chez|de|du)\s+((?:l'|la |le )?[A-Za-zÀ-ÿ][\w'À-ÿ-]*(?:\s+[A-Za-zÀ-ÿ][\w'À-ÿ-]*){0,2})",
+    for m in re.finditer(r"\b(?:sur|pour|chez|de|du|dossiers?|sinistres?)\s+((?:l'|la |le )?[A-Za-zÀ-ÿ][\w'À-ÿ-]*(?:\s+[A-Za-zÀ-ÿ][\w'À-ÿ-]*){0,2})",
                          text or ""):
         words = m.group(1).split()
         for n in range(len(words), 0, -1):  # "lambert c'etait quoi", "lambert c'etait", "lambert"
@@ -118,3 +118,25 @@ def amounts_in_text(text: Optional[str]) -> List:
         if value >= 100:
             out.append(value)
     return out
+
+
+_COMMON = frozenset("""
+dossier dossiers sinistre sinistres facture factures client clients combien payer paye verser verse vous votre
+notre nous quand pour avec cette celui celle sont etre etait deja encore toujours merci bonjour espagne france
+allemagne italie faillite redressement liquidation decision indemnite indemnisation montant agrement garantie
+contrat est-ce quoi comment pourquoi alors aussi avez avons ont elle ils eux leur leurs chez dans depuis
+semaine mois annee jour jours couvert couverts couverte declare declarer declaration recouvrement carence
+""".split())
+
+
+def buyer_in_words(text: Optional[str], buyer_names: Sequence[str]) -> Optional[str]:
+    """The one buyer of ``buyer_names`` that a single word of the text names ("le dossier medisupply"), if exactly one."""
+    found = set()
+    for word in re.findall(r"[a-z][a-z'-]{3,}", fold(text)):
+        word = word.split("'")[-1]
+        if len(word) < 4 or word in _COMMON:
+            continue
+        for name in set(buyer_names):
+            if names.score(word, name) >= 0.9:
+                found.add(name)
+    return found.pop() if len(found) == 1 else None

@@ -66,6 +66,7 @@ TEMPLATES.update({
     "paid": "Sur le dossier {ref}, nous vous avons versé {montant}.",
     "estimate": "Sur le dossier {ref}, nous prévoyons de vous verser environ {montant}.",
     "estimate_date": "Le paiement est prévu vers le {date}.",
+    "stage": "Le dossier est au stade : {etape}.",
     "hypothesis": "Pour un impayé de {montant_du}, nous vous verserions environ {montant}.",
     "hypothesis_limit": "Seule la part dans votre agrément, {plafond}, est couverte.",
     "why.quotite": "Nous payons {quotite} de la perte couverte : c'est la quotité garantie.",
@@ -77,7 +78,8 @@ TEMPLATES.update({
 })
 
 
-def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: bool = False) -> Reply:
+def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: bool = False,
+           stage: Optional[str] = None) -> Reply:
     """How much we pay (or paid) and why not everything: quotité and franchise, amounts first."""
     from bot.wording.format import day, percent
 
@@ -89,6 +91,8 @@ def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: 
         lines.append(TEMPLATES[key].format(ref=ref, montant=money(est.amount), montant_du=money(owed or 0)))
         if hypothesis and est.uncovered_amount:
             lines.append(TEMPLATES["hypothesis_limit"].format(plafond=money(est.covered_amount)))
+        if stage:
+            lines.append(TEMPLATES["stage"].format(etape=stage_label(stage)))
         if not hypothesis and est.expected_payment_date is not None and est.date_status == "estimated":
             lines.append(TEMPLATES["estimate_date"].format(date=day(est.expected_payment_date)))
     if terms is not None:

@@ -81,3 +81,22 @@ def test_why_refused_on_a_buyer_without_refused_claim_gives_the_agrement(seeded_
     from actions.claims import ActionClaimStatus
     messages, _ = run(ActionClaimStatus(), "pour lambert c'etait quoi la raison du refus", "ask_claim_status")
     assert "Lambert" in texts(messages) and "information" in texts(messages)
+
+
+def test_status_and_amount_in_one_message(seeded_store):
+    from actions.claims import ActionClaimStatus
+    messages, _ = run(ActionClaimStatus(), "le dossier Giraud il en est ou et combien vous allez me verser ?",
+                      "ask_claim_status")
+    assert "carence" in texts(messages) and "565,36" in texts(messages)
+
+
+def test_encours_figure_rather_than_definition(seeded_store):
+    from actions.glossary import ActionGlossary
+    messages, _ = run(ActionGlossary(), "vous pouvez redonner le chiffre de mon encours ?", "ask_term")
+    assert "€" in texts(messages)
+
+
+def test_why_not_more_after_an_agrement(seeded_store):
+    from actions.indemnity import ActionClaimPayout
+    messages, _ = run(ActionClaimPayout(), "pourquoi seulement 3000 pour l'epicerie ?", "ask_claim_payout", pid=4)
+    assert "récente" in texts(messages)
