@@ -56,11 +56,16 @@ def resolve_buyer(tracker: Tracker, items) -> Tuple[str, List[str]]:
     query, _ = buyer_query(tracker)
     candidates = [query] if query else []
     candidates += claim_filters.words_after_preposition(tracker.latest_message.get("text"))
-    for candidate in candidates:
+    for i, candidate in enumerate(candidates):
         outcome, found = claim_filters.match_buyer(candidate, buyer_names)
-        if outcome != "none":
+        if outcome == "match" or (outcome == "ambiguous" and (query and i == 0 or _one_word(candidate))):
             return outcome, list(found)
     return "none", []
+
+
+def _one_word(candidate: str) -> bool:
+    """"martin" alone may name several buyers; "medisupply en cours" is only words after a preposition."""
+    return len(candidate.split()) == 1
 
 
 def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], Optional[str], List[str]]:
@@ -101,6 +106,13 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
 ASKS_AMOUNT = re.compile(r"combien\b.*\b(?:pay|vers|touch|indemnis|rembours|recevoir)|\b(?:pay|vers)\w* combien")
 
 
+def asks_limit_increase(tracker: Tracker) -> bool:
+    """"pouvez-vous demander à remonter X à 70 000 ?": a request for a higher agrément, not a claim question."""
+    text = claim_filters.fold(tracker.latest_message.get("text"))
+    return bool(re.search(r"\b(?:remont|relev|augment|rehauss|revis)\w*", text)) and bool(
+        claim_filters.amounts_in_text(tracker.latest_message.get("text")))
+
+
 def _about_a_decision(tracker: Tracker) -> bool:
     text = claim_filters.fold(tracker.latest_message.get("text"))
     return any(w in text for w in ("refus", "pourquoi", "raison", "motif", "supprim"))
@@ -130,6 +142,9 @@ class ActionClaimStatus(Action):
             return []
         parsed = _ref_from(tracker)
         ref = parsed.ref if parsed.valid else None
+        if ref is None and asks_limit_increase(tracker):
+            from actions.guarantee import ActionGuarantee
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
         if ref is None:
             items = await audited_call(dispatcher, who, all_claims)
             if items is None:

@@ -87,6 +87,8 @@ class ActionAdvanceIndemnification(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)
+        if who is not None and asks_payout(tracker.latest_message.get("text")):
+            return await ActionClaimPayout().run(dispatcher, tracker, domain)
         if who is None:
             say(dispatcher, wording.advance_general())
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
@@ -203,3 +205,15 @@ async def payout_reply(dispatcher, who, ref: str):
     terms, claim, limit = data
     est = estimate(inputs_for(claim, terms, limit), as_of=_today())
     return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None, stage=None)
+
+
+PAYOUT_QUESTION = re.compile(r"\b(?:pai|pay|vers|touch|rembours)\w*\b.{0,30}\b(?:dessus|ce dossier|celui)\b"
+                             r"|\bcombien\b.{0,40}\b(?:pai|pay|vers)\w*\b.{0,20}\b(?:dessus|ce dossier)\b"
+                             r"|\b(?:payeri|paieri|verseri|rembourseri)\w*\b")
+
+
+def asks_payout(text) -> bool:
+    """A question about how much we pay on a claim or an amount, whatever the intent predicted."""
+    from bot.guarantee_intent import fold
+    folded = fold(text)
+    return bool(PAYOUT_QUESTION.search(folded)) and not re.search(r"\b(?:frais|prime|cotisation|tarif)", folded)

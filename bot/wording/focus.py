@@ -22,7 +22,7 @@ TEMPLATES = {
     "line_buyer": "Le dossier {ref} sur {acheteur} est au stade : {etape}.",
     "more": "Et {nombre} autres.",
     "pick": "Choisissez un dossier pour voir le détail.",
-    "which_buyer": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
+    "which_buyer": "Plusieurs de vos clients ont un nom proche : {noms}. Duquel parlez-vous ?",
     "refusal.declared_late": "Nous avons refusé ce dossier car la déclaration est arrivée après le délai de votre contrat.",
     "refusal.not_covered": "Nous avons refusé ce dossier car cette créance n'était pas couverte par votre contrat.",
     "refusal.generic": "Un conseiller peut vous expliquer la raison du refus.",
@@ -54,7 +54,8 @@ def claims(items: Sequence[ClaimSummary], buyer: Optional[str] = None) -> Reply:
 def which_buyer(candidates: Sequence[str]) -> Reply:
     buttons = [Button(name, "/ask_claim_status" + json.dumps({"buyer": name}, ensure_ascii=False, separators=(",", ":")))
                for name in candidates]
-    return Reply(TEMPLATES["which_buyer"], buttons + [HUMAN_BUTTON])
+    listed = ", ".join(candidates[:-1]) + " ou " + candidates[-1] if len(candidates) > 1 else "".join(candidates)
+    return Reply(tidy(TEMPLATES["which_buyer"].format(noms=listed)), buttons + [HUMAN_BUTTON])
 
 
 def refusal_reason(note_code: Optional[str]) -> str:

@@ -100,3 +100,22 @@ def test_why_not_more_after_an_agrement(seeded_store):
     from actions.indemnity import ActionClaimPayout
     messages, _ = run(ActionClaimPayout(), "pourquoi seulement 3000 pour l'epicerie ?", "ask_claim_payout", pid=4)
     assert "récente" in texts(messages)
+
+
+def test_fees_question_about_a_payout_is_answered_as_a_payout(seeded_store):
+    from actions.fees import ActionFees
+    messages, _ = run(ActionFees(), "vous paierez combien dessus ?", "ask_fees", slots={"claim_ref": "SIN-2026-000101"})
+    assert "565,36" in texts(messages)
+
+
+def test_several_buyers_named_alike_are_listed(seeded_store):
+    from actions.claims import ActionListClaims
+    messages, _ = run(ActionListClaims(), "et ceux sur martin ?", "list_claims", pid=2)
+    assert "Garage Martin" in texts(messages) and "Martin Logistique" in texts(messages)
+
+
+def test_limit_request_typed_as_a_status_question(seeded_store):
+    from actions.claims import ActionClaimStatus
+    messages, _ = run(ActionClaimStatus(), "pouvez vous demander a remonter Healthline a 70 000 ?", "ask_claim_status",
+                      pid=3, entities=[{"entity": "buyer", "value": "Healthline"}])
+    assert "70 000" in texts(messages)
