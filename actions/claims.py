@@ -80,7 +80,7 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
     if outcome == "ambiguous":
         return None, [], None, found
     buyer = found[0] if outcome == "match" else None
-    if buyer is None and not claim_filters.points_at_focus(text):
+    if buyer is None:
         buyer = claim_filters.buyer_in_words(text, [i.buyer_name for i in items])
     flt = claim_filters.read_filter(text)
     focus_ref = tracker.get_slot("claim_ref")

@@ -33,6 +33,10 @@ class ActionGlossary(Action):
             if view is not None:
                 say(dispatcher, guarantee_wording.encours(view))
             return []
+        if who is not None and re.search(r"\bcombien\b", folded) and re.search(r"\bcelui\b|\bce dossier|\bdessus\b", folded):
+            # "celui qui est en délai de carence, c'est pour combien ?": a claim, not a definition
+            from actions.indemnity import ActionClaimPayout
+            return await ActionClaimPayout().run(dispatcher, tracker, domain)
         terms = None
         if who is not None and any(glossary.get(k).contract for k in keys):
             found = await audited_call(dispatcher, who, _terms)

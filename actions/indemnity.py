@@ -122,10 +122,16 @@ def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Option
 
 def latest_focus(tracker: Tracker) -> Optional[str]:
     """"claim" or "buyer": which focus slot an answer set last (None when neither)."""
+    names = set()
     for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
-            return "claim" if event["name"] == "claim_ref" else "buyer"
-    return None
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
+            names.add(event["name"])
+        elif kind == "action" and names:
+            break  # the slots set by the latest answer that set any
+    if not names:
+        return None
+    return "claim" if "claim_ref" in names else "buyer"
 
 
 class ActionClaimPayout(Action):
@@ -189,9 +195,15 @@ class ActionClaimPayout(Action):
         if claim is None:
             say(dispatcher, focus_wording.payout(None, None, terms))
             return []
+        if claim.stage == "refused":
+            from bot.wording.reply import Reply
+            note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
+            say(dispatcher, Reply(focus_wording.refusal_reason(note)))
+            return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
         paid = claim.amount_indemnified if claim.amount_indemnified else None
-        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid, stage=claim.stage))
+        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid, stage=claim.stage,
+                                             declared=claim.amount_declared))
         return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
 
 

@@ -90,6 +90,8 @@ def words_after_preposition(text: Optional[str]) -> List[str]:
     for m in re.finditer(r"\b(?:sur|pour|chez|de|du|dossiers?|sinistres?)\s+((?:l'|la |le )?[A-Za-zÀ-ÿ][\w'À-ÿ-]*(?:\s+[A-Za-zÀ-ÿ][\w'À-ÿ-]*){0,2})",
                          text or ""):
         words = m.group(1).split()
+        while words and words[0].lower() in ("sur", "pour", "chez", "de", "du", "le", "la", "les", "l'"):
+            words = words[1:]  # "dossier sur giraud": the name is after the second preposition
         for n in range(len(words), 0, -1):  # "lambert c'etait quoi", "lambert c'etait", "lambert"
             candidate = " ".join(words[:n])
             if len(candidate) >= 3 and candidate not in out:

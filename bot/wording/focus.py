@@ -67,6 +67,7 @@ TEMPLATES.update({
     "paid": "Sur le dossier {ref}, nous vous avons versé {montant}.",
     "estimate": "Sur le dossier {ref}, nous prévoyons de vous verser environ {montant}.",
     "estimate_date": "Le paiement est prévu vers le {date}.",
+    "declared": "Pour le dossier {ref}, vous avez déclaré {montant}.",
     "stage": "Le dossier est au stade : {etape}.",
     "hypothesis": "Pour un impayé de {montant_du}, nous vous verserions environ {montant}.",
     "hypothesis_limit": "Seule la part dans votre agrément, {plafond}, est couverte.",
@@ -80,11 +81,13 @@ TEMPLATES.update({
 
 
 def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: bool = False,
-           stage: Optional[str] = None) -> Reply:
+           stage: Optional[str] = None, declared=None) -> Reply:
     """How much we pay (or paid) and why not everything: quotité and franchise, amounts first."""
     from bot.wording.format import day, percent
 
     lines = []
+    if declared is not None:
+        lines.append(TEMPLATES["declared"].format(ref=ref, montant=money(declared)))
     if paid is not None:
         lines.append(TEMPLATES["paid"].format(ref=ref, montant=money(paid)))
     elif est is not None and est.amount is not None:

@@ -119,3 +119,27 @@ def test_limit_request_typed_as_a_status_question(seeded_store):
     messages, _ = run(ActionClaimStatus(), "pouvez vous demander a remonter Healthline a 70 000 ?", "ask_claim_status",
                       pid=3, entities=[{"entity": "buyer", "value": "Healthline"}])
     assert "70 000" in texts(messages)
+
+
+def test_refused_claim_payout_gives_the_reason(seeded_store):
+    from actions.indemnity import ActionClaimPayout
+    messages, _ = run(ActionClaimPayout(), "pourquoi il a été refusé celui-là ?", "ask_claim_payout", pid=3,
+                      slots={"claim_ref": "SIN-2026-000402"})
+    assert "délai" in texts(messages) and "prévoyons" not in texts(messages)
+
+
+def test_named_buyer_wins_over_the_focus(seeded_store):
+    from actions.claims import ActionClaimStatus
+    messages, _ = run(ActionClaimStatus(), "et le dossier sur giraud il en est ou, et combien vous allez me payer dessus ?",
+                      "ask_claim_status", slots={"claim_ref": "SIN-2021-000123"})
+    assert "SIN-2026-000101" in texts(messages) and "565,36" in texts(messages)
+
+
+def test_latest_focus_is_the_claim_when_a_status_set_both():
+    from rasa_sdk import Tracker
+
+    from actions.indemnity import latest_focus
+    events = [{"event": "action", "name": "action_guarantee"}, {"event": "slot", "name": "buyer", "value": "A"},
+              {"event": "action", "name": "action_claim_status"}, {"event": "slot", "name": "claim_ref", "value": "R"},
+              {"event": "slot", "name": "buyer", "value": "B"}]
+    assert latest_focus(Tracker("s", {}, {}, events, False, None, {}, "action_listen")) == "claim"
