@@ -69,6 +69,9 @@ class ActionFees(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)
+        from actions.indemnity import ActionClaimPayout, asks_payout
+        if who is not None and asks_payout(tracker.latest_message.get("text")):
+            return await ActionClaimPayout().run(dispatcher, tracker, domain)
         if who is None:
             say(dispatcher, wording.general())
             return []

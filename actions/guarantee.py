@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, auth_status, identity, say, store_call
-from bot import guarantee_intent
+from bot import claim_filters, guarantee_intent
 from bot.store import queries
 from bot.wording import core
 from bot.wording import guarantee as wording
@@ -35,6 +35,12 @@ class ActionGuarantee(Action):
             amounts=tracker.get_latest_entity_values("amount"),
             countries=tracker.get_latest_entity_values("country"),
         )
+        if ask.kind != "increase" and not ask.buyer and tracker.get_slot("buyer"):
+            # "on peut demander 20 000 ?" about the buyer being discussed
+            focus = guarantee_intent.read(tracker.latest_message.get("text"), buyers=[tracker.get_slot("buyer")],
+                                          amounts=tracker.get_latest_entity_values("amount"))
+            if focus.kind == "increase":
+                ask = focus
         if ask.kind == "increase":
             result = await store_call(dispatcher, queries.record_limit_increase_request, ph, ask.buyer, str(ask.amount),
                                       channel=who.channel or "chat", user_id=who.user_id)
@@ -67,6 +73,35 @@ class ActionGuarantee(Action):
                 say(dispatcher, wording.territory(terms, ask.country, in_scope))
             return []
         views = await audited_call(dispatcher, who, queries.limits)
+        if views is not None and ask.kind == "overview":
+            # a buyer named in passing ("ce qu'on livre à fournier"), or the one being discussed ("chez eux")
+            text = tracker.latest_message.get("text")
+            named = claim_filters.buyer_in_words(text, [v.buyer_name for v in views])
+            if named is None and claim_filters.points_at_focus(text) and tracker.get_slot("buyer"):
+                named = tracker.get_slot("buyer")
+            if named:
+                lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, named)
+                if lookup is not None and lookup.outcome == "match":
+                    say(dispatcher, wording.guarantee(lookup))
+                    return [SlotSet("buyer", lookup.limit.buyer_name)]
         if views is not None:
+            statuses = status_filter(tracker.latest_message.get("text"))
+            if statuses:
+                views = [v for v in views if v.status in statuses]
             say(dispatcher, wording.limits_overview(views))
         return []
+
+
+def status_filter(text) -> set:
+    """Which agréments a list asks for: refused, reduced, cancelled, partial ("lesquels ont été refusés ?")."""
+    folded = guarantee_intent.fold(text)
+    wanted = set()
+    if "refus" in folded:
+        wanted.add("refused")
+    if any(w in folded for w in ("redui", "baiss", "diminu")):
+        wanted.add("reduced")
+    if any(w in folded for w in ("supprim", "annul", "coupe", "retir", "resili")):
+        wanted.add("cancelled")
+    if "partiel" in folded:
+        wanted.add("partial")
+    return wanted

@@ -6,6 +6,7 @@ Not signed in: what the service is, and that the contract decides.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Text
@@ -89,6 +90,8 @@ class ActionAdvanceIndemnification(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)
+        if who is not None and asks_payout(tracker.latest_message.get("text")):
+            return await ActionClaimPayout().run(dispatcher, tracker, domain)
         if who is None:
             say(dispatcher, wording.advance_general())
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
@@ -106,3 +109,126 @@ class ActionAdvanceIndemnification(Action):
         if claim.is_open:
             say(dispatcher, wording.estimate_reply(est))
         return [SlotSet("claim_ref", claim.ref)]
+
+
+def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Optional[str]):
+    """(contract terms, the claim or None, the agrément on its buyer (or on ``buyer``) or None)."""
+    terms = queries.contract_terms(session, policyholder_id)
+    claim = queries.claim_by_ref(session, policyholder_id, ref) if ref else None
+    name = claim.buyer_name if claim is not None else buyer
+    limit = None
+    if name:
+        found = queries.guarantee_on_buyer(session, policyholder_id, name)
+        limit = found.limit if found.outcome == "match" else None
+    return terms, claim, limit
+
+
+def latest_focus(tracker: Tracker) -> Optional[str]:
+    """"claim" or "buyer": which focus slot an answer set last (None when neither)."""
+    names = set()
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
+            names.add(event["name"])
+        elif kind == "action" and names:
+            break  # the slots set by the latest answer that set any
+    if not names:
+        return None
+    return "claim" if "claim_ref" in names else "buyer"
+
+
+class ActionClaimPayout(Action):
+    """How much will you pay me (on this claim, or on an amount), and why not everything."""
+
+    def name(self) -> Text:
+        return "action_claim_payout"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.claims import all_claims, focused_claims
+        from bot.parsing import parse_amount
+        from bot.wording import focus as focus_wording
+
+        who = identity(tracker)
+        if who is None:
+            say(dispatcher, wording.advance_general())
+            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+            return []
+        text = tracker.latest_message.get("text") or ""
+        amounts = [parse_amount(a) for a in tracker.get_latest_entity_values("amount") if isinstance(a, str)]
+        amounts = [a for a in amounts if a]
+        ref = _ref_from(tracker)
+        if not amounts and ref is None and not re.search(r"\b(?:pourquoi|pk|pq|pkoi)\b", text.lower()):
+            from bot.claim_filters import amounts_in_text
+            amounts = amounts_in_text(text)
+        buyer = next(tracker.get_latest_entity_values("buyer"), None)
+        why = bool(re.search(r"\b(?:pourquoi|pk|pq|pkoi|seulement)\b", text.lower()))
+        if why and ref is None and not amounts and latest_focus(tracker) != "claim":
+            # "pourquoi pas 5 000 ?" after an agrément: the decision on that buyer and its reason
+            from actions.claims import _agrement_named
+            from bot.wording import guarantee as guarantee_wording
+            lookup = await _agrement_named(dispatcher, who, tracker)
+            if lookup is None and tracker.get_slot("buyer"):
+                lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, tracker.get_slot("buyer"))
+            if lookup is not None and lookup.outcome == "match" and lookup.limit.status != "granted":
+                say(dispatcher, guarantee_wording.guarantee(lookup))
+                return [SlotSet("buyer", lookup.limit.buyer_name)]
+        if ref is None and not amounts:
+            items = await audited_call(dispatcher, who, all_claims)
+            if items is None:
+                return []
+            found_ref, chosen, found_buyer, _ = focused_claims(tracker, items)
+            ref = found_ref or (chosen[0].ref if len(chosen) == 1 else None)
+            if ref is None and not chosen:
+                ref = tracker.get_slot("claim_ref")
+        if amounts and buyer is None:
+            buyer = tracker.get_slot("buyer")
+        data = await audited_call(dispatcher, who, payout_data, None if amounts else ref, buyer,
+                                  requested=("claim", ref) if (ref and not amounts) else None)
+        if data is None:
+            return []
+        terms, claim, limit = data
+        if amounts:
+            owed = amounts[0]
+            credit = amounts[1] if len(amounts) > 1 else (limit.amount if limit is not None else owed)
+            est = estimate(IndemnityInputs(amount_owed=owed, credit_limit=credit, quotite=terms.quotite if terms else None,
+                                           deductible=terms.deductible if terms else None,
+                                           minimum_claim=terms.minimum_claim_amount if terms else None), as_of=_today())
+            say(dispatcher, focus_wording.payout(None, est, terms, owed=owed, hypothesis=True))
+            return []
+        if claim is None:
+            say(dispatcher, focus_wording.payout(None, None, terms))
+            return []
+        if claim.stage == "refused":
+            from bot.wording.reply import Reply
+            note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
+            say(dispatcher, Reply(focus_wording.refusal_reason(note)))
+            return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
+        est = estimate(inputs_for(claim, terms, limit), as_of=_today())
+        paid = claim.amount_indemnified if claim.amount_indemnified else None
+        say(dispatcher, focus_wording.payout(claim.ref, est, terms, paid=paid, stage=claim.stage,
+                                             declared=claim.amount_declared))
+        return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
+
+
+async def payout_reply(dispatcher, who, ref: str):
+    """The "how much will you pay" answer for one claim (used after a status answer asking both)."""
+    from bot.wording import focus as focus_wording
+
+    data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
+    if data is None or data[1] is None:
+        return None
+    terms, claim, limit = data
+    est = estimate(inputs_for(claim, terms, limit), as_of=_today())
+    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None, stage=None)
+
+
+PAYOUT_QUESTION = re.compile(r"\b(?:pai|pay|vers|touch|rembours)\w*\b.{0,30}\b(?:dessus|ce dossier|celui)\b"
+                             r"|\bcombien\b.{0,40}\b(?:pai|pay|vers)\w*\b.{0,20}\b(?:dessus|ce dossier)\b"
+                             r"|\b(?:payeri|paieri|verseri|rembourseri)\w*\b")
+
+
+def asks_payout(text) -> bool:
+    """A question about how much we pay on a claim or an amount, whatever the intent predicted."""
+    from bot.guarantee_intent import fold
+    folded = fold(text)
+    return bool(PAYOUT_QUESTION.search(folded)) and not re.search(r"\b(?:frais|prime|cotisation|tarif)", folded)

@@ -3,6 +3,9 @@
 ``name_key("Bâtiments Lefèvre S.A.S.")`` -> ``"batiments lefevre"``. :func:`rank` scores a query
 against candidate names and :func:`pick` decides between one match, several candidates, or none.
 Pure functions: the store calls them on the (few) buyers of one policyholder only.
+
+TODO(dependency): the issue asks for a kept fuzzy-matching library (rapidfuzz); it is not in the
+environment (requirements are not changed here), so the scoring stays on difflib until it is added.
 """
 from __future__ import annotations
 

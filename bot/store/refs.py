@@ -104,6 +104,9 @@ def _judge(groups, raw: str) -> RefParse:
             digits += extra
         if len(digits) == 6:
             return _check_year(first, digits, raw)
+        if len(groups) == 2 and 1 <= len(second) < 6 and YEAR_MIN <= int(first) <= YEAR_MAX:
+            # "sin 2021 123": the leading zeros of the number left out
+            return _check_year(first, second.zfill(6), raw)
         if not YEAR_MIN <= int(first) <= YEAR_MAX:
             return RefParse("malformed", problem="year_range", raw=raw)
         return RefParse("malformed", problem="number_digits", raw=raw)
@@ -133,6 +136,30 @@ def parse_ref(text: object) -> RefParse:
         if groups:
             return _judge(groups, text[prefix.start():end].strip())
     return NONE
+
+
+# "dossier 123", "le sinistre n° 456", "SIN 000123": a claim number typed without its year
+_NUMBER_ONLY = re.compile(r"(?:\bdossiers?|\bsinistres?|\bsin|\bn°|\bnumero|\bnuméro|\bref(?:erence|érence)?)\s*"
+                          r"(?:n°\s*|no\s*|numero\s*|numéro\s*)?(\d{1,6})(?![\d/.,]|\s*(?:€|eur|k\b|euros?))",
+                          re.IGNORECASE)
+
+
+def number_without_year(text: object) -> Optional[str]:
+    """The six-digit claim number of a reference typed without its year ("dossier 123" -> "000123"), or None.
+
+    The caller resolves it among the person's own claims (the year is omitted only when that is unambiguous)."""
+    if not isinstance(text, str) or parse_ref(text).valid:
+        return None
+    m = _NUMBER_ONLY.search(text[:MAX_INPUT])
+    if not m or len(m.group(1)) < 2:
+        return None
+    return m.group(1).zfill(6)
+
+
+def resolve_number(number: str, refs) -> Optional[str]:
+    """The one reference among ``refs`` whose number is ``number``; None when none or several."""
+    found = [r for r in refs if isinstance(r, str) and r.endswith("-" + number)]
+    return found[0] if len(set(found)) == 1 else None
 
 
 def find_refs(text: object) -> list:

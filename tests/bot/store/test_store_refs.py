@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.store import names
-from bot.store.refs import PROBLEMS, find_refs, is_normalised, parse_ref
+from bot.store.refs import PROBLEMS, find_refs, is_normalised, number_without_year, parse_ref, resolve_number
 
 
 @pytest.mark.parametrize("text", [
@@ -20,7 +20,6 @@ def test_valid(text):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("SIN-2021-12", "number_digits"),
     ("SIN-21-000123", "year_digits"),
     ("SIN-2021-0001234", "number_digits"),
     ("SIN-2021-OOO123", "letter_o"),
@@ -54,6 +53,28 @@ def test_metacharacters_never_survive_normalisation():
 def test_long_input_is_bounded():
     assert parse_ref("x" * 100000 + " SIN-2021-000123").kind == "none"
     assert parse_ref("SIN-2021-000123 " + "x" * 100000).valid
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("SIN-2021-12", "SIN-2021-000012"), ("sin 2021 123", "SIN-2021-000123"), ("SIN2021 4560", "SIN-2021-004560"),
+])
+def test_missing_zeros_are_added(text, ref):
+    assert parse_ref(text).ref == ref
+
+
+@pytest.mark.parametrize("text, number", [
+    ("ou en est le dossier 123 ?", "000123"), ("le sinistre n° 456", "000456"), ("SIN 000123", "000123"),
+    ("mon dossier sur giraud", None), ("le dossier SIN-2021-000123", None), ("dossier de 12 000 €", None),
+])
+def test_number_without_year(text, number):
+    assert number_without_year(text) == number
+
+
+def test_resolve_number_only_when_unambiguous():
+    refs = ["SIN-2021-000123", "SIN-2026-000101", "SIN-2025-000101"]
+    assert resolve_number("000123", refs) == "SIN-2021-000123"
+    assert resolve_number("000101", refs) is None
+    assert resolve_number("000999", refs) is None
 
 
 def test_find_refs():

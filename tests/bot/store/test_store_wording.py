@@ -99,7 +99,7 @@ def test_not_found_is_neutral_and_helpful():
 
 
 @pytest.mark.parametrize("typed, fragment", [
-    ("SIN-2021-12", "six chiffres"),
+    ("SIN-2021-0001234", "six chiffres"),  # a number of 1-5 digits gets its zeros (test_store_refs)
     ("SIN-21-000123", "quatre chiffres"),
     ("SIN-2021-OOO123", "lettre O"),
     ("SIN 2021", "Il manque les six chiffres"),
