@@ -177,7 +177,7 @@ class ActionCallbackSubmit(Action):
 
         try:
             request, refs = await base.in_store(work)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("callback request for %s failed", tracker.sender_id)
             say(dispatcher, wording.handoff_failed())
             return _reset()

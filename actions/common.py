@@ -62,7 +62,7 @@ async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *
 
     try:
         return await asyncio.wait_for(off_loop(work), get_settings().actions.store_timeout_seconds)
-    except Exception:  # noqa: BLE001 - any store failure becomes an apology, never a crash
+    except Exception:
         logger.exception("claims store call %s failed", getattr(func, "__name__", func))
         from bot.wording import core
         say(dispatcher, core.store_unavailable())

@@ -26,7 +26,8 @@ class ActionGlossary(Action):
         keys = glossary.find_terms(tracker.latest_message.get("text"), tracker.get_latest_entity_values("term"))
         who = identity(tracker)
         folded = glossary.fold(tracker.latest_message.get("text"))
-        if who is not None and keys == ["encours"] and re.search(r"combien|chiffre|montant|repet|total|mon encours|notre encours", folded):
+        asks_figure = re.search(r"combien|chiffre|montant|repet|total|mon encours|notre encours", folded)
+        if who is not None and keys == ["encours"] and asks_figure:
             # the figure, not the definition: the encours garanti of this policyholder
             from bot.wording import guarantee as guarantee_wording
             view = await audited_call(dispatcher, who, queries.encours)

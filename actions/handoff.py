@@ -107,7 +107,7 @@ class ActionHandoff(Action):
         try:
             ticket = await in_store(tickets.create_ticket, who.policyholder_id if who else None, tracker.sender_id,
                                     reason, summary, transcript(events), now=current)
-        except Exception:  # noqa: BLE001 - never crash, never pretend a transfer happened
+        except Exception:
             logger.exception("handoff ticket for %s failed", tracker.sender_id)
             say(dispatcher, wording.handoff_failed())
             return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "failed")]
@@ -180,7 +180,7 @@ class ActionHandoffWaiting(Action):
             return []
         try:
             events = await action.run(dispatcher, tracker, domain)
-        except Exception:  # noqa: BLE001 - the acknowledgement is said; never crash
+        except Exception:
             logger.exception("answer %s while waiting for a person failed", answer)
             return []
         return [e for e in events or [] if e.get("event") not in _WAITING_DROPPED

@@ -6,7 +6,7 @@ Pure functions, no I/O, no Rasa (used by ``actions/claims.py`` and ``actions/ind
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import FrozenSet, Iterable, List, Optional, Sequence
 
 from bot.store import names
@@ -25,7 +25,8 @@ INSOLVENCY = re.compile(r"procedure collective|\bfaillite|\bredressement|\bliqui
 YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
 # words that point at what was just discussed
 POINTS_AT_CLAIM = re.compile(r"\bce dossier|\bce sinistre|\bdessus\b|\bcelui-(?:ci|la)\b|\bce dossier-la\b|\bcelui la\b"
-                             r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b|\bleur\b|\bchez lui\b")
+                             r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b"
+                             r"|\bleur\b|\bchez lui\b")
 OTHER = re.compile(r"\bl'autre\b|\bl autre\b|\bun autre\b|\bles autres\b")
 
 
@@ -87,7 +88,8 @@ def asks_other(text: Optional[str]) -> bool:
 def words_after_preposition(text: Optional[str]) -> List[str]:
     """Candidate buyer names typed after "sur / pour / chez / de" (no NLU entity): tried against the store."""
     out = []
-    for m in re.finditer(r"\b(?:sur|pour|chez|de|du|dossiers?|sinistres?)\s+((?:l'|la |le )?[A-Za-zÀ-ÿ][\w'À-ÿ-]*(?:\s+[A-Za-zÀ-ÿ][\w'À-ÿ-]*){0,2})",
+    for m in re.finditer(r"\b(?:sur|pour|chez|de|du|dossiers?|sinistres?)\s+"
+                         r"((?:l'|la |le )?[A-Za-zÀ-ÿ][\w'À-ÿ-]*(?:\s+[A-Za-zÀ-ÿ][\w'À-ÿ-]*){0,2})",
                          text or ""):
         words = m.group(1).split()
         while words and words[0].lower() in ("sur", "pour", "chez", "de", "du", "le", "la", "les", "l'"):

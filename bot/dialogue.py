@@ -93,8 +93,9 @@ _WISH = re.compile(
 )
 
 
-_NEED = re.compile(r"\b(?:je dois|il faut que je|j'ai besoin de|je souhaite)\s+(?:vous\s+)?(?:declarer|declare|faire (?:une|la|ma) "
-                   r"(?:declaration|dms))\b(?!.{0,40}\b(?:aussi|encore|deja|quand meme|refaire)\b)"
+_NEED = re.compile(r"\b(?:je dois|il faut que je|j'ai besoin de|je souhaite)\s+(?:vous\s+)?"
+                   r"(?:declarer|declare|faire (?:une|la|ma) (?:declaration|dms))"
+                   r"\b(?!.{0,40}\b(?:aussi|encore|deja|quand meme|refaire)\b)"
                    r"|\b(?:m'aider|aidez[- ]moi)\b.{0,30}\bdeclar|\bdeclar.{0,60}\b(?:m'aider|aidez[- ]moi)\b")
 
 

@@ -25,7 +25,8 @@ from bot.parsing.countries import COUNTRY_GROUPS
 from bot.text import fold as _fold_text
 
 INCREASE_RE = re.compile(
-    r"\baugment\w*|\brelev(?:er|ez|e|ons)\b|\brehauss\w*|\bremont\w*|\brevision\b|\bredemand\w*|plus de garantie|\bhausses?\b|plus (?:elevee?|haute?)"
+    r"\baugment\w*|\brelev(?:er|ez|e|ons)\b|\brehauss\w*|\bremont\w*|\brevision\b|\bredemand\w*|plus de garantie"
+    r"|\bhausses?\b|plus (?:elevee?|haute?)"
     r"|\bporter\b|\b(?:demande[rz]?|veux|voudrais|souhaite|souhaiterais)\b.*\b(?:agrement|limite|garantie)\b"
 )
 ENCOURS_RE = re.compile(r"\bencours\b|en cours garanti|\bexposition\b")

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 pytest.importorskip("rasa_sdk")
-from rasa_sdk import Tracker  # noqa: E402
+from rasa_sdk import Tracker
 
-from tests.actions.support import make_tracker, payloads, run_action, texts  # noqa: E402
+from tests.actions.support import make_tracker, payloads, run_action, texts
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=PARIS)

@@ -1,7 +1,6 @@
 """How to sign in and the advisers' opening hours, in words."""
 from __future__ import annotations
 
-from datetime import time
 
 from bot.handoff.hours import parse_hours
 from bot.wording import help as wording
