@@ -38,7 +38,7 @@ def terms() -> Dict[str, Term]:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8")) or {}
     out: Dict[str, Term] = {}
     for key, item in (data.get("terms") or {}).items():
-        out[key] = Term(key=key, label=item["label"], definition=" ".join(item["definition"].split()),
+        out[key] = Term(key=key, label=item["label"], definition=re.sub(r"[ \t\r\n]+", " ", item["definition"]).strip(),
                         aliases=tuple(item.get("aliases") or ()), contract=item.get("contract"))
     return out
 

@@ -24,7 +24,7 @@ TEMPLATES = {
     "pick": "Choisissez un dossier pour voir le détail.",
     "which_buyer": "Plusieurs de vos clients ont un nom proche : {noms}. Duquel parlez-vous ?",
     "refusal.declared_late": "Nous avons refusé ce dossier car la déclaration est arrivée après le délai de votre contrat.",
-    "refusal.not_covered": "Nous avons refusé ce dossier car cette créance n'était pas couverte par votre contrat.",
+    "refusal.not_covered": "Nous avons refusé ce dossier car cette créance n’était pas couverte par votre contrat.",
     "refusal.generic": "Un conseiller peut vous expliquer la raison du refus.",
 }
 MAX_LINES = 6
@@ -71,10 +71,10 @@ TEMPLATES.update({
     "stage": "Le dossier est au stade : {etape}.",
     "hypothesis": "Pour un impayé de {montant_du}, nous vous verserions environ {montant}.",
     "hypothesis_limit": "Seule la part dans votre agrément, {plafond}, est couverte.",
-    "why.quotite": "Nous payons {quotite} de la perte couverte : c'est la quotité garantie.",
+    "why.quotite": "Nous payons {quotite} de la perte couverte : c’est la quotité garantie.",
     "why.covered": "La perte couverte est de {couvert}.",
     "why.deductible": "La franchise de votre contrat, {franchise}, reste à votre charge.",
-    "why.no_deductible": "Votre contrat n'a pas de franchise.",
+    "why.no_deductible": "Votre contrat n’a pas de franchise.",
     "why.retained": "Au total, {reste} restent à votre charge.",
     "none": "De quel dossier parlez-vous ? Donnez-moi sa référence ou le nom du client.",
 })

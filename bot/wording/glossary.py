@@ -1,4 +1,4 @@
-"""French wording of the glossary and of the contract's values, one at a time.
+"""French wording of the glossary and of the contract’s values, one at a time.
 
 The definitions come from bot/glossary.yml (one data file); they are listed in TEMPLATES too,
 so the readability test scores them like every other sentence.
@@ -15,20 +15,20 @@ from bot.wording.reply import Reply
 TEMPLATES = {
     "value.quotite": "Dans votre contrat, la quotité garantie est de {quotite}.",
     "value.deductible": "Dans votre contrat, la franchise est de {montant}.",
-    "value.deductible_none": "Votre contrat n'a pas de franchise : rien n'est déduit de l'indemnité.",
+    "value.deductible_none": "Votre contrat n’a pas de franchise : rien n’est déduit de l’indemnité.",
     "value.minimum_claim_amount": "Dans votre contrat, le montant minimum pour déclarer un impayé est de {montant}.",
     "value.minimum_claim_amount_none": "Votre contrat ne fixe pas de montant minimum pour déclarer un impayé.",
-    "value.waiting_period_days": "Dans votre contrat, le délai de carence est de {jours} jours après l'échéance.",
-    "value.dms_deadline_days": "Votre contrat vous donne {jours} jours après l'échéance pour déclarer un impayé.",
+    "value.waiting_period_days": "Dans votre contrat, le délai de carence est de {jours} jours après l’échéance.",
+    "value.dms_deadline_days": "Votre contrat vous donne {jours} jours après l’échéance pour déclarer un impayé.",
     "value.max_credit_term_days": (
         "Dans votre contrat, la durée maximale de crédit est de {jours} jours : "
-        "c'est le plus long délai de paiement que vous pouvez accorder."
+        "c’est le plus long délai de paiement que vous pouvez accorder."
     ),
     "value.payout_delay_days": "Votre contrat prévoit de vous payer dans les {jours} jours après la perte reconnue.",
     "value.no_contract": "Je ne trouve pas de contrat en cours à votre nom. Un conseiller peut vous aider.",
     "value.sign_in": "Pour vous donner le chiffre de votre contrat, connectez-vous en haut de la page.",
     "unknown": (
-        "Je n'ai pas de définition pour ce mot. Dites-moi le mot exact, par exemple franchise ou quotité. "
+        "Je n’ai pas de définition pour ce mot. Dites-moi le mot exact, par exemple franchise ou quotité. "
         "Un conseiller peut aussi vous répondre."
     ),
 }
@@ -50,7 +50,7 @@ def contract_value(field: str, terms) -> Optional[str]:
 
 
 def definitions(keys: Sequence[str], terms=None, *, signed_in: bool = False) -> Reply:
-    """One short answer per term: this contract's value first (when signed in), then what it means.
+    """One short answer per term: this contract’s value first (when signed in), then what it means.
 
     With several terms, the values come first and the definitions are left out when more than two
     terms are asked (the answer stays short)."""

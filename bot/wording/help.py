@@ -10,7 +10,7 @@ from bot.wording.reply import Reply
 TEMPLATES = {
     "sign_in": (
         "Pour vous connecter, cliquez sur « Se connecter » en haut de la page. "
-        "Utilisez l'identifiant et le mot de passe de votre espace client."
+        "Utilisez l’identifiant et le mot de passe de votre espace client."
     ),
     "sign_in_lost": (
         "Si vous avez perdu votre mot de passe ou votre identifiant, un conseiller peut vous aider. "
@@ -35,7 +35,7 @@ def _ranges(ranges: Sequence[Tuple[time, time]]) -> str:
 
 
 def describe_week(week: Sequence[Sequence[Tuple[time, time]]]) -> str:
-    """"du lundi au vendredi de 9 h à 18 h" from the calendar's week (one tuple of ranges per day)."""
+    """"du lundi au vendredi de 9 h à 18 h" from the calendar’s week (one tuple of ranges per day)."""
     groups: List[Tuple[int, int, Tuple]] = []
     for i, ranges in enumerate(week):
         ranges = tuple(ranges)

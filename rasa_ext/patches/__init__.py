@@ -8,7 +8,7 @@
 Nothing is installed by an import. :func:`install` installs all three, explicitly: the server launcher
 (``scripts/rasa_server.py``) calls it before handing over to Rasa's command line, and so does any process that
 runs our channels or tracker store without that launcher (some tests). The patches replace Rasa internals, so
-:func:`install` refuses any Rasa version other than :data:`PINNED_RASA` (the pin of ``requirements.txt``, checked
+:func:`install` refuses any Rasa version other than :data:`PINNED_RASA` (the pin of ``requirements/rasa.txt``, checked
 by a test): after an upgrade, check each patch against the new Rasa, then update both pins.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ def check_rasa_version(found: Optional[str] = None) -> None:
         found = getattr(rasa, "__version__", "unknown")
     if found != PINNED_RASA:
         raise RuntimeError(
-            f"rasa_ext.patches are written for Rasa {PINNED_RASA} (requirements.txt) but Rasa {found} is installed: "
+            f"rasa_ext.patches are written for Rasa {PINNED_RASA} (requirements/rasa.txt) but Rasa {found} is installed: "
             f"install Rasa {PINNED_RASA}, or check every patch in rasa_ext/patches/ against Rasa {found} and update "
             f"PINNED_RASA. / Les correctifs rasa_ext.patches sont écrits pour Rasa {PINNED_RASA} mais Rasa {found} "
             f"est installé : installez Rasa {PINNED_RASA}, ou vérifiez chaque correctif pour Rasa {found} avant de "

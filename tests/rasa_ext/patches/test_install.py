@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_pinned_version_is_the_one_of_requirements_txt():
-    pins = re.findall(r"^rasa==([^\s;#]+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.MULTILINE)
+    pins = re.findall(r"^rasa==([^\s;#]+)", (ROOT / "requirements" / "rasa.txt").read_text(encoding="utf-8"), re.MULTILINE)
     assert pins == [patches.PINNED_RASA]
-    assert rasa.__version__ == patches.PINNED_RASA, "the test environment runs another Rasa than requirements.txt"
+    assert rasa.__version__ == patches.PINNED_RASA, "the test environment runs another Rasa than requirements/rasa.txt"
 
 
 @pytest.mark.parametrize("other", ["3.6.20", "3.7.0", "3.6.21rc1"])
@@ -32,7 +32,7 @@ def test_install_refuses_another_rasa_version_and_installs_nothing(monkeypatch, 
         patches.install()
     message = str(refused.value)
     assert f"Rasa {other}" in message and f"Rasa {patches.PINNED_RASA}" in message
-    assert "requirements.txt" in message and "installé" in message  # English, then French
+    assert "requirements/rasa.txt" in message and "installé" in message  # English, then French
     assert calls == []
 
 
