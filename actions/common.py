@@ -94,6 +94,8 @@ QUESTION_ANSWERS = {
     "ask_claim_status": "action_claim_status", "list_claims": "action_list_claims",
     "ask_guarantee": "action_guarantee", "ask_fees": "action_fees", "ask_claim_process": "action_claim_process",
     "ask_cap": "action_cap", "ask_advance_indemnification": "action_advance_indemnification",
+    "ask_term": "action_glossary", "ask_claim_payout": "action_claim_payout",
+    "ask_sign_in": "action_sign_in_help", "ask_opening_hours": "action_opening_hours",
 }
 
 

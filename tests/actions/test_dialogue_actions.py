@@ -270,3 +270,20 @@ def test_the_fallback_tells_what_to_do_for_a_buyer_in_insolvency(store):
     from actions.fallback import ActionFallback
     messages, _ = run_action(ActionFallback(), make_tracker("le mandataire je dois le joindre comment", "nlu_fallback"))
     assert "BODACC" in texts(messages) and "2 mois" in texts(messages)
+
+
+def test_every_question_intent_of_the_domain_is_answered_while_waiting_for_a_person():
+    """A question asked while a ticket waits gets its answer: every asking intent maps to an action."""
+    from pathlib import Path
+
+    import yaml
+
+    from actions.handoff import WAITING_ANSWERS
+
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    asking = {i for i in domain["intents"] if isinstance(i, str) and i.startswith(("ask_", "list_"))}
+    assert asking <= set(WAITING_ANSWERS), sorted(asking - set(WAITING_ANSWERS))
+    rules = yaml.safe_load((Path(__file__).resolve().parents[2] / "data/rules/handoff.yml").read_text(encoding="utf-8"))
+    waiting = next(r for r in rules["rules"] if r["rule"].startswith("waiting for a person"))
+    in_rule = {step["intent"] for step in waiting["steps"][0]["or"]}
+    assert asking <= in_rule, sorted(asking - in_rule)
