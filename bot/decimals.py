@@ -9,10 +9,11 @@ keeps the error messages it always had.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
-__all__ = ["AMOUNT", "NUMBER", "Messages", "to_decimal"]
+__all__ = ["AMOUNT", "NUMBER", "Messages", "jsonable", "to_decimal"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,16 @@ def to_decimal(value: Any, name: str, *, required: bool = False, blank_is_none: 
     if dec < 0:
         raise ValueError(messages.negative.format(name=name, value=value))
     return dec
+
+
+def jsonable(value: Any) -> Any:
+    """The results' ``as_dict`` values as JSON types: whole Decimals as int, others as float, dates ISO, keys str."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value

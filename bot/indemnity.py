@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from bot.decimals import AMOUNT, to_decimal
+from bot.decimals import AMOUNT, jsonable, to_decimal
 
 CAUSES = ("protracted_default", "insolvency")
 _CAUSE_ALIASES = {
@@ -126,7 +126,7 @@ class Step:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"code": self.code, "data": _jsonable(dict(self.data))}
+        return {"code": self.code, "data": jsonable(dict(self.data))}
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class Estimate:
         return None
 
     def as_dict(self) -> Dict[str, Any]:
-        return _jsonable({
+        return jsonable({
             "amount": self.amount, "covered_amount": self.covered_amount,
             "uncovered_amount": self.uncovered_amount, "after_quotite": self.after_quotite,
             "deductible_applied": self.deductible_applied, "retained_by_client": self.retained_by_client,
@@ -171,18 +171,6 @@ class Estimate:
             "steps": [s.as_dict() for s in self.steps], "missing": list(self.missing),
             "assumed": list(self.assumed), "as_of": self.as_of, "complete": self.complete,
         })
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def _money(value: Decimal) -> Decimal:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot.cap.rules import Source
+from bot.decimals import jsonable
 
 __all__ = ["Decision", "Reason"]
 
@@ -19,7 +20,7 @@ class Reason:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> Dict[str, Any]:
-        return {"code": self.code, "met": self.met, "data": _jsonable(dict(self.data))}
+        return {"code": self.code, "met": self.met, "data": jsonable(dict(self.data))}
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Decision:
         return tuple(r for r in self.reasons if r.met is None and r.code not in ("cap_relais_in_force",))
 
     def as_dict(self) -> Dict[str, Any]:
-        return _jsonable({
+        return jsonable({
             "scheme": self.scheme,
             "eligible": self.eligible,
             "can_apply_now": self.can_apply_now,
@@ -94,15 +95,3 @@ class Decision:
             "to_confirm": list(self.to_confirm),
             "sources": [s.as_dict() for s in self.sources],
         })
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
