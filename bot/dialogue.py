@@ -17,6 +17,8 @@ import re
 import unicodedata
 from typing import Optional
 
+from bot.text import fold as text_fold
+
 __all__ = [
     "fold", "user_text", "is_button", "is_cancel", "is_question", "is_hypothetical", "wants_to_declare",
     "asks_if_machine", "wants_a_person", "wants_to_complain", "mentions_insolvency", "is_thanks", "is_goodbye",
@@ -25,11 +27,9 @@ __all__ = [
 
 
 def fold(text: Optional[str]) -> str:
-    """Lower case, no accents, one kind of apostrophe and space."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = text.replace("\u2019", "'").replace("\u02bc", "'")
-    return re.sub(r"\s+", " ", text).lower().strip()
+    """Lower case, no accents, one kind of apostrophe and space (compatibility forms decomposed first)."""
+    text = unicodedata.normalize("NFKD", text or "").replace("\u02bc", "'")
+    return text_fold(text, squeeze=True).strip()
 
 
 def is_button(text: Optional[str]) -> bool:
