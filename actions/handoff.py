@@ -14,6 +14,7 @@ Business rules (hours, holidays, phone numbers, summary) live in :mod:`bot.hando
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -127,25 +128,31 @@ WAITING_ANSWERS = {
 _WAITING_DROPPED = {"active_loop", "followup", "pause", "form"}
 
 
-def _action_named(name: str) -> Optional[Action]:
-    """The action server's action called ``name`` (every module of this package, as the server loads them)."""
+@lru_cache(maxsize=1)
+def _action_classes() -> Dict[str, type]:
+    """Every action class of this package by its name, found once (the modules load as the server loads them)."""
     import importlib
     import pkgutil
 
     import actions
     for info in pkgutil.iter_modules(actions.__path__):
         importlib.import_module(f"actions.{info.name}")
+    found: Dict[str, type] = {}
     stack = list(Action.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
         try:
-            instance = cls()
-            if instance.name() == name:
-                return instance
+            found.setdefault(cls().name(), cls)
         except Exception:  # noqa: BLE001 - abstract helpers
             continue
-    return None
+    return found
+
+
+def _action_named(name: str) -> Optional[Action]:
+    """A new instance of the action server's action called ``name``."""
+    cls = _action_classes().get(name)
+    return cls() if cls is not None else None
 
 
 class ActionHandoffWaiting(Action):
