@@ -23,7 +23,6 @@ It writes ``bench/results/conversations.json`` (every turn with its replies and 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sqlite3
@@ -36,6 +35,7 @@ import uuid
 from datetime import date, timedelta
 from collections import Counter, defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
@@ -147,10 +147,12 @@ class Player:
         return r.json(), elapsed
 
     def play(self, conv: Dict[str, Any], verbose: bool = False) -> Dict[str, Any]:
+        from rasa_ext.channels.secure_socketio import conversation_id as channel_conversation_id
+
         company = conv.get("company")
         session = f"eval-{conv['id']}-{uuid.uuid4().hex[:8]}"
-        digest = hashlib.sha256(session.encode()).hexdigest()[:24]
-        conversation_id = f"rest-ph{company}-{digest}" if company else f"rest-anon-{digest}"
+        conversation_id = channel_conversation_id(
+            SimpleNamespace(policyholder_id=company) if company else None, session, "rest")
         turns = []
         if verbose:
             print(f"\n=== {conv['id']} ({conv.get('style', '')}, company {company})")
