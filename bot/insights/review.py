@@ -212,7 +212,8 @@ def _message_row(conn, event_id: int) -> Optional[Dict[str, Any]]:
 
 
 def context(tracker: Engine, event_id: int) -> Optional[Dict[str, Any]]:
-    """The reviewed message in its conversation: the messages around it, masked."""
+    """The reviewed message in its conversation: the messages around it, masked (``sender_id`` is
+    for the caller's audit record, not for display)."""
     if not schema.present(tracker):
         return None
     with tracker.connect() as conn:
@@ -240,7 +241,7 @@ def context(tracker: Engine, event_id: int) -> Optional[Dict[str, Any]]:
         out.append({"who": "user" if kind == "user" else "bot", "text": mask(" ".join(str(said).split())),
                     "at": datetime.fromtimestamp(float(ts or 0), timezone.utc).isoformat(timespec="seconds"),
                     "reviewed": int(ev_id) == int(event_id)})
-    return {"event_id": int(event_id), "channel": row["channel"], "intent": row["intent"],
+    return {"event_id": int(event_id), "sender_id": sender, "channel": row["channel"], "intent": row["intent"],
             "confidence": row["confidence"], "suggested": row["suggested"], "messages": out}
 
 
