@@ -120,7 +120,7 @@ def _rows(conn, statement: str, params: Dict[str, Any]) -> List[Dict[str, Any]]:
 def _median_sql(query: Query, by_channel: bool) -> str:
     part = "PARTITION BY channel " if by_channel else ""
     key = "channel" if by_channel else "'all'"
-    return (f"SELECT g, AVG(first_answer_s) AS median FROM ("
+    return (f"SELECT g, AVG(first_answer_s) AS median FROM ("  # noqa: S608 (SQL fragments of this package, values bound)
             f"SELECT {key} AS g, first_answer_s, ROW_NUMBER() OVER ({part}ORDER BY first_answer_s) AS rn, "
             f"COUNT(*) OVER ({part.strip()}) AS n FROM insights_conversations "
             f"WHERE {_where(query)} AND first_answer_s IS NOT NULL) t "
@@ -134,20 +134,20 @@ def tracker_figures(engine: Engine, query: Query) -> Dict[str, Any]:
         schema.ensure(engine)
     where, params, p = _where(query), query.bounds, query.period
     with engine.connect() as conn:
-        series = {r["period"]: r for r in _rows(conn, f"SELECT {p} AS period, {_SUMS} FROM insights_conversations "
+        series = {r["period"]: r for r in _rows(conn, f"SELECT {p} AS period, {_SUMS} FROM insights_conversations "  # noqa: S608 (SQL fragments of this package, values bound)
                                                       f"WHERE {where} GROUP BY {p}", params)}
-        totals = _rows(conn, f"SELECT {_SUMS} FROM insights_conversations WHERE {where}", params)[0]
-        channels = _rows(conn, f"SELECT channel, {_SUMS} FROM insights_conversations WHERE {where} "
+        totals = _rows(conn, f"SELECT {_SUMS} FROM insights_conversations WHERE {where}", params)[0]  # noqa: S608 (SQL fragments of this package, values bound)
+        channels = _rows(conn, f"SELECT channel, {_SUMS} FROM insights_conversations WHERE {where} "  # noqa: S608 (SQL fragments of this package, values bound)
                                f"GROUP BY channel ORDER BY COUNT(*) DESC, channel", params)
-        reasons = _rows(conn, f"SELECT COALESCE(handoff_reason, 'unknown') AS reason, COUNT(*) AS n "
+        reasons = _rows(conn, f"SELECT COALESCE(handoff_reason, 'unknown') AS reason, COUNT(*) AS n "  # noqa: S608 (SQL fragments of this package, values bound)
                               f"FROM insights_conversations WHERE {where} AND handed_off = 1 "
                               f"GROUP BY COALESCE(handoff_reason, 'unknown') ORDER BY n DESC, reason", params)
-        intents = _rows(conn, f"SELECT COALESCE(intent, 'unknown') AS intent, COUNT(*) AS n FROM insights_messages "
+        intents = _rows(conn, f"SELECT COALESCE(intent, 'unknown') AS intent, COUNT(*) AS n FROM insights_messages "  # noqa: S608 (SQL fragments of this package, values bound)
                               f"WHERE {where} GROUP BY COALESCE(intent, 'unknown') ORDER BY n DESC, intent "
                               f"LIMIT {TOP_INTENTS}", params)
         medians = {r["g"]: r["median"] for r in _rows(conn, _median_sql(query, False), params)}
         medians.update({r["g"]: r["median"] for r in _rows(conn, _median_sql(query, True), params)})
-        comments = _rows(conn, f"SELECT m.event_id, m.sender_id, m.session, m.channel, m.ts, c.csat_min "
+        comments = _rows(conn, f"SELECT m.event_id, m.sender_id, m.session, m.channel, m.ts, c.csat_min "  # noqa: S608 (SQL fragments of this package, values bound)
                                f"FROM insights_messages m LEFT JOIN insights_conversations c "
                                f"ON c.sender_id = m.sender_id AND c.session = m.session "
                                f"WHERE m.csat_comment = 1 AND m.{where.replace(' AND channel', ' AND m.channel')} "
@@ -182,22 +182,22 @@ def store_figures(engine: Engine, query: Query) -> Dict[str, Any]:
     params = query.store_bounds
     with engine.connect() as conn:
         csat = {int(r["score"]): int(r["n"]) for r in _rows(
-            conn, f"SELECT score, COUNT(*) AS n FROM csat_answers "
+            conn, f"SELECT score, COUNT(*) AS n FROM csat_answers "  # noqa: S608 (SQL fragments of this package, values bound)
                   f"WHERE {_store_where('created_at', query, 'channel')} GROUP BY score", params)}
-        complaints = _rows(conn, f"SELECT {sql.store_day(d, 'created_at')} AS day, COUNT(*) AS n FROM complaints "
+        complaints = _rows(conn, f"SELECT {sql.store_day(d, 'created_at')} AS day, COUNT(*) AS n FROM complaints "  # noqa: S608 (SQL fragments of this package, values bound)
                                  f"WHERE {_store_where('created_at', query, 'channel')} "
                                  f"GROUP BY {sql.store_day(d, 'created_at')}", params)
         ticket_channel = sql.channel(d, "sender_id")
-        tickets = _rows(conn, f"SELECT reason, COUNT(*) AS n FROM handoff_tickets "
+        tickets = _rows(conn, f"SELECT reason, COUNT(*) AS n FROM handoff_tickets "  # noqa: S608 (SQL fragments of this package, values bound)
                               f"WHERE {_store_where('created_at', query, ticket_channel)} "
                               f"GROUP BY reason ORDER BY n DESC, reason", params)
-        callbacks = _rows(conn, f"SELECT reason, COUNT(*) AS n FROM callback_requests "
+        callbacks = _rows(conn, f"SELECT reason, COUNT(*) AS n FROM callback_requests "  # noqa: S608 (SQL fragments of this package, values bound)
                                 f"WHERE {_store_where('created_at', query, sql.channel(d, 'sender_id'))} "
                                 f"GROUP BY reason", params)
-        pairings = _rows(conn, f"SELECT channel, COUNT(*) AS n FROM channel_links "
+        pairings = _rows(conn, f"SELECT channel, COUNT(*) AS n FROM channel_links "  # noqa: S608 (SQL fragments of this package, values bound)
                                f"WHERE {_store_where('created_at', query, 'channel')} GROUP BY channel "
                                f"ORDER BY n DESC, channel", params)
-        referrals = _rows(conn, "SELECT COUNT(*) AS created, "
+        referrals = _rows(conn, "SELECT COUNT(*) AS created, "  # noqa: S608 (SQL fragments of this package, values bound)
                                 "SUM(CASE WHEN used_at IS NOT NULL THEN 1 ELSE 0 END) AS used "
                                 f"FROM handover_links WHERE {_store_where('created_at', query, None)}", params)[0]
     per_period: Dict[str, int] = {}

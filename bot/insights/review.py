@@ -8,13 +8,14 @@ A message the person **typed** (not a button) is a candidate when, in its conver
   rephrase after that fallback, or
 - a hand-off followed it (the next action was ``action_handoff`` or the next message asked for
   a person), or
-- the conversation got a bad satisfaction score (1 or 2 out of 5).
+- the conversation got a bad satisfaction score (1 or 2 out of 5) and the message is not small
+  talk (hello, thanks, yes, no, goodbye).
 
 Candidates are found by SQL over ``insights_messages`` / ``insights_conversations``; their text is
 read from Rasa's ``events`` and **masked** (:func:`bot.logmask.mask`: phones, e-mails, IBANs, cards,
 codes) before it leaves this module. Candidates already decided are left out.
 
-Grouping by similarity: word sets (accents folded, short words and digits dropped) compared by
+Grouping by similarity: word sets (accents folded; short words, digits and :data:`STOP_WORDS` dropped) compared by
 Jaccard index, each message joining the first group whose first message shares at least
 :data:`SIMILARITY` of its words. A few lines of the standard library for a few hundred short
 messages; a vector model would need the NLU pipeline, which this library must not import.
@@ -40,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from bot.insights import schema
 from bot.insights.metrics import Query
+from bot.insights.refresh import SMALL_TALK
 from bot.logmask import mask
 from bot.store.models.insights import REVIEW_DECISIONS, InsightsReview
 from bot.text import fold
@@ -47,7 +49,11 @@ from bot.text import fold
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domain.yml"
 MIN_CONFIDENCE = 0.6
-SIMILARITY = 0.5
+SIMILARITY = 0.6
+# words that say nothing of the topic (folded): left out of the similarity
+STOP_WORDS = frozenset("""les des une est sont vos votre mon mes ton tes son ses que qui quoi quel quels quelle quelles
+pour par avec dans sur pas plus comment cest estce fait faire avoir etre suis etes nous vous ils elle
+bonjour merci svp oui non aux ces cette cet the and""".split())
 MAX_CANDIDATES = 300
 CONTEXT_EVENTS = 12          # user/bot messages shown before and after the reviewed one
 MAX_TOPIC = 120
@@ -109,7 +115,7 @@ class Group:
 
 
 def _words(text_value: str) -> frozenset:
-    return frozenset(_WORD.findall(fold(text_value)))
+    return frozenset(w for w in _WORD.findall(fold(text_value)) if w not in STOP_WORDS)
 
 
 def group(candidates: Sequence[Candidate], similarity: float = SIMILARITY) -> List[Group]:
@@ -136,7 +142,7 @@ def _texts(conn, event_ids: Sequence[int]) -> Dict[int, str]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join(str(int(i)) for i in chunk)
-        for event_id, data in conn.execute(text(f"SELECT id, data FROM events WHERE id IN ({marks})")):
+        for event_id, data in conn.execute(text(f"SELECT id, data FROM events WHERE id IN ({marks})")):  # noqa: S608 (SQL fragments of this package, values bound)
             try:
                 value = (json.loads(data) or {}).get("text") or ""
             except ValueError:
@@ -163,7 +169,7 @@ def _reasons(row: Mapping[str, Any], min_confidence: float) -> List[str]:
         out.append("rephrased")
     if row["handoff_after"]:
         out.append("handoff")
-    if row["csat_min"] is not None and row["csat_min"] <= 2:
+    if row["csat_min"] is not None and row["csat_min"] <= 2 and row["intent"] not in SMALL_TALK:
         out.append("bad_csat")
     return out
 
@@ -175,12 +181,14 @@ def candidates(tracker: Engine, store: Session, query: Query, *, min_confidence:
         return []
     where = "m.day BETWEEN :start AND :end" + (" AND m.channel = :channel" if query.channel else "")
     not_typed = ", ".join(f"'{i}'" for i in NOT_FROM_TEXT)
+    small_talk = ", ".join(f"'{i}'" for i in SMALL_TALK)
     statement = text(
-        "SELECT m.event_id, m.sender_id, m.session, m.channel, m.ts, m.intent, m.confidence, m.suggested, "
+        "SELECT m.event_id, m.sender_id, m.session, m.channel, m.ts, m.intent, m.confidence, m.suggested, "  # noqa: S608 (SQL fragments of this package, values bound)
         "m.fallback, m.rephrased, m.handoff_after, c.csat_min FROM insights_messages m "
         "LEFT JOIN insights_conversations c ON c.sender_id = m.sender_id AND c.session = m.session "
         f"WHERE {where} AND m.button = 0 AND COALESCE(m.intent, '') NOT IN ({not_typed}) "
-        "AND (m.confidence < :conf OR m.fallback = 1 OR m.rephrased = 1 OR m.handoff_after = 1 OR c.csat_min <= 2) "
+        "AND (m.confidence < :conf OR m.fallback = 1 OR m.rephrased = 1 OR m.handoff_after = 1 "
+        f"OR (c.csat_min <= 2 AND COALESCE(m.intent, '') NOT IN ({small_talk}))) "
         "ORDER BY m.ts DESC, m.event_id DESC LIMIT :limit")
     with tracker.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(statement, {**query.bounds, "conf": min_confidence,
