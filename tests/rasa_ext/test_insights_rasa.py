@@ -18,10 +18,10 @@ import pytest
 
 pytest.importorskip("rasa.core.tracker_store")
 
-from bot.insights import metrics, refresh, review  # noqa: E402
-from bot.insights.metrics import Query  # noqa: E402
-from bot.store import db  # noqa: E402
-from bot.store.seed import seed_demo  # noqa: E402
+from bot.insights import metrics, refresh, review
+from bot.insights.metrics import Query
+from bot.store import db
+from bot.store.seed import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc).timestamp()
