@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bot.insights import schema, sql
 from bot.insights.refresh import FORMS
+from bot.store.models.handoff import HANDOFF_REASONS
 from bot.store.models.pairing import PAIRING_CHANNELS
 
 PERIODS = ("day", "week")
@@ -117,9 +118,16 @@ def _rows(conn, statement: str, params: Dict[str, Any]) -> List[Dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(text(statement), params)]
 
 
-def _median_sql(query: Query, by_channel: bool) -> str:
+def _median_sql(query: Query, by_channel: bool, dialect: str) -> str:
+    """Median first-answer time, overall (group ``'*'``, no channel name) or per channel. PostgreSQL has
+    ``percentile_cont``; SQLite takes the middle row(s) by ``ROW_NUMBER()`` (the same value: the mean of
+    the two middle values when their number is even)."""
+    key = "channel" if by_channel else "'*'"
+    if dialect == sql.POSTGRESQL:
+        return (f"SELECT {key} AS g, percentile_cont(0.5) WITHIN GROUP (ORDER BY first_answer_s) AS median "  # noqa: S608 (SQL fragments of this package, values bound)
+                f"FROM insights_conversations WHERE {_where(query)} AND first_answer_s IS NOT NULL"
+                + (" GROUP BY channel" if by_channel else ""))
     part = "PARTITION BY channel " if by_channel else ""
-    key = "channel" if by_channel else "'all'"
     return (f"SELECT g, AVG(first_answer_s) AS median FROM ("  # noqa: S608 (SQL fragments of this package, values bound)
             f"SELECT {key} AS g, first_answer_s, ROW_NUMBER() OVER ({part}ORDER BY first_answer_s) AS rn, "
             f"COUNT(*) OVER ({part.strip()}) AS n FROM insights_conversations "
@@ -127,38 +135,55 @@ def _median_sql(query: Query, by_channel: bool) -> str:
             f"WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY g")
 
 
+def _add(total: Dict[str, Any], row: Dict[str, Any]) -> None:
+    for key, value in row.items():
+        if key not in ("period", "channel"):
+            total[key] = total.get(key, 0) + int(value or 0)
+
+
 def tracker_figures(engine: Engine, query: Query) -> Dict[str, Any]:
-    """What the tracker store's aggregate tables say for this range (call refresh() first)."""
+    """What the tracker store's aggregate tables say for this range (call refresh() first).
+
+    One grouped query (period x channel, every count additive) gives the series, the channels, the
+    totals and the hand-off reasons; Python adds those subtotals up. Medians, intents and comments
+    are their own queries."""
     d = sql.check(engine.dialect.name)
     if not schema.present(engine):
         schema.ensure(engine)
     where, params, p = _where(query), query.bounds, query.period
+    reasons_sql = ", ".join(f"SUM(CASE WHEN handed_off = 1 AND handoff_reason = '{r}' THEN 1 ELSE 0 END) AS reason_{r}"
+                            for r in HANDOFF_REASONS)
     with engine.connect() as conn:
-        series = {r["period"]: r for r in _rows(conn, f"SELECT {p} AS period, {_SUMS} FROM insights_conversations "  # noqa: S608 (SQL fragments of this package, values bound)
-                                                      f"WHERE {where} GROUP BY {p}", params)}
-        totals = _rows(conn, f"SELECT {_SUMS} FROM insights_conversations WHERE {where}", params)[0]  # noqa: S608 (SQL fragments of this package, values bound)
-        channels = _rows(conn, f"SELECT channel, {_SUMS} FROM insights_conversations WHERE {where} "  # noqa: S608 (SQL fragments of this package, values bound)
-                               f"GROUP BY channel ORDER BY COUNT(*) DESC, channel", params)
-        reasons = _rows(conn, f"SELECT COALESCE(handoff_reason, 'unknown') AS reason, COUNT(*) AS n "  # noqa: S608 (SQL fragments of this package, values bound)
-                              f"FROM insights_conversations WHERE {where} AND handed_off = 1 "
-                              f"GROUP BY COALESCE(handoff_reason, 'unknown') ORDER BY n DESC, reason", params)
+        grid = _rows(conn, f"SELECT {p} AS period, channel, {_SUMS}, {reasons_sql} "  # noqa: S608 (SQL fragments of this package, values bound)
+                           f"FROM insights_conversations WHERE {where} GROUP BY {p}, channel", params)
         intents = _rows(conn, f"SELECT COALESCE(intent, 'unknown') AS intent, COUNT(*) AS n FROM insights_messages "  # noqa: S608 (SQL fragments of this package, values bound)
                               f"WHERE {where} GROUP BY COALESCE(intent, 'unknown') ORDER BY n DESC, intent "
                               f"LIMIT {TOP_INTENTS}", params)
-        medians = {r["g"]: r["median"] for r in _rows(conn, _median_sql(query, False), params)}
-        medians.update({r["g"]: r["median"] for r in _rows(conn, _median_sql(query, True), params)})
+        medians = {r["g"]: r["median"] for r in _rows(
+            conn, f"{_median_sql(query, False, d)} UNION ALL {_median_sql(query, True, d)}", params)}
         comments = _rows(conn, f"SELECT m.event_id, m.sender_id, m.session, m.channel, m.ts, c.csat_min "  # noqa: S608 (SQL fragments of this package, values bound)
                                f"FROM insights_messages m LEFT JOIN insights_conversations c "
                                f"ON c.sender_id = m.sender_id AND c.session = m.session "
                                f"WHERE m.csat_comment = 1 AND m.{where.replace(' AND channel', ' AND m.channel')} "
                                f"ORDER BY m.ts DESC LIMIT {COMMENTS}", params)
-    median_all = medians.get("all")
+    totals: Dict[str, Any] = {}
+    series: Dict[str, Dict[str, Any]] = {}
+    by_channel: Dict[str, Dict[str, Any]] = {}
+    for row in grid:
+        _add(totals, row)
+        _add(series.setdefault(row["period"], {}), row)
+        _add(by_channel.setdefault(row["channel"], {}), row)
+    channels = sorted(by_channel.items(), key=lambda kv: (-kv[1]["conversations"], kv[0]))
+    known = {r: totals.get(f"reason_{r}", 0) for r in HANDOFF_REASONS}
+    known["unknown"] = totals.get("handed_off", 0) - sum(known.values())
+    reasons = [{"reason": r, "n": n} for r, n in sorted(known.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0]
+    median_all = medians.get("*")
     return {
         "dialect": d,
         "totals": {**_figures(totals), "median_first_answer_s": _round(median_all)},
         "series": [{"period": label, **_figures(series.get(label, {}))} for label in query.periods()],
-        "channels": [{"channel": r["channel"], **_figures(r), "median_first_answer_s": _round(medians.get(r["channel"]))}
-                     for r in channels],
+        "channels": [{"channel": c, **_figures(r), "median_first_answer_s": _round(medians.get(c))}
+                     for c, r in channels],
         "handoff_reasons": [{"reason": r["reason"], "conversations": int(r["n"])} for r in reasons],
         "top_intents": [{"intent": r["intent"], "messages": int(r["n"])} for r in intents],
         "csat_comments": comments,

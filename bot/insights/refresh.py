@@ -25,7 +25,7 @@ from bot.insights import schema, sql
 
 CHUNK = 500
 SAFETY_EVENTS = 500
-ADVISORY_LOCK = 0x1A51_6475  # "insights" refresh, PostgreSQL pg_try_advisory_lock key
+ADVISORY_LOCK = 0x1A51_6475  # "insights" refresh: PostgreSQL advisory lock key (with the schema's hash)
 # actions that are plumbing, not an answer: "what came before / after a message" skips them
 IGNORED_ACTIONS = ("action_listen", "action_session_start", "action_extract_slots", "action_unlikely_intent")
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
@@ -141,14 +141,16 @@ HAVING SUM(CASE WHEN type_name = 'user' THEN 1 ELSE 0 END) > 0"""  # noqa: S608 
 def _lock(conn: Connection, dialect: str) -> bool:
     if dialect != sql.POSTGRESQL:
         return True
-    got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK}).scalar()
+    # one lock per schema (advisory locks are database-wide; two tracker stores may share a database)
+    got = conn.execute(text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
+                       {"k": ADVISORY_LOCK}).scalar()
     conn.commit()
     return bool(got)
 
 
 def _unlock(conn: Connection, dialect: str) -> None:
     if dialect == sql.POSTGRESQL:
-        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
+        conn.execute(text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"), {"k": ADVISORY_LOCK})
         conn.commit()
 
 

@@ -72,6 +72,7 @@ messages = Table(
     Index("ix_insights_messages_day", "day", "channel"),
     Index("ix_insights_messages_week", "week", "channel"),
     Index("ix_insights_messages_sender", "sender_id", "session"),
+    Index("ix_insights_messages_comment", "csat_comment", "ts"),
 )
 
 state = Table(
