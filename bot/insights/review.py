@@ -274,7 +274,7 @@ def _entities(masked: str, raw: Any, known: Sequence[str]) -> List[Dict[str, Any
     return sorted(spans, key=lambda s: s["start"])
 
 
-def _policyholder(sender_id: str) -> Optional[int]:
+def policyholder_of(sender_id: str) -> Optional[int]:
     match = _SENDER_PH.match(sender_id)
     return int(match.group(1)) if match else None
 
@@ -314,7 +314,7 @@ def decide(tracker: Engine, store: Session, event_ids: Sequence[int], *, decisio
     for r in rows:
         masked = texts.get(int(r["event_id"]), "")
         review = InsightsReview(
-            event_id=int(r["event_id"]), sender_id=r["sender_id"], policyholder_id=_policyholder(r["sender_id"]),
+            event_id=int(r["event_id"]), sender_id=r["sender_id"], policyholder_id=policyholder_of(r["sender_id"]),
             channel=r["channel"], message_at=datetime.fromtimestamp(float(r["ts"]), timezone.utc), text=masked,
             predicted_intent=r["intent"], confidence=r["confidence"], decision=decision, intent=intent, topic=topic,
             entities=_entities(masked, entities, known_entities) if len(ids) == 1 else [],

@@ -162,7 +162,7 @@
       { label: "Sans conseiller (%)", data: percents("containment_rate"), borderColor: COLORS.teal, backgroundColor: COLORS.teal },
       { label: "Transférées (%)", data: percents("handoff_rate"), borderColor: COLORS.orange, backgroundColor: COLORS.orange },
       { label: "Messages non compris (%)", data: percents("fallback_rate"), borderColor: COLORS.red, backgroundColor: COLORS.red }
-    ] }, options: { spanGaps: true, scales: { y: { beginAtZero: true, max: 100 } } } },
+    ] }, options: { spanGaps: false, scales: { y: { beginAtZero: true, max: 100 } } } },
     "Taux de conversations sans conseiller, transférées, et de messages non compris, par période.");
     table("t-rates", "Taux par période", ["Période", "Sans conseiller", "Transférées", "Messages non compris"],
       f.series.map(function (s, i) { return [labels[i], rate(s.containment_rate), rate(s.handoff_rate), rate(s.fallback_rate)]; }));

@@ -161,7 +161,7 @@ async def queue(request: web.Request, agent) -> web.Response:
 def _context(event_id: int, who: str) -> Optional[Dict[str, Any]]:
     found = review.context(_tracker(), event_id)
     if found is not None:
-        db.run(lambda s: audit.record(s, who=who, policyholder_id=review._policyholder(found.pop("sender_id")),
+        db.run(lambda s: audit.record(s, who=who, policyholder_id=review.policyholder_of(found.pop("sender_id")),
                                       object_type="conversation_message", object_id=str(event_id),
                                       channel="agent_desk", action="read"))
     return found
