@@ -263,3 +263,22 @@ def test_gdpr_erasure_removes_the_aggregates_of_the_conversations(stores):
         messages = conn.execute(text("SELECT COUNT(*) FROM insights_messages WHERE sender_id = 'web-ph1-aaaa01'"))
         assert (left, messages.scalar_one()) == (0, 0)
     assert metrics.tracker_figures(tracker, Query(START, END))["totals"]["conversations"] == 5
+
+
+def test_no_personal_data_leaves_the_review_queue(stores):
+    engine, tracker = stores
+    email, iban = "claire.durand@example.fr", "FR76 3000 6000 0112 3456 7890 189"
+    write(tracker, [Conversation("web-ph1-cafe07", D3 + 9000).session()
+                    .user(f"mon mail {email} et mon RIB {iban}", "ask_fees", 0.3)
+                    .answer("action_fees", f"Nous écrivons à {email}.")])
+    items = _queue(stores)
+    [item] = [i for i in items if i.text.startswith("mon mail")]
+    assert item.text == "mon mail [EMAIL] et mon RIB [IBAN]"
+    shown = str(review.context(tracker, item.event_id)) + str([i.as_dict() for i in items])
+    assert email not in shown and "FR76" not in shown and "3000 6000" not in shown
+    with session_scope(engine) as s:
+        [decided] = review.decide(tracker, s, [item.event_id], decision="accepted", intent="ask_fees",
+                                  who="agent:sophie.durand")
+        assert decided.text == "mon mail [EMAIL] et mon RIB [IBAN]"
+        body, _ = review.export_nlu(s)
+    assert email not in body and "FR76" not in body
