@@ -44,6 +44,7 @@ class RefreshReport:
     last_event_id: int = 0
     seconds: float = 0.0
     skipped: bool = False   # another process was refreshing (PostgreSQL)
+    behind: int = 0         # events left for the next refresh (``max_events``)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -159,8 +160,13 @@ def _watermark(conn: Connection) -> int:
     return int(value or 0)
 
 
-def refresh(engine: Engine, *, rebuild: bool = False, now: Optional[float] = None) -> RefreshReport:
-    """Fold the new events into the aggregate tables (``rebuild``: drop them and start over)."""
+def refresh(engine: Engine, *, rebuild: bool = False, now: Optional[float] = None,
+            max_events: Optional[int] = None) -> RefreshReport:
+    """Fold the new events into the aggregate tables (``rebuild``: drop them and start over).
+
+    ``max_events`` bounds the work of one call (a page request): the events after the first
+    ``max_events`` new ones wait for the next call (``report.behind``). Their conversations are
+    rebuilt whole each time, so stopping anywhere leaves nothing half counted."""
     started = time.perf_counter()
     dialect = sql.check(engine.dialect.name)
     report = RefreshReport()
@@ -184,7 +190,9 @@ def refresh(engine: Engine, *, rebuild: bool = False, now: Optional[float] = Non
             report.last_event_id = mark
             if top is None or int(top) <= mark:
                 return report
-            top = int(top)
+            newest = int(top)
+            top = newest if max_events is None else min(newest, mark + max(1, int(max_events)))
+            report.behind = newest - top
             low = max(0, mark - SAFETY_EVENTS) if mark else 0
             report.events_seen = top - mark
             senders: List[str] = [s for (s,) in conn.execute(

@@ -256,7 +256,10 @@
     $("status").textContent = "Chargement…";
     return api("/api/agent/insights?" + params().toString()).then(function (f) {
       render(f);
-      $("status").textContent = "À jour (" + when(new Date().toISOString()) + ").";
+      var behind = (f.refreshed || {}).behind || 0;
+      $("status").textContent = behind
+        ? "Mise à jour en cours : " + num.format(behind) + " événements restent à compter, rechargez dans un instant."
+        : "À jour (" + when(new Date().toISOString()) + ").";
       document.body.dataset.loaded = "figures";
     }).catch(function (e) { $("status").textContent = ""; show("error", e.message); });
   }

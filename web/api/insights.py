@@ -12,8 +12,9 @@ supervisor role (``bot.auth.ROLE_SUPERVISOR``; 403 with a French sentence otherw
 - ``POST /api/agent/insights/review``            ``{"event_ids", "decision", "intent", "topic", "entities"}``
 - ``GET  /api/agent/insights/export``            the accepted decisions as Rasa NLU YAML (a download)
 
-Each figures request first folds the new conversation events into the aggregate tables
-(:func:`bot.insights.refresh.refresh`, incremental). Blocking work runs in threads.
+Each request first folds the new conversation events into the aggregate tables
+(:func:`bot.insights.refresh.refresh`, incremental, at most :data:`REFRESH_EVENTS` events per request: a
+first build on a large store is ``python -m bot.insights refresh``). Blocking work runs in threads.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ WEB = Path(__file__).resolve().parent.parent
 PAGE = WEB / "agent" / "insights.html"
 CHART_JS = WEB / "node_modules" / "chart.js" / "dist" / "chart.umd.js"
 DEFAULT_DAYS = 28
+REFRESH_EVENTS = 20_000  # at most this many new events folded in per request (about 0.4 s on PostgreSQL)
 SUPERVISORS_ONLY = "Cette page est réservée aux superviseurs de l’équipe indemnisation."
 UNAVAILABLE = "Les indicateurs sont indisponibles pour le moment. Réessayez dans un instant."
 NOT_FOUND = "Ce message n’est plus disponible (conversation supprimée ou inconnue)."
@@ -82,7 +84,7 @@ def _query(request: web.Request) -> metrics.Query:
 
 def _figures(query: metrics.Query) -> Dict[str, Any]:
     tracker = _tracker()
-    refreshed = refresh.refresh(tracker)
+    refreshed = refresh.refresh(tracker, max_events=REFRESH_EVENTS)
     figures = metrics.tracker_figures(tracker, query)
     comments = figures.pop("csat_comments")
     texts = review.masked_texts(tracker, [int(c["event_id"]) for c in comments])
@@ -140,7 +142,7 @@ def _confidence(raw: Optional[str]) -> float:
 
 def _queue(query: metrics.Query, min_confidence: float) -> Dict[str, Any]:
     tracker = _tracker()
-    refresh.refresh(tracker)
+    refresh.refresh(tracker, max_events=REFRESH_EVENTS)
     items = db.run(lambda s: review.candidates(tracker, s, query, min_confidence=min_confidence))
     intents, entities = review.domain_vocabulary()
     return {"groups": [g.as_dict() for g in review.group(items)], "candidates": len(items),

@@ -110,6 +110,17 @@ def test_refresh_is_incremental_and_follows_new_sessions(stores):
     assert metrics.tracker_figures(tracker, Query(START, END))["totals"] == f["totals"]
 
 
+def test_a_bounded_refresh_catches_up_without_counting_twice(stores):
+    _, tracker = stores
+    reports = [refresh.refresh(tracker, max_events=40)]
+    while reports[-1].behind:
+        reports.append(refresh.refresh(tracker, max_events=40))
+    assert [r.behind for r in reports] == [90, 50, 10, 0] and reports[-1].last_event_id == 130
+    bounded = metrics.tracker_figures(tracker, Query(START, END))
+    refresh.refresh(tracker, rebuild=True)
+    assert metrics.tracker_figures(tracker, Query(START, END)) == bounded
+
+
 def test_no_events_table_yet(backend, tmp_path):
     from bot.store import db
     from store_testlib import new_database
