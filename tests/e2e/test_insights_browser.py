@@ -63,7 +63,7 @@ def web(tmp_path_factory):
     port = free_port()
     # DEMO_MODE: the demo sign-in of the desk (the OpenID Connect sign-in replaces it outside demo mode)
     env = {**os.environ, "ASSISTANT_VAR_DIR": str(var), "DATABASE_URL": url, "JWT_SECRET": "browser-" + "k" * 40,
-           "PYTHONPATH": str(ROOT), "DEMO_MODE": "1", "AGENT_DEMO_LOGIN": "1"}
+           "PYTHONPATH": str(ROOT), "DEMO_MODE": "1"}
     log = open(var / "web.log", "wb")
     proc = subprocess.Popen([python_for("web"), "web/server.py", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
