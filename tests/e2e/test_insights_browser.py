@@ -149,6 +149,12 @@ def test_a_supervisor_sees_figures_charts_tables_and_reviews(browser, web):
     queue = page.inner_text("#groups")
     assert "[PHONE]" in queue and "06 12 34 56 78" not in page.content()
     assert page.inner_text("#review-status") == "7 messages à revoir, en 7 groupes."
+    phone = page.locator(".item", has_text="mon numero c'est le [PHONE]")
+    phone.get_by_role("button", name="Voir la conversation").click()
+    phone.locator(".context li.reviewed").wait_for(timeout=15000)
+    context = phone.locator(".context").inner_text()
+    assert context.count("Client") >= 2 and "rappelez moi" in context and "[PHONE]" in context
+    assert "06 12 34 56 78" not in page.content()
     item = page.locator(".item", has_text="quels sont les frais de recouvrement")
     item.locator("select").first.select_option("ask_fees")
     item.get_by_role("button", name="Valider").click()
