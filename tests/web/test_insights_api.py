@@ -190,3 +190,47 @@ def test_reading_a_conversation_is_audited(settings):
         rows = s.execute(select(AuditEntry.who, AuditEntry.object_type, AuditEntry.object_id, AuditEntry.action)
                          .where(AuditEntry.object_type == "conversation_message")).all()
     assert rows == [("agent:sophie.durand", "conversation_message", str(event_id), "read")]
+
+
+@pytest.mark.parametrize("body,status", [
+    ({"event_ids": [True], "decision": "rejected"}, 400),
+    ({"event_ids": ["1"], "decision": "rejected"}, 400),
+    ({"event_ids": [-1], "decision": "rejected"}, 400),
+    ({"event_ids": list(range(1, 200)), "decision": "rejected"}, 400),
+    ({"event_ids": [1], "decision": ["accepted"]}, 400),
+    ({"event_ids": [1], "decision": "accepted", "intent": {"x": 1}}, 400),
+    ({"event_ids": [1], "decision": "new_topic", "topic": "x" * 500}, 400),
+    ({"event_ids": [4], "decision": "accepted", "intent": "ask_fees", "entities": [[1, 2]]}, 400),
+    ({"event_ids": [4], "decision": "accepted", "intent": "ask_fees", "entities": [{"entity": "buyer", "value": "]("}]},
+     400),
+    ({"event_ids": [1, 4], "decision": "accepted", "intent": "ask_fees",
+      "entities": [{"entity": "buyer", "value": "x"}]}, 400),
+    ({"event_ids": [10 ** 15], "decision": "rejected"}, 404),
+    ({"event_ids": "1", "decision": "rejected"}, 400),
+    ({"padding": "x" * 20_000, "event_ids": [1], "decision": "rejected"}, 413),
+])
+def test_hostile_decisions_get_a_4xx_never_a_5xx(settings, body, status):
+    """Event 4 is the first message of the seeded conversations; 1 is an action (no message)."""
+    sophie = token(settings, "sophie.durand")
+
+    async def requests(client):
+        await client.get(f"/api/agent/insights?{RANGE}", headers=auth(sophie))  # builds the aggregates
+        r = await client.post("/api/agent/insights/review", json=body, headers=auth(sophie))
+        return r.status, (await r.json()).get("error", "")
+
+    got, message = call(requests)
+    assert got == status and message
+
+
+@pytest.mark.parametrize("path", ["/api/agent/insights/review/99999999999999999999",
+                                  "/api/agent/insights/review/-1", "/api/agent/insights/review/%00",
+                                  "/api/agent/insights?from=%F0%9F%98%80", "/api/agent/insights/review?min_confidence=2",
+                                  "/api/agent/insights/review?min_confidence=abc"])
+def test_hostile_queries_get_a_4xx(settings, path):
+    sophie = token(settings, "sophie.durand")
+
+    async def requests(client):
+        r = await client.get(path, headers=auth(sophie))
+        return r.status
+
+    assert 400 <= call(requests) < 500
