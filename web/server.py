@@ -125,6 +125,9 @@ def make_app() -> web.Application:
     from web.api.referral import add_routes as add_referral_routes  # agent → bot referral links
 
     add_referral_routes(app)
+    from web.api.insights import add_routes as add_insights_routes  # the desk's insights page (supervisors)
+
+    add_insights_routes(app)
     return app
 
 
