@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot.auth import AUD_AGENT, AuthError, Principal, issue_token, verify_token
+from bot.auth import AUD_AGENT, ROLE_AGENT, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
 from bot.handoff.summary import MAX_TEXT
 from bot.settings import Settings
 from bot.wording import handoff as wording
@@ -42,6 +42,7 @@ class DemoAgent:
     id: str
     name: str
     team: str
+    roles: Tuple[str, ...] = (ROLE_AGENT,)
 
     @property
     def subject(self) -> str:
@@ -51,6 +52,7 @@ class DemoAgent:
 DEMO_AGENTS: Tuple[DemoAgent, ...] = (
     DemoAgent("claire.martin", "Claire Martin", "Gestion des sinistres"),
     DemoAgent("karim.benali", "Karim Benali", "Gestion des sinistres"),
+    DemoAgent("sophie.durand", "Sophie Durand", "Supervision", (ROLE_AGENT, ROLE_SUPERVISOR)),
 )
 
 
@@ -60,7 +62,7 @@ def demo_agent(agent_id: Any) -> Optional[DemoAgent]:
 
 def issue_agent_token(settings: Settings, agent: DemoAgent, *, now: Optional[float] = None) -> str:
     return issue_token(settings, audience=AUD_AGENT, subject=agent.subject, name=agent.name,
-                       ttl_seconds=settings.auth.agent_token_ttl_seconds, now=now)
+                       ttl_seconds=settings.auth.agent_token_ttl_seconds, now=now, roles=agent.roles)
 
 
 def verify_agent(settings: Settings, token: Any, *, now: Optional[float] = None) -> Optional[Principal]:

@@ -225,3 +225,10 @@ def test_opening_a_ticket_on_the_desk_is_audited(url):
         assert agent_api._read(s, 10**6, "agent:karim.benali") == (None, {})
         assert s.execute(select(AuditEntry).where(AuditEntry.object_type == "handoff_ticket")).scalars().all() == rows
         s.rollback()
+
+
+def test_agent_token_carries_roles_and_only_roles_from_the_signed_token(settings):
+    plain = desk.verify_agent(settings, desk.issue_agent_token(settings, desk.demo_agent("claire.martin")))
+    boss = desk.verify_agent(settings, desk.issue_agent_token(settings, desk.demo_agent("sophie.durand")))
+    assert plain.roles == ("claims_agent",) and not plain.has_role("claims_supervisor")
+    assert boss.has_role("claims_supervisor") and boss.has_role("claims_agent")
