@@ -53,10 +53,11 @@ def problems(settings: Settings) -> List[str]:
         found.append(f"{name} is not set: a secret generated into var/ differs on every replica")
     secrets = {
         "JWT_SECRET": settings.auth.jwt_secret,
-        "IDENTITY_SECRET": settings.auth.identity_secret.removeprefix("identity:"),
         "RASA_API_TOKEN": settings.rasa.api_token,
         "ACTION_SERVER_TOKEN": settings.actions.token,
     }
+    if settings.auth.identity_secret != "identity:" + settings.auth.jwt_secret:  # given, not derived
+        secrets["IDENTITY_SECRET"] = settings.auth.identity_secret
     for number, previous in enumerate(settings.auth.jwt_previous_secrets, 1):
         secrets[f"JWT_PREVIOUS_SECRETS (#{number})"] = previous
     if settings.oidc.client_secret:
