@@ -171,7 +171,8 @@ class RuntimeSettings:
     demo_mode: bool = setting("DEMO_MODE", BOOL, False,
                               "Demo sign-in (demo companies on the page, demo agents on the desk); `make run` sets 1. "
                               "Never in production.")
-    generated_secrets: Tuple[str, ...] = ()  # names of the secrets generated into var/ (not given): not a variable
+    # names of the secrets generated into var/ because they were not given (bot/startup.py): computed, not a variable
+    generated_secrets: Tuple[str, ...] = field(default=(), metadata={"computed": True})
 
     @property
     def production(self) -> bool:

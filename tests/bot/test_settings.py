@@ -100,7 +100,7 @@ def test_one_way_to_read_a_bool(raw, expected):
     ("TRACKER_CACHE_SIZE", "-1", "must be 0 or more"),
     ("MALLOC_TRIM_SECONDS", "-5", "must be 0 or more"),
     ("HANDOFF_SLOT_MINUTES", "-10", "must be 0 or more"),
-    ("AGENT_DEMO_LOGIN", "maybe", "must be 1 or 0"),
+    ("DEMO_MODE", "maybe", "must be 1 or 0"),
 ])
 def test_parsing_errors_name_the_variable_and_the_value(name, raw, words):
     with pytest.raises(SettingsError) as error:
@@ -163,10 +163,13 @@ def test_one_registry_entry_per_variable_and_per_field():
 
 
 def test_every_field_of_every_section_is_a_variable():
+    """... or a value computed while loading, marked as such (``runtime.generated_secrets``)."""
     def walk(cls):
         for f in dataclasses.fields(cls):
             if "var" in f.metadata:
                 yield f.metadata["var"].name
+            elif f.metadata.get("computed"):
+                assert f.name == "generated_secrets"
             else:
                 yield from walk(settings_module._SECTION_TYPES[f.type] if isinstance(f.type, str) else f.type)
     declared = list(walk(Settings))
