@@ -272,3 +272,27 @@ def test_browser_signs_in_on_the_page_and_on_the_desk_through_the_provider(oidc_
             assert refused.is_hidden("#desk")
         finally:
             browser.close()
+
+
+def test_hostile_sign_in_requests_get_a_4xx_or_a_redirect_never_a_5xx(oidc_web):
+    base, provider, _ = oidc_web
+    attempts = [
+        ("GET", "/auth/callback?code=%ff%fe&state=%ff", {}, None),
+        ("GET", "/auth/callback?code=" + "a" * 5000 + "&state=x", {}, None),
+        ("GET", "/auth/callback?error=access_denied&state=x", {"Cookie": "ai_oidc=" + "é".encode().decode("latin-1")}, None),
+        ("GET", "/auth/callback", {"Cookie": "ai_oidc=not.a.jwt"}, None),
+        ("GET", "/auth/login?for=%00", {}, None),
+        ("POST", "/api/auth/session", {"Cookie": "ai_signin=" + "x" * 4000}, None),
+        ("POST", "/api/auth/session", {"Cookie": "ai_signin=%ff%00"}, None),
+        ("POST", "/api/auth/exchange", {"Content-Type": "application/json"}, b'{"token": "\\udcff"}'),
+        ("POST", "/api/auth/exchange", {"Content-Type": "application/json"}, b'{"token": ' + b'"a.' * 3000 + b'"}'),
+        ("POST", "/api/auth/exchange", {"Content-Type": "application/json"}, b"[" * 1000 + b"]" * 1000),
+        ("POST", "/api/auth/exchange", {"Content-Type": "application/json"}, b'{"token": null}'),
+        ("POST", "/api/auth/exchange", {"Content-Type": "application/json"}, b'{"token": "' + b"x" * 30000 + b'"}'),
+    ]
+    for method, path, headers, body in attempts:
+        r = requests.request(method, base + path, headers=headers, data=body, allow_redirects=False, timeout=20)
+        assert r.status_code < 500, (path, r.status_code, r.text[:200])
+        if r.status_code >= 400:
+            assert r.json()["error"], path
+    assert requests.get(f"{base}/api/config", timeout=10).status_code == 200
