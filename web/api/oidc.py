@@ -122,6 +122,7 @@ def _session_for_page(settings: Settings, provider: oidc.Provider, claims) -> Op
     return issue_policyholder_token(settings, policyholder_id, user_id=user_id, name=name)
 
 
+@limits.per_ip("login_ip")  # each callback may cost a call to the provider's token endpoint
 async def callback(request: web.Request) -> web.StreamResponse:
     settings = get_settings()
     provider = oidc.provider(settings.oidc)
