@@ -47,6 +47,7 @@ def oidc_web(tmp_path_factory):
         "PUBLIC_HOST": "127.0.0.1", "PUBLIC_BASE_URL": base, "RASA_API_TOKEN": "api-" + "r" * 40,
         "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": provider.client.client_id,
         "OIDC_CLIENT_SECRET": provider.client.client_secret, "OIDC_AUDIENCE": "espace-client-api",
+        "RATE_LIMIT_LOGIN_IP": "500/60",  # every sign-in of this module comes from 127.0.0.1 (limits: tests/web)
     })
     subprocess.run([python_for("domain"), "-m", "bot.store.seed", "--demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
