@@ -96,7 +96,7 @@
   var SIGNIN_ERRORS = {
     no_role: "Votre compte n’a pas le rôle de conseiller. Demandez-le à votre responsable.",
     denied: "La connexion a été annulée.",
-    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur « Se connecter ».",
+    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
     unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
     invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
   };

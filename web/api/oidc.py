@@ -37,6 +37,7 @@ from bot.auth import AUD_POLICYHOLDER, AuthError, issue_policyholder_token, veri
 from bot.handoff import desk
 from bot.settings import Settings, get_settings
 from bot.store import queries
+from bot.wording import typo
 from web.api import db, errors, jsonbody, limits
 
 logger = logging.getLogger("web.oidc")
@@ -47,12 +48,14 @@ STATE_AUDIENCE = "assistant-indemnisation/oidc-state"
 STATE_TTL, SESSION_TTL = 600, 120
 TARGETS = {"page": "/", "desk": "/agent/"}
 
-NOT_CONFIGURED = "La connexion par votre espace client n’est pas configurée sur ce service."
-UNAVAILABLE = "Le service de connexion ne répond pas. Réessayez dans quelques minutes."
-INVALID = "Votre session n’a pas pu être vérifiée. Reconnectez-vous depuis votre espace client."
-NO_SESSION = "Aucune connexion en attente. Cliquez sur « Se connecter »."
-UNKNOWN_ACCOUNT = ("Votre compte n’est pas encore relié à un contrat chez nous : l’assistant répond "
-                   "aux questions générales. Un conseiller peut relier votre compte.")
+NOT_CONFIGURED = typo("La connexion par votre espace client n’est pas configurée sur ce service.")
+UNAVAILABLE = typo("Le service de connexion ne répond pas. Réessayez dans quelques minutes.")
+INVALID = typo("Votre session n’a pas pu être vérifiée. Reconnectez-vous depuis votre espace client.")
+NO_SESSION = typo("Aucune connexion en attente. Cliquez sur « Se connecter ».")
+UNKNOWN_ACCOUNT = typo("Votre compte n’est pas encore relié à un contrat chez nous : l’assistant répond "
+                       "aux questions générales. Un conseiller peut relier votre compte.")
+BAD_TARGET = typo("Indiquez « for=page » ou « for=desk ».")
+BAD_BODY = typo("Envoyez {\"token\": \"…\"}, le jeton de votre espace client.")
 
 
 def _base(settings: Settings) -> str:
@@ -96,7 +99,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if provider is None:
         return errors.error(404, NOT_CONFIGURED)
     if target not in TARGETS:
-        return errors.error(400, "Indiquez « for=page » ou « for=desk ».")
+        return errors.error(400, BAD_TARGET)
     state, nonce, verifier = oidc.new_pkce()
     try:
         url = await asyncio.to_thread(provider.authorization_url, _redirect_uri(settings), state=state, nonce=nonce,
@@ -204,7 +207,7 @@ async def exchange(request: web.Request) -> web.Response:
     if provider is None:
         return errors.error(404, NOT_CONFIGURED)
     payload, problem = await jsonbody.read_object(request, 20 * 1024, {
-        "not_object": "Envoyez {\"token\": \"…\"}, le jeton de votre espace client."})
+        "not_object": BAD_BODY})
     if problem is not None:
         return problem
     try:

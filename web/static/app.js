@@ -62,10 +62,10 @@
   }
 
   var SIGNIN_ERRORS = {
-    unknown_account: "Votre compte n’est pas encore relié à un contrat chez nous : l’assistant répond aux " +
+    unknown_account: "Votre compte n’est pas encore relié à un contrat chez nous\u202f: l’assistant répond aux " +
       "questions générales. Un conseiller peut relier votre compte.",
     denied: "La connexion a été annulée.",
-    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur « Se connecter ».",
+    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
     unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
     invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
   };
