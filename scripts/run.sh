@@ -9,6 +9,12 @@ RASA_PORT="${RASA_PORT:-5005}"; ACTION_PORT="${ACTION_PORT:-5055}"; WEB_PORT="${
 BIND="${BIND_HOST:-127.0.0.1}"; PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
 export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
 mkdir -p var/logs
+# Demo mode is explicit: the demo companies and demo agents can sign in (never in production, bot/startup.py).
+export DEMO_MODE="${DEMO_MODE:-1}"
+# The action server's token (Rasa sends it, the action server refuses calls without it): from the environment,
+# or generated once into var/action_server_token (0600), like the other local secrets.
+ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(.venv-app/bin/python -m bot.settings local-secret ACTION_SERVER_TOKEN)}"
+export ACTION_SERVER_TOKEN
 ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
 CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
 # Rasa's HTTP API is enabled for the agent desk (web server only; the browser never sees the token):

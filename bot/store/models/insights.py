@@ -1,4 +1,4 @@
-"""Reviewers' decisions on the insights review queue (migration 0005_insights_review).
+"""Reviewers' decisions on the insights review queue (migration 0006_insights_review).
 
 Domain logic: :mod:`bot.insights.review`. ``insights_reviews``: one message of a conversation
 (the tracker store's event id and conversation id) that a supervisor reviewed: its text **masked**
