@@ -16,6 +16,12 @@ signed, conversation-bound ``referral`` entry of the message metadata (:func:`si
 the greeting action reads the context from the database through :func:`context_for_greeting` —
 never from the message text or entities typed by the client.
 
+**A live phone call** (:func:`create` with ``call_sid``): the same record and token, with one more
+signed claim, the hash of the call's ``CallSid`` (:func:`call_hash`). Twilio brings the token back
+to the voice channel when the agent's telephony redirects the call (:func:`transfer_url`); the
+channel redeems it with the call's ``CallSid`` (:func:`redeem` ``call_sid=``): a token bound to a
+call works only for that call and never as a web link, and a web link never transfers a call.
+
 Failures have a reason (:data:`INVALID`, :data:`EXPIRED`, :data:`USED`) for the polite French
 refusal; the token itself is never logged. No Rasa import.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -32,7 +39,7 @@ from typing import Any, Mapping, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.auth import AUD_REFERRAL, AuthError, issue_token, verify_token
+from bot.auth import AUD_REFERRAL, CALL_CLAIM, AuthError, issue_token, verify_token
 from bot.settings import Settings
 from bot.store import queries
 from bot.store.models import REFERRAL_TOPICS
@@ -53,6 +60,9 @@ UNKNOWN_POLICYHOLDER = "unknown_policyholder"
 UNKNOWN_TOPIC = "unknown_topic"
 BAD_CLAIM_REF = "bad_claim_ref"
 CLAIM_NOT_OWNED = "claim_not_owned"
+BAD_CALL = "bad_call"
+CALL_SID = re.compile(r"^CA[0-9a-f]{32}$")
+TRANSFER_PARAM = "transfer"
 
 
 class ReferralError(Exception):
@@ -104,9 +114,23 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/#referral={token}"
 
 
+def call_hash(call_sid: str) -> str:
+    """What a transfer token carries of the call it is bound to."""
+    return hashlib.sha256(f"call:{call_sid}".encode()).hexdigest()[:32]
+
+
+def transfer_url(webhook_url: str, token: str) -> str:
+    """Where the agent's telephony redirects the live call: the voice webhook with the token."""
+    return f"{webhook_url}?{TRANSFER_PARAM}={token}"
+
+
 def create(session: Session, settings: Settings, *, policyholder_id: int, topic: str, created_by: str,
-           claim_ref: Optional[str] = None, now: Optional[datetime] = None) -> CreatedReferral:
-    """Record a referral and return its signed, single-use, short-lived token."""
+           claim_ref: Optional[str] = None, now: Optional[datetime] = None,
+           call_sid: Optional[str] = None) -> CreatedReferral:
+    """Record a referral and return its signed, single-use, short-lived token (bound to a call when
+    ``call_sid`` is given)."""
+    if call_sid is not None and (not isinstance(call_sid, str) or not CALL_SID.match(call_sid)):
+        raise ReferralError(BAD_CALL)
     if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or policyholder_id <= 0:
         raise ReferralError(UNKNOWN_POLICYHOLDER)
     if topic not in TOPICS:
@@ -131,19 +155,26 @@ def create(session: Session, settings: Settings, *, policyholder_id: int, topic:
         created_by=str(created_by)[:MAX_CREATED_BY] or "agent", created_at=current,
         expires_at=current + timedelta(seconds=ttl))
     token = issue_token(settings, audience=AUD_REFERRAL, subject=f"policyholder:{policyholder_id}",
-                        policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti)
+                        policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti,
+                        extra_claims={CALL_CLAIM: call_hash(call_sid)} if call_sid else None)
     return CreatedReferral(id=stored.id, token=token, policyholder_id=policyholder_id, policyholder_name=holder.name,
                            topic=topic, claim_ref=ref, expires_at=stored.expires_at)
 
 
-def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[datetime] = None) -> Redeemed:
-    """Check a link's token and use it up (once). Raises :class:`ReferralError` otherwise."""
+def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[datetime] = None,
+           call_sid: Optional[str] = None) -> Redeemed:
+    """Check a link's token and use it up (once). Raises :class:`ReferralError` otherwise.
+
+    ``call_sid``: redeemed by the voice channel for this call; the token must be bound to it."""
     current = _now(now)
     try:
         principal = verify_token(settings, token, audience=AUD_REFERRAL, now=current.timestamp())
     except AuthError as exc:
         raise ReferralError(EXPIRED if "xpired" in str(exc) else INVALID) from None
     if not principal.jti or principal.policyholder_id is None:
+        raise ReferralError(INVALID)
+    expected = call_hash(call_sid) if call_sid else ""
+    if not hmac.compare_digest(principal.call, expected):  # a call's token on the web, a link on a call...
         raise ReferralError(INVALID)
     stored = referral_queries.referral_by_jti_hash(session, jti_hash(principal.jti))
     if stored is None or stored.policyholder_id != principal.policyholder_id:

@@ -11,8 +11,9 @@ one turn (text + buttons, as the channel receives them) into :class:`Speech`:
 - a claim reference group by group ("S I N, deux mille vingt et un, cent vingt-trois": the way a
   person says it, which :mod:`bot.voice.hearing` reads back), a phone number pair by pair;
 - no markdown, no symbol a voice reads out ("€", "%", "«", "*", "+", "&", "/"), links replaced;
-- short chunks: at most :data:`MAX_CHUNK_WORDS` words, cut at a sentence or a comma; the channel
-  puts an SSML pause between chunks (and the caller can speak over any of them);
+- short chunks: at most :data:`MAX_CHUNK_WORDS` words, cut at a sentence or a comma, each message
+  of the turn starting a new one; the channel puts an SSML pause between chunks (and the caller can
+  speak over any of them);
 - buttons become spoken options: "Vous pouvez dire : mes dossiers, ou : parler à un conseiller."
   (numbered when there are more than :data:`MAX_NAMED_OPTIONS`; the keypad works too), kept
   with their payloads so that the caller's answer can be matched back (:func:`bot.voice.hearing.choose`).
@@ -286,18 +287,17 @@ def _option_title(title: str) -> str:
 
 def render(messages: Iterable[Mapping[str, Any]], limit: int = MAX_CHUNK_WORDS) -> Speech:
     """The speech of one turn: every message's text, then the options of its buttons."""
-    sentences: List[str] = []
+    chunks: List[str] = []
     options: List[Option] = []
-    for message in messages:
+    for message in messages:  # one message (a bubble on the page) starts a new chunk: a pause before it
         text = message.get("text") or ""
         if text.strip():
-            sentences += _sentences(spoken(text))
+            chunks += chunk(_sentences(spoken(text)), limit)
         for button in message.get("buttons") or message.get("quick_replies") or []:
             title = _option_title(str(button.get("title") or ""))
             payload = str(button.get("payload") or button.get("title") or "")
             if title and payload and all(o.title.lower() != title.lower() for o in options):
                 options.append(Option(title, payload))
-    chunks = chunk(sentences, limit)
     if options:
         chunks += chunk(_sentences(options_prompt(options)), limit)
     return Speech(tuple(chunks), tuple(options))
