@@ -240,7 +240,9 @@ def normalise(text: str) -> str:
 # --- the phone flow's own questions ---------------------------------------------------------------
 
 _REPEAT = re.compile(r"\b(repete[rz]?|repeter|redi(?:tes|re)|rediriez|encore une fois|pas (?:bien )?(?:compris|entendu)|"
-                     r"j ai pas compris|pardon|comment|quoi)\b")
+                     r"j ai pas compris)\b")
+# alone, these ask to hear again ("pardon ?", "comment ?"); in a sentence they are ordinary words ("c'est quoi...")
+_REPEAT_ALONE = re.compile(r"^(?:euh )?(pardon|comment|quoi|hein|pardon quoi|comment ca|vous dites)$")
 _MORE = re.compile(r"\b(la suite|suite|continue[rz]?|et apres|allez y|poursuive[rz]?)\b")
 _PERSON = re.compile(r"\b(conseiller|conseillere|humain|une personne|quelqu un|un agent|gestionnaire|operat(?:eur|rice)|"
                      r"standard|vraie personne)\b")
@@ -259,7 +261,7 @@ def _short_folded(text: str, max_words: int = 8) -> Optional[str]:
 
 def wants_repeat(text: str) -> bool:
     said = _short_folded(text, 7)
-    return bool(said and _REPEAT.search(said))
+    return bool(said and (_REPEAT.search(said) or _REPEAT_ALONE.match(said)))
 
 
 def wants_more(text: str) -> bool:

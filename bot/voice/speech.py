@@ -136,6 +136,10 @@ def _ordinal(number: int, feminine: bool = False) -> str:
 _LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|/)[^)\s]*\)")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _REF = re.compile(r"\bSIN-\d{4}-\d{6}\b")
+# other references of the wording ("REL-2026-T3", a fee statement): letters spelled, groups said
+_CODE = re.compile(r"\b([A-Z]{2,5})-(\d{4})-([A-Z]?)(\d{1,6})\b")
+_SHORT_CODE = re.compile(r"\b([A-Z]{2,5})-(\d{1,6})\b")  # "DEM-12", a handoff ticket
+_LETTER_DIGITS = re.compile(r"\b([A-Z])(\d{1,3})\b")
 _PHONE = re.compile(r"(?<![\d+])(?:\+33[ \u00a0\u202f]?|0)[1-9](?:[ .\u00a0\u202f]?\d{2}){4}(?!\d)")
 _DATE = re.compile(rf"\b(1er|[1-9]|[12]\d|3[01])[ \u00a0\u202f]({_MONTHS_RE})(?:[ \u00a0\u202f](\d{{4}}))?\b",
                    re.IGNORECASE)
@@ -197,6 +201,10 @@ def spoken(text: str) -> str:
     """One text said in French: figures in words, no symbol a voice would read out, no markup."""
     text = _plain_markup(text or "")
     text = _REF.sub(lambda m: say_reference(m.group(0)), text)
+    text = _CODE.sub(lambda m: f"{' '.join(m.group(1))}, {num2words(int(m.group(2)), lang='fr')}, "
+                     f"{(m.group(3) + ' ') if m.group(3) else ''}{num2words(int(m.group(4)), lang='fr')}", text)
+    text = _SHORT_CODE.sub(lambda m: f"{' '.join(m.group(1))}, {num2words(int(m.group(2)), lang='fr')}", text)
+    text = _LETTER_DIGITS.sub(lambda m: f"{m.group(1)} {num2words(int(m.group(2)), lang='fr')}", text)
     text = _PHONE.sub(lambda m: say_digits(m.group(0).replace("+33", "0").replace(" ", ""), pairs=True), text)
     text = _DATE.sub(_date, text)
     text = _BIG_MONEY.sub(_big_money, text)
@@ -285,6 +293,17 @@ def _option_title(title: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+def phone_wording(text: str) -> str:
+    """The common wording's few words about the page or typing, said the phone's way
+    (:data:`bot.wording.voice.PHONE_REWORDING`)."""
+    from bot.wording.voice import PHONE_REWORDING
+
+    for pattern, replacement in PHONE_REWORDING:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"(^|[.!?]\s+)([a-zé])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return text
+
+
 def render(messages: Iterable[Mapping[str, Any]], limit: int = MAX_CHUNK_WORDS) -> Speech:
     """The speech of one turn: every message's text, then the options of its buttons."""
     chunks: List[str] = []
@@ -292,7 +311,7 @@ def render(messages: Iterable[Mapping[str, Any]], limit: int = MAX_CHUNK_WORDS) 
     for message in messages:  # one message (a bubble on the page) starts a new chunk: a pause before it
         text = message.get("text") or ""
         if text.strip():
-            chunks += chunk(_sentences(spoken(text)), limit)
+            chunks += chunk(_sentences(spoken(phone_wording(text))), limit)
         for button in message.get("buttons") or message.get("quick_replies") or []:
             title = _option_title(str(button.get("title") or ""))
             payload = str(button.get("payload") or button.get("title") or "")

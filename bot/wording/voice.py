@@ -50,6 +50,23 @@ TEMPLATES = {
     "transfer_refused": "Ce transfert n’est plus valable. Je peux répondre à vos questions générales.",
 }
 
+# The few sentences of the common wording that speak of the page or of typing, said the phone's way
+# (applied by bot.voice.speech.render before the figures are put in words). Order matters: the specific first.
+PHONE_REWORDING = (
+    (r"[Rr]estez sur cette page\s*:\s*sa réponse va s’afficher ici\.\s*", ""),
+    (r"[Cc]liquez sur « Se connecter » en haut de la page", "sur notre site, cliquez sur « Se connecter »"),
+    (r"([Rr]e)?[Cc]onnectez-vous(?: avec votre compte)?,? en haut de la page",
+     "dites « recevoir le code » pour avoir un code par SMS"),
+    (r"en haut de la page", "sur notre site"),
+    (r"Écrivez-(l[ae]) en chiffres", r"Dites-\1"),
+    (r"Écrivez-(l[ae]) comme ceci\s*:\s*\S+", r"Dites-\1 avec le jour, le mois et l’année"),
+    (r"écrivez-moi", "parlez-moi"),
+    (r"puis écrivez", "puis dites"),
+    (r"\bici\b(?=\s*[.,])", "au téléphone"),
+)
+CODE_PHRASES = ("recevoir le code", "code par sms", "envoyez le code", "envoyez-moi le code", "je veux le code",
+                "avoir le code", "avoir un code")
+
 CODE_BUTTON = Button("Recevoir le code", CODE_PAYLOAD)
 HUMAN_BUTTON = Button("Un conseiller", HUMAN_PAYLOAD)
 

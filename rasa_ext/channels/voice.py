@@ -46,7 +46,7 @@ import logging
 import re
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.twilio_voice import TwilioVoiceInput
@@ -187,7 +187,8 @@ class FrenchTwilioVoiceInput(TwilioVoiceInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            form = {k: v[0] if isinstance(v, list) else v for k, v in (request.form or {}).items()}
+            # the form with its empty fields (Twilio signs "FinishedOnKey=" too; Sanic's request.form drops them)
+            form = dict(parse_qsl((request.body or b"").decode("utf-8", "replace"), keep_blank_values=True))
             url = self.webhook_url + (f"?{request.query_string}" if request.query_string else "")
             signature = request.headers.get("X-Twilio-Signature", "")
             if not signature or not validator.validate(url, form, signature):
@@ -208,7 +209,7 @@ class FrenchTwilioVoiceInput(TwilioVoiceInput):
 
     @staticmethod
     def _twiml(twiml: VoiceResponse) -> HTTPResponse:
-        return response.text(str(twiml), content_type="text/xml")
+        return response.text(str(twiml), content_type="text/xml; charset=utf-8")
 
     # --- TwiML ---------------------------------------------------------------------------------------
 
@@ -341,6 +342,8 @@ class Turn:
                 if payload == wording.CODE_PAYLOAD:
                     return await self.start_verification()
                 return await self.answer(await self.ask(payload))
+        if not self.state.policyholder_id and _asks_for_code(text):  # "recevoir le code", said at any time
+            return await self.start_verification()
         phone = hearing.phone_number(text)
         if phone and await self.callback_number_asked():
             return self.confirm(wording.text("confirm_phone", digits=speech.say_digits(phone)), phone, "phone")
@@ -365,8 +368,9 @@ class Turn:
             self.state = self.state.with_(misses=0)
         intro = [{"text": t} for t in before or []]
         if tracker is not None and _ticket_opened(tracker):
-            return self.channel._transfer_twiml(speech.render(
-                intro + messages + [{"text": wording.TEMPLATES["transfer"]}]))
+            # the ticket's own answer is written for the page ("restez sur cette page"): on the phone the call
+            # itself goes to the desk, where the agent sees the ticket with the summary and the transcript
+            return self.channel._transfer_twiml(speech.render(intro + [{"text": wording.TEMPLATES["transfer"]}]))
         keys = [{"text": wording.TEMPLATES["keys"]}] if first else []
         said = speech.render(intro + messages + keys)
         self.state = self.state.with_(options=tuple((o.title, o.payload) for o in said.options), prompt="")
@@ -515,6 +519,13 @@ class Turn:
 
 
 # --- reading the tracker -------------------------------------------------------------------------------
+
+def _asks_for_code(text: str) -> bool:
+    from bot.text import fold
+
+    said = fold(text)
+    return len(said.split()) <= 10 and any(fold(p) in said for p in wording.CODE_PHRASES)
+
 
 def _confidence(value: Any) -> Optional[float]:
     try:

@@ -49,7 +49,8 @@ def test_phone_numbers():
 @pytest.mark.parametrize("text, expected", [
     ("pouvez-vous répéter ?", True), ("répétez", True), ("euh pardon ?", True), ("je n'ai pas compris", True),
     ("répétez-moi le montant de ma franchise sur le dossier Dupuis s'il vous plaît", False),
-    ("où en est mon dossier", False),
+    ("où en est mon dossier", False), ("c'est quoi le CAP plus ?", False), ("comment ça marche ?", False),
+    ("comment ?", True),
 ])
 def test_wants_repeat(text, expected):
     assert hearing.wants_repeat(hearing.normalise(text)) is expected

@@ -15,7 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 from typing import Any, Dict, List, Optional
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
@@ -84,7 +84,7 @@ class Caller:
         query = urlsplit(url).query
         agent = SimpleNamespace(tracker_store=SimpleNamespace(retrieve=self._retrieve))
         request = SimpleNamespace(
-            form={k: [v] for k, v in form.items()}, query_string=query, args=Args(parse_qsl(query)),
+            body=urlencode(form).encode(), query_string=query, args=Args(parse_qsl(query)),
             headers={"X-Twilio-Signature": signature if signature is not None
                      else fakes.twilio_signature(TOKEN, url, form)},
             app=SimpleNamespace(ctx=SimpleNamespace(agent=agent)))
@@ -519,3 +519,17 @@ def test_french_voices_and_bad_configuration():
         voice.FrenchTwilioVoiceInput(assistant_voice="Polly.Nope", **kwargs)
     with pytest.raises(InvalidConfigException):
         voice.FrenchTwilioVoiceInput(desk_target="somewhere", **kwargs)
+
+
+def test_recevoir_le_code_works_without_the_offer_and_page_words_are_said_for_the_phone(setup):
+    channel, assistant, fake = setup
+    assistant.replies["c'est quoi la quotité"] = [
+        {"text": "La quotité, c’est la part payée. Pour vous donner le chiffre de votre contrat, connectez-vous "
+                 "en haut de la page."}]
+    call = Caller(channel, assistant, caller=REGISTERED)
+    call.ring()
+    call.say("c'est quoi la quotité")
+    assert "page" not in call.spoken and "dites recevoir le code" in call.spoken.lower()
+    call.say("je veux recevoir le code")
+    assert [c["data"]["To"] for c in fake.calls if "Messages.json" in c["path"]] == [REGISTERED]
+    assert assistant.texts == ["/greet", "c'est quoi la quotité"]
