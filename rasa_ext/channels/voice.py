@@ -104,7 +104,8 @@ async def in_store(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return await asyncio.to_thread(_db_call, func, *args, **kwargs)
 
 
-def _buyer_hints(policyholder_id: Optional[int]) -> Tuple[str, ...]:
+async def buyer_hints(policyholder_id: Optional[int]) -> Tuple[str, ...]:
+    """The verified caller's buyer names (speech hints), read off the event loop, kept 10 minutes."""
     if policyholder_id is None:
         return ()
     cached = _HINT_CACHE.get(policyholder_id)
@@ -113,10 +114,12 @@ def _buyer_hints(policyholder_id: Optional[int]) -> Tuple[str, ...]:
     from bot.store.queries import voice as voice_queries
 
     try:
-        names = _db_call(voice_queries.buyer_names, policyholder_id)
+        names = await in_store(voice_queries.buyer_names, policyholder_id)
     except Exception:
         logger.exception("buyer names for hints failed")
         names = ()
+    if len(_HINT_CACHE) > 5000:
+        _HINT_CACHE.clear()
     _HINT_CACHE[policyholder_id] = (time.time() + 600, names)
     return names
 
@@ -273,6 +276,10 @@ class Turn:
         token = request.args.get("s")
         self.new_call = token is None
         self.state = decode(self.secret, self.call_sid, token) or CallState()
+        self.hints: Tuple[str, ...] = ()
+
+    async def load_hints(self) -> None:
+        self.hints = await buyer_hints(self.state.policyholder_id)
 
     # --- talking to the assistant --------------------------------------------------------------------
 
@@ -303,6 +310,7 @@ class Turn:
     # --- the turn --------------------------------------------------------------------------------------
 
     async def run(self) -> VoiceResponse:
+        await self.load_hints()
         transfer = self.request.args.get(referral.TRANSFER_PARAM)
         if transfer is not None and not self.state.greeted:
             return await self.transferred(transfer)
@@ -356,6 +364,7 @@ class Turn:
     async def answer(self, messages: List[Dict[str, Any]], *, first: bool = False,
                      before: Optional[List[str]] = None) -> VoiceResponse:
         """Speak the assistant's messages; hand the call to a person when a ticket was opened."""
+        await self.load_hints()
         tracker = await self.tracker()
         if tracker is not None and _misunderstood(tracker) and not first:
             misses = self.state.misses + 1
@@ -378,7 +387,7 @@ class Turn:
         return self.gather(said, digits)
 
     def gather(self, said: speech.Speech, digits: int = 1) -> VoiceResponse:
-        hints = [*HINTS, *(title for title, _ in self.state.options), *_buyer_hints(self.state.policyholder_id)]
+        hints = [*HINTS, *(title for title, _ in self.state.options), *self.hints]
         if self.state.verify == "code":
             digits = verify.CODE_DIGITS
         elif self.state.verify == "siren":
@@ -508,6 +517,7 @@ class Turn:
         if result.outcome == verify.VERIFIED:
             self.state = self.state.with_(policyholder_id=result.policyholder_id, name=result.name,
                                           verified_by="code", verify="", failures=0)
+            await self.load_hints()
             return self.prompt(wording.text("code_ok", name=result.name))
         failures = self.state.failures + 1
         self.state = self.state.with_(failures=failures)

@@ -420,6 +420,7 @@ def test_direct_call_one_time_code_to_the_registered_phone(setup):
     assert "ne va pas" in call.spoken
     call.press(code)
     assert "c’est vérifié" in call.spoken and "Menuiserie Durand" in call.spoken
+    assert "Rénovation Dupuis SARL" in call.root.find("Gather").get("hints")  # the caller's buyers, now known
     call.say("statut de mon dossier")
     message = assistant.received[-1]
     who = verify_identity(bot_settings.get_settings(), message.metadata, message.sender_id)
