@@ -38,6 +38,14 @@ _SEP = "[\u202f\u00a0 ]"  # a thousands separator in Babel's output (narrow no-b
 _NUM = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?"
 _MONTHS_RE = "|".join(MONTHS)
 
+# Babel's short forms (callback slot titles: "lun. 7 déc., 9 h")
+DAYS = {"lun": "lundi", "mar": "mardi", "mer": "mercredi", "jeu": "jeudi", "ven": "vendredi", "sam": "samedi",
+        "dim": "dimanche"}
+MONTH_ABBREVIATIONS = {"janv": "janvier", "févr": "février", "avr": "avril", "juil": "juillet", "sept": "septembre",
+                       "oct": "octobre", "nov": "novembre", "déc": "décembre"}
+_DAY_ABBR = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)\.\s*(?=\d)", re.IGNORECASE)
+_MONTH_ABBR = re.compile(r"(\d[ \u00a0\u202f])(janv|févr|avr|juil|sept|oct|nov|déc)\.", re.IGNORECASE)
+
 # letters said one by one; names said as words
 ACRONYMS = {"DMS": "D M S", "CCR": "C C R", "SIN": "S I N", "BODACC": "Bodacc", "SIREN": "Siren", "SIRET": "Siret",
             "TPE": "T P E", "PME": "P M E", "ETI": "E T I", "SMS": "S M S", "URL": "adresse", "BCE": "B C E",
@@ -206,6 +214,8 @@ def spoken(text: str) -> str:
     text = _SHORT_CODE.sub(lambda m: f"{' '.join(m.group(1))}, {num2words(int(m.group(2)), lang='fr')}", text)
     text = _LETTER_DIGITS.sub(lambda m: f"{m.group(1)} {num2words(int(m.group(2)), lang='fr')}", text)
     text = _PHONE.sub(lambda m: say_digits(m.group(0).replace("+33", "0").replace(" ", ""), pairs=True), text)
+    text = _DAY_ABBR.sub(lambda m: DAYS[m.group(1).lower()] + " ", text)
+    text = _MONTH_ABBR.sub(lambda m: m.group(1) + MONTH_ABBREVIATIONS[m.group(2).lower()], text)
     text = _DATE.sub(_date, text)
     text = _BIG_MONEY.sub(_big_money, text)
     text = _MONEY.sub(_money, text)

@@ -27,6 +27,7 @@ from bot.wording.format import day, money, money_words, percent
     ("partage 20/80", "partage vingt sur quatre-vingts"),
     ("relevé REL-2026-T3", "relevé R E L, deux mille vingt-six, T trois"),
     ("demande DEM-12", "demande D E M, douze"),
+    ("lun. 7 déc., 9 h", "lundi sept décembre, neuf heures"),
 ])
 def test_figures_are_said_in_words(written, said):
     assert speech.spoken(written) == said
