@@ -40,6 +40,8 @@ def test_callback_booked_by_voice_with_the_number_confirmed_digit_by_digit(close
     c.ring()
     c.say("je voudrais parler à un conseiller")
     assert c.root.find("Enqueue") is None and "rappel" in c.spoken
+    # the form starting is not an answer to its questions (no "no phone number found" before any was asked)
+    assert "Je ne trouve pas de numéro" not in c.spoken and "pas possible" not in c.spoken
     if "numéro" not in c.spoken:  # the offer first: yes, call me back
         c.say("oui")
     assert "numéro" in c.spoken and c.gather.get("numDigits") == "10"
