@@ -39,6 +39,7 @@ class CallState:
     options: Tuple[Tuple[str, str], ...] = field(default=())  # (spoken title, payload) just offered
     verify: str = ""                      # one-time code flow: "siren", "code", or ""
     failures: int = 0                     # wrong codes in this call
+    codes: int = 0                        # one-time codes sent in this call
     prompt: str = ""                      # the channel's own last prompt (for "répétez"); "" = the assistant's
     greeted: bool = False
     iat: int = 0

@@ -37,6 +37,7 @@ CHANNEL = "voice"
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=5)
 MAX_FAILURES_PER_CALL = 3
+MAX_CODES_PER_CALL = 2   # and RATE_LIMIT_PAIRING_CODE_IDENTITY per caller number, across calls
 
 # outcomes of redeem
 VERIFIED = "verified"

@@ -77,6 +77,7 @@ ENDED = {"completed", "canceled", "failed", "busy", "no-answer"}
 PAUSE = "400ms"
 MAX_SILENCES = 3          # 1: reprompt, 2: a person, 3: goodbye
 MAX_MISSES = 2            # misunderstood turns in a row before a person
+MAX_SPEECH_CHARS = 500    # a caller's turn (recognition results are short; more is not speech)
 HINTS = ("conseiller", "un humain", "répétez", "mes dossiers", "S I N", "sinistre", "CAP", "CAP plus",
          "Cap Francexport", "Cap Relais", "agrément", "quotité", "franchise", "indemnisation", "frais",
          "recouvrement", "oui", "non", "la suite")
@@ -318,8 +319,8 @@ class Turn:
             self.state = self.state.with_(greeted=True)
             messages = await self.ask("/greet")
             return await self.answer(messages, first=True)
-        digits = (self.form.get("Digits") or "").strip()
-        said = (self.form.get("SpeechResult") or "").strip()
+        digits = re.sub(r"[^0-9*#]", "", self.form.get("Digits") or "")[:20]
+        said = (self.form.get("SpeechResult") or "").replace("\x00", "").strip()[:MAX_SPEECH_CHARS]
         heard = digits or said
         if not heard:
             return await self.silence()
@@ -476,6 +477,17 @@ class Turn:
         return await self.send_code(verify.issue, holder)
 
     async def send_code(self, issue: Callable[..., verify.Issued], key: Any) -> VoiceResponse:
+        from bot import ratelimit
+
+        # SMS cost money and reach a real person: two codes per call, and the pairing-code limit per caller number
+        allowed = self.state.codes < verify.MAX_CODES_PER_CALL and await ratelimit.get_limiter().acheck(
+            ("pairing_code_identity", f"voice:{verify.caller_hash(self.secret, self.caller or 'unknown')}"))
+        if not allowed:
+            logger.info("one-time code refused on a call: limit reached")
+            self.state = self.state.with_(verify="")
+            messages = await self.ask(wording.HUMAN_PAYLOAD)
+            return await self.answer(messages, before=[wording.TEMPLATES["code_blocked"]])
+        self.state = self.state.with_(codes=self.state.codes + 1)
         try:
             issued = await in_store(issue, self.secret, self.call_sid, key)
             if issued.send_to and issued.code:

@@ -534,3 +534,27 @@ def test_recevoir_le_code_works_without_the_offer_and_page_words_are_said_for_th
     call.say("je veux recevoir le code")
     assert [c["data"]["To"] for c in fake.calls if "Messages.json" in c["path"]] == [REGISTERED]
     assert assistant.texts == ["/greet", "c'est quoi la quotité"]
+
+
+def test_at_most_two_codes_per_call_then_a_person(setup):
+    channel, assistant, fake = setup
+    _offer_code(assistant)
+    call = Caller(channel, assistant, caller=REGISTERED)
+    call.ring()
+    call.say("recevoir le code")
+    call.say("non")  # stops the code step
+    call.say("recevoir le code")
+    call.say("non")
+    call.say("recevoir le code")
+    assert len([c for c in fake.calls if "Messages.json" in c["path"]]) == 2
+    assert assistant.texts[-1] == "/request_human"
+
+
+def test_junk_in_the_form_is_bounded(setup):
+    channel, assistant, _ = setup
+    call = Caller(channel, assistant)
+    call.ring()
+    call.say("a" * 5000 + "\x00")
+    assert len(assistant.texts[-1]) == 500 and "\x00" not in assistant.texts[-1]
+    call.press("12<script>34")
+    assert assistant.texts[-1] == "1234"
