@@ -136,6 +136,8 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:  # emptied by action_handoff as the form starts: nothing was answered yet
+            return {"callback_phone": None}
         number = tickets.normalise_phone(value)
         if number is None:
             say(dispatcher, wording.phone_invalid(tickets.phone_problem(value)))
@@ -143,6 +145,8 @@ class ValidateCallbackForm(FormValidationAction):
 
     def validate_callback_slot(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:  # emptied as the form starts, not an answer
+            return {"callback_slot": None}
         chosen = parse_slot(value, base.now(), base.calendar())
         if chosen is None:
             say(dispatcher, wording.slot_invalid())

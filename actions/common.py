@@ -35,7 +35,12 @@ def identity(tracker: Tracker) -> Optional[Identity]:
 
 def auth_status(tracker: Tracker) -> str:
     status = latest_user_metadata(tracker).get("auth_status")
-    return status if status in {"none", "verified", "expired", "invalid", "unpaired"} else "none"
+    return status if status in {"none", "verified", "expired", "invalid", "unpaired", "phone"} else "none"
+
+
+def on_the_phone(tracker: Tracker) -> bool:
+    """The conversation is a phone call (the voice channel's metadata, rasa_ext/channels/voice.py)."""
+    return latest_user_metadata(tracker).get("channel") == "voice"
 
 
 async def off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import audited_call, auth_status, identity, say, store_call
+from actions.common import audited_call, auth_status, identity, on_the_phone, say, store_call
 from bot import declaration as decide
 from bot import dialogue
 from bot.declaration import FORM_SLOTS, idempotency_key
@@ -19,6 +19,7 @@ from bot.store import queries
 from bot.wording import core
 from bot.wording import declare as wording
 from bot.wording import dialogue as dialogue_wording
+from bot.wording import voice as voice_wording
 
 
 FORM = "declare_unpaid_form"
@@ -131,6 +132,9 @@ class ActionDeclareStart(_Named, Action):
         if summary_pending(tracker) and not dialogue.wants_to_declare(raw):
             # a date or an amount after the summary corrects it; anything else shows it again
             return after_summary(tracker) or [FollowupAction("action_declaration_summary")]
+        if on_the_phone(tracker):  # amounts, dates and invoice numbers are not taken by voice: a person does it
+            say(dispatcher, voice_wording.declare_phone())
+            return [SlotSet("declaration_allowed", False)]
         if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
             _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:

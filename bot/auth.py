@@ -32,6 +32,8 @@ AUD_AGENT = "assistant-indemnisation/agent"
 AUD_REFERRAL = "assistant-indemnisation/referral"
 # claim of a policyholder token issued when a referral link is redeemed (the referral id)
 REFERRAL_CLAIM = "referral"
+# claim of a referral token that transfers a live phone call: the hash of its CallSid (bot/referral.py)
+CALL_CLAIM = "call"
 IDENTITY_KEY = "identity"
 # roles of an agent token (claim ``roles``): the desk needs ROLE_AGENT; supervisors see more (insights, any link)
 ROLE_AGENT = "claims_agent"
@@ -55,6 +57,7 @@ class Principal:
     expires_at: int = 0
     referral_id: Optional[int] = None
     roles: Tuple[str, ...] = ()
+    call: str = ""  # referral tokens of a phone transfer: the hash of the call they are bound to
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -171,6 +174,7 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
             expires_at=int(claims["exp"]),
             referral_id=claims.get(REFERRAL_CLAIM) if type(claims.get(REFERRAL_CLAIM)) is int else None,
             roles=_roles(claims.get(ROLES_CLAIM)),
+            call=claims.get(CALL_CLAIM) if isinstance(claims.get(CALL_CLAIM), str) else "",
         )
     raise AuthError(f"invalid token: {type(last_error).__name__}")
 

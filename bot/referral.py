@@ -21,6 +21,12 @@ Who may create a link (:func:`create_for_agent`): an agent only for a policyhold
 (:data:`bot.auth.ROLE_SUPERVISOR`) for any policyholder. Every creation, and every refused attempt,
 is written to the audit log (``object_type`` ``referral``) in the same unit of work.
 
+**A live phone call** (:func:`create` with ``call_sid``): the same record and token, with one more
+signed claim, the hash of the call's ``CallSid`` (:func:`call_hash`). Twilio brings the token back
+to the voice channel when the agent's telephony redirects the call (:func:`transfer_url`); the
+channel redeems it with the call's ``CallSid`` (:func:`redeem` ``call_sid=``): a token bound to a
+call works only for that call and never as a web link, and a web link never transfers a call.
+
 Failures have a reason (:data:`INVALID`, :data:`EXPIRED`, :data:`USED`) for the polite French
 refusal; the token itself is never logged. No Rasa import.
 """
@@ -29,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -38,7 +45,7 @@ from typing import Any, Mapping, Optional
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.auth import AUD_REFERRAL, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
+from bot.auth import AUD_REFERRAL, CALL_CLAIM, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
 from bot.settings import Settings
 from bot.store import queries
 from bot.store.models import REFERRAL_TOPICS
@@ -62,6 +69,9 @@ BAD_CLAIM_REF = "bad_claim_ref"
 CLAIM_NOT_OWNED = "claim_not_owned"
 NOT_HELD = "not_held"  # a plain agent asking for a policyholder whose ticket they do not hold
 AUDIT_OBJECT = "referral"
+BAD_CALL = "bad_call"
+CALL_SID = re.compile(r"^CA[0-9a-f]{32}$")
+TRANSFER_PARAM = "transfer"
 
 
 class ReferralError(Exception):
@@ -113,6 +123,16 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/#referral={token}"
 
 
+def call_hash(call_sid: str) -> str:
+    """What a transfer token carries of the call it is bound to."""
+    return hashlib.sha256(f"call:{call_sid}".encode()).hexdigest()[:32]
+
+
+def transfer_url(webhook_url: str, token: str) -> str:
+    """Where the agent's telephony redirects the live call: the voice webhook with the token."""
+    return f"{webhook_url}?{TRANSFER_PARAM}={token}"
+
+
 def create_for_agent(session: Session, settings: Settings, agent: Principal, *, policyholder_id: Any, topic: str,
                      claim_ref: Optional[str] = None, ticket_id: Optional[int] = None,
                      channel: str = "agent_desk", now: Optional[datetime] = None) -> CreatedReferral:
@@ -139,10 +159,13 @@ def audit_refusal(session: Session, agent: Principal, policyholder_id: Any, *, c
 
 
 def create(session: Session, settings: Settings, *, policyholder_id: int, topic: str, created_by: str,
-           claim_ref: Optional[str] = None, now: Optional[datetime] = None, channel: str = "agent_desk"
-           ) -> CreatedReferral:
-    """Record a referral (audited) and return its signed, single-use, short-lived token. No permission check:
-    callers acting for an agent use :func:`create_for_agent`."""
+           claim_ref: Optional[str] = None, now: Optional[datetime] = None, channel: str = "agent_desk",
+           call_sid: Optional[str] = None) -> CreatedReferral:
+    """Record a referral (audited) and return its signed, single-use, short-lived token (bound to a call when
+    ``call_sid`` is given). No permission check: callers acting for an agent on the desk use
+    :func:`create_for_agent`; a live call is transferred by the agent who is on it (web/api/referral.py)."""
+    if call_sid is not None and (not isinstance(call_sid, str) or not CALL_SID.match(call_sid)):
+        raise ReferralError(BAD_CALL)
     if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or policyholder_id <= 0:
         raise ReferralError(UNKNOWN_POLICYHOLDER)
     if topic not in TOPICS:
@@ -169,19 +192,26 @@ def create(session: Session, settings: Settings, *, policyholder_id: int, topic:
     audit.record(session, who=str(created_by)[:MAX_CREATED_BY] or "agent", policyholder_id=policyholder_id,
                  object_type=AUDIT_OBJECT, object_id=stored.id, channel=channel, action="create", at=current)
     token = issue_token(settings, audience=AUD_REFERRAL, subject=f"policyholder:{policyholder_id}",
-                        policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti)
+                        policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti,
+                        extra_claims={CALL_CLAIM: call_hash(call_sid)} if call_sid else None)
     return CreatedReferral(id=stored.id, token=token, policyholder_id=policyholder_id, policyholder_name=holder.name,
                            topic=topic, claim_ref=ref, expires_at=stored.expires_at)
 
 
-def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[datetime] = None) -> Redeemed:
-    """Check a link's token and use it up (once). Raises :class:`ReferralError` otherwise."""
+def redeem(session: Session, settings: Settings, token: Any, *, now: Optional[datetime] = None,
+           call_sid: Optional[str] = None) -> Redeemed:
+    """Check a link's token and use it up (once). Raises :class:`ReferralError` otherwise.
+
+    ``call_sid``: redeemed by the voice channel for this call; the token must be bound to it."""
     current = _now(now)
     try:
         principal = verify_token(settings, token, audience=AUD_REFERRAL, now=current.timestamp())
     except AuthError as exc:
         raise ReferralError(EXPIRED if "xpired" in str(exc) else INVALID) from None
     if not principal.jti or principal.policyholder_id is None:
+        raise ReferralError(INVALID)
+    expected = call_hash(call_sid) if call_sid else ""
+    if not hmac.compare_digest(principal.call, expected):  # a call's token on the web, a link on a call...
         raise ReferralError(INVALID)
     stored = referral_queries.referral_by_jti_hash(session, jti_hash(principal.jti))
     if stored is None or stored.policyholder_id != principal.policyholder_id:

@@ -324,9 +324,10 @@ class WebSettings:
                         "(scripts/run.sh gives it BIND_HOST).")
     public_host: str = setting("PUBLIC_HOST", STR, "localhost",
                                "Host name printed in the URL and used by the page to reach Rasa.")
-    public_base_url: str = setting("PUBLIC_BASE_URL", STR, "", "Public address of the web page (links, sign-in "
-                                   "redirects); required in production.", shown_default="http://PUBLIC_HOST:WEB_PORT",
-                                   example="https://assistant.example.fr")
+    public_base_url: str = setting("PUBLIC_BASE_URL", STR, "", "Public address of the servers as the outside world "
+                                   "reaches them (behind the reverse proxy): links, sign-in redirects, and the "
+                                   "webhook URLs Twilio signs; required in production.",
+                                   shown_default="http://PUBLIC_HOST:WEB_PORT", example="https://assistant.example.fr")
 
 
 @_section
@@ -418,6 +419,35 @@ class TwilioSettings:
 
 
 @_section
+class VoiceSettings:
+    """Phone calls through Twilio Programmable Voice (docs/voice.md); uses the TWILIO_* account and number.
+
+    Enabled when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER and a webhook address (VOICE_WEBHOOK_URL or
+    PUBLIC_BASE_URL) are set."""
+
+    webhook_url: str = setting("VOICE_WEBHOOK_URL", STR, "", "Public URL of the voice webhook, checked in "
+                               "signatures.", shown_default="PUBLIC_BASE_URL + /webhooks/twilio_voice/webhook",
+                               example="https://assistant.example.fr/webhooks/twilio_voice/webhook")
+    voice: str = setting("VOICE_NAME", STR, "Polly.Lea", "Text-to-speech voice (a French one: Polly.Lea, "
+                         "Polly.Celine, Polly.Mathieu, Google.fr-FR-...).")
+    desk_target: str = setting("VOICE_DESK_TARGET", STR, "queue:indemnisation",
+                               "Where a call goes to a person: queue:<name> (Twilio <Enqueue>), or a number / "
+                               "sip: / client: address (<Dial>).")
+    min_confidence: float = setting("VOICE_MIN_CONFIDENCE", FLOAT, 0.5, "Below this speech-recognition "
+                                    "confidence (0 to 1), the assistant repeats what it understood and asks for a "
+                                    "yes before acting.", minimum=0)
+    speech_timeout: str = setting("VOICE_SPEECH_TIMEOUT", STR, "auto", "Silence that ends the caller's turn: "
+                                  "auto, or seconds.")
+    gather_timeout: int = setting("VOICE_GATHER_TIMEOUT", INT, 6, "Seconds of silence before the assistant "
+                                  "reprompts.", minimum=1)
+
+    def effective_webhook_url(self, public_base_url: str) -> str:
+        if self.webhook_url:
+            return self.webhook_url
+        return f"{public_base_url.rstrip('/')}/webhooks/twilio_voice/webhook" if public_base_url else ""
+
+
+@_section
 class TelegramSettings:
     """Telegram (enabled when its required variables are set)."""
 
@@ -456,6 +486,7 @@ class ChannelSettings:
     """Messaging channels: each one is enabled only when its required variables are set (docs/channels.md)."""
 
     twilio: TwilioSettings = field(default_factory=TwilioSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     messenger: MessengerSettings = field(default_factory=MessengerSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
@@ -543,7 +574,8 @@ CONCERNS: Dict[str, str] = {
     "lock": "Lock store", "auth": "Sign-in and identity", "oidc": "Sign-in: OpenID Connect provider",
     "rasa": "Rasa server", "actions": "Action server",
     "web": "Web page", "handoff": "Handoff to a person", "referral": "Referral links", "ratelimit": "Rate limits",
-    "gdpr": "Data protection", "channels.twilio": "Channel: Twilio (SMS, WhatsApp)", "channels.telegram":
+    "gdpr": "Data protection", "channels.twilio": "Channel: Twilio (SMS, WhatsApp)",
+    "channels.voice": "Channel: phone (Twilio Voice)", "channels.telegram":
     "Channel: Telegram", "channels.messenger": "Channel: Messenger", "channels.slack": "Channel: Slack",
     "process": "Rasa server process", "logging": "Logs", "tooling": "Tooling (shell scripts)",
 }
@@ -562,7 +594,7 @@ def _walk(cls: type, prefix: str = "") -> Iterator[Tuple[str, dataclasses.Field]
 _SECTION_TYPES: Dict[str, type] = {c.__name__: c for c in (
     RuntimeSettings, DatabaseSettings, TrackerSettings, LockSettings, AuthSettings, OidcSettings, RasaSettings,
     ActionServerSettings, WebSettings, HandoffSettings, ReferralSettings, RateLimitSettings, GdprSettings,
-    TwilioSettings, TelegramSettings, MessengerSettings, SlackSettings, ChannelSettings, ProcessSettings,
+    TwilioSettings, VoiceSettings, TelegramSettings, MessengerSettings, SlackSettings, ChannelSettings, ProcessSettings,
     LoggingSettings)}
 
 

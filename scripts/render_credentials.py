@@ -34,8 +34,12 @@ MESSAGING: Dict[str, Tuple[str, List[Tuple[str, str, bool]]]] = {
 }
 
 
+VOICE = "rasa_ext.channels.voice.FrenchTwilioVoiceInput"
+
+
 def render(settings: Optional[Settings] = None) -> str:
-    channels = (settings or load_settings()).channels
+    settings = settings or load_settings()
+    channels = settings.channels
     base = (ROOT / "credentials.yml").read_text(encoding="utf-8").rstrip() + "\n"
     lines = [base]
     for cls, (name, keys) in MESSAGING.items():
@@ -46,6 +50,13 @@ def render(settings: Optional[Settings] = None) -> str:
         for key, attr, _required in keys:
             if getattr(section, attr).strip():
                 lines.append(f"  {key}: ${{{variable(section, attr).name}}}")
+    # the phone (Twilio Voice): the Twilio account and number, and a public address for the signatures
+    twilio = channels.twilio
+    if twilio.account_sid and twilio.auth_token and twilio.number \
+            and channels.voice.effective_webhook_url(settings.web.public_base_url):
+        lines.append(f"\n{VOICE}:")
+        for key, attr in (("account_sid", "account_sid"), ("auth_token", "auth_token"), ("twilio_number", "number")):
+            lines.append(f"  {key}: ${{{variable(twilio, attr).name}}}")
     return "\n".join(lines) + "\n"
 
 

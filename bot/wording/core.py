@@ -45,6 +45,9 @@ def sign_in_needed(auth_status: str = "none") -> Reply:
     if auth_status == "unpaired":
         from bot.wording.pairing import TEMPLATES as PAIRING
         return Reply(PAIRING["pairing_needed"])
+    if auth_status == "phone":  # an anonymous phone call: a one-time code by SMS (bot/voice/verify.py)
+        from bot.wording.voice import code_offer
+        return code_offer()
     key = "session_expired" if auth_status in {"expired", "invalid"} else "sign_in_needed"
     return Reply(TEMPLATES[key])
 

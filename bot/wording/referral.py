@@ -44,6 +44,12 @@ TEMPLATES = {
     "agent_bad_request": "La demande est incomplète. Indiquez le client et le sujet.",
     "agent_not_held": ("Vous pouvez créer un lien seulement pour une demande que vous avez prise. "
                        "Prenez d’abord la demande de ce client, ou demandez à un superviseur."),
+    "agent_bad_call": "Cet identifiant d’appel n’a pas la bonne forme. Il commence par CA, suivi de 32 signes.",
+    "agent_voice_off": "Le téléphone de l’assistant n’est pas branché. Envoyez plutôt un lien.",
+    "agent_call_transferred": "L’appel passe à l’assistant. Vous pouvez raccrocher.",
+    "agent_call_not_redirected": (
+        "L’appel n’a pas pu être transféré. Votre standard peut le faire avec l’adresse ci-dessous."
+    ),
     # malformed requests to the API (the page and the desk always send JSON)
     "request_not_json": "Envoyez les données au format JSON.",
     "request_too_large": "La demande est trop longue.",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
@@ -97,7 +98,8 @@ class PairedTwilioInput(TwilioInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
-            form = {k: v[0] if isinstance(v, list) else v for k, v in (request.form or {}).items()}
+            # every field, the empty ones too: Twilio signs "FromCity=" as well, and Sanic's request.form drops it
+            form = dict(parse_qsl((request.body or b"").decode("utf-8", "replace"), keep_blank_values=True))
             signature = request.headers.get("X-Twilio-Signature", "")
             if not signature or not validator.validate(self.webhook_url, form, signature):
                 return response.text("forbidden", status=403)

@@ -1,5 +1,6 @@
 // Agent desk: create a referral link for a caller (policyholder, optional claim, topic), then copy
-// the link, the SMS or the e-mail. Fills <section id="referral-create"> of /agent/. Uses the agent token
+// the link, the SMS or the e-mail; or, with the identifier of the call the agent is on (CallSid),
+// transfer that live call to the assistant's phone line (POST /api/referral/call). Fills <section id="referral-create"> of /agent/. Uses the agent token
 // the desk keeps (agent.js); data is rendered with textContent only.
 (function () {
   "use strict";
@@ -71,7 +72,10 @@
     var ph = field(form, "referral-policyholder", "Numéro client", el("input", { type: "number", min: "1", required: "required" }));
     var ref = field(form, "referral-claim", "Dossier (facultatif)", el("input", { type: "text", placeholder: "SIN-2021-000123", maxlength: "30" }));
     var topic = field(form, "referral-topic", "Sujet", el("select", { required: "required" }));
-    var submit = el("button", { type: "submit", id: "referral-submit" }, "Créer le lien");
+    // a live phone call: its identifier (CallSid, shown by the telephony) transfers the call itself
+    var callSid = field(form, "referral-call", "Appel en cours (facultatif)",
+      el("input", { type: "text", placeholder: "CA… (identifiant de l'appel)", maxlength: "34", pattern: "CA[0-9a-f]{32}" }));
+    var submit = el("button", { type: "submit", id: "referral-submit" }, "Créer le lien ou transférer l'appel");
     form.appendChild(submit);
     section.appendChild(form);
     var error = el("p", { id: "referral-error", "class": "error", role: "alert" });
@@ -96,6 +100,23 @@
       submit.disabled = true;
       var body = { policyholder_id: parseInt(ph.value, 10), topic: topic.value };
       if (ref.value.trim()) body.claim_ref = ref.value.trim();
+      if (callSid.value.trim()) {
+        body.call_sid = callSid.value.trim();
+        api("/api/referral/call", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body)
+        }).then(function (b) {
+          result.appendChild(el("p", { id: "referral-call-message" }, b.message + " (" + b.policyholder.name +
+            (b.claim_ref ? ", dossier " + b.claim_ref : "") + ")"));
+          if (!b.redirected) {
+            output(result, "referral-call-url", "Adresse de transfert", b.transfer_url, false);
+            output(result, "referral-call-twiml", "TwiML", b.twiml, true);
+          }
+        }).catch(function (e) { showError(e.message); })
+          .then(function () { submit.disabled = false; });
+        return;
+      }
       api("/api/referral/create", {
         method: "POST",
         headers: { "Content-Type": "application/json" },

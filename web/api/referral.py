@@ -15,6 +15,12 @@
   policyholder token carrying the referral id; or 410 (used, expired) / 401 (forged, unknown)
   with a polite French ``error`` and a ``reason``.
 
+- ``POST /api/referral/call`` (agent token) with the same fields plus ``"call_sid": "CA…"`` (the live
+  call the agent is on): a referral bound to that call; the response gives ``transfer_url`` (the
+  voice webhook with the token) and ``twiml`` (a ``<Redirect>`` to it) for the telephony, and, when
+  the Twilio account is configured, the call is redirected at once through Twilio's REST API
+  (``redirected``: true). 503 when the phone channel is not configured.
+
 Tokens never reach a log line: the server logs the outcome and the referral id only, and the
 link token travels in a URL fragment and a JSON body (no access log is written either).
 Errors, bearer authentication, rate limits and store access are the shared ones of :mod:`web.api`.
@@ -23,8 +29,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from xml.sax.saxutils import escape
 
-from aiohttp import web
+from aiohttp import BasicAuth, ClientSession, ClientTimeout, web
 
 from bot import referral
 from bot.auth import issue_policyholder_token
@@ -99,6 +106,79 @@ async def create_referral(request: web.Request, agent) -> web.Response:
     }, status=201)
 
 
+def voice_webhook_url() -> str:
+    settings = get_settings()
+    return settings.channels.voice.effective_webhook_url(settings.web.public_base_url)
+
+
+def _create_for_call(session, policyholder_id: int, topic: str, claim_ref, created_by: str, call_sid: str):
+    return referral.create(session, get_settings(), policyholder_id=policyholder_id, topic=topic,
+                           claim_ref=claim_ref, created_by=created_by, call_sid=call_sid, channel="phone")
+
+
+async def redirect_call(call_sid: str, url: str) -> bool:
+    """Ask Twilio to continue the live call with ``url`` (``POST /Calls/{sid}.json``, ``Url=``)."""
+    twilio = get_settings().channels.twilio
+    if not (twilio.account_sid and twilio.auth_token):
+        return False
+    base = (twilio.api_base or "https://api.twilio.com").rstrip("/")
+    endpoint = f"{base}/2010-04-01/Accounts/{twilio.account_sid}/Calls/{call_sid}.json"
+    try:
+        async with ClientSession(timeout=ClientTimeout(total=10)) as client:
+            async with client.post(endpoint, data={"Url": url, "Method": "POST"},
+                                   auth=BasicAuth(twilio.account_sid, twilio.auth_token)) as answer:
+                if answer.status >= 300:
+                    logger.warning("twilio refused the call redirect (HTTP %s)", answer.status)
+                return answer.status < 300
+    except Exception:
+        logger.exception("call redirect failed")
+        return False
+
+
+@limits.per_ip()
+@auth.agent_required(SIGN_IN)
+async def transfer_call(request: web.Request, agent) -> web.Response:
+    payload, error = await _body(request)
+    if error is not None:
+        return error
+    ph, topic, claim_ref = payload.get("policyholder_id"), payload.get("topic"), payload.get("claim_ref")
+    call_sid = payload.get("call_sid")
+    if isinstance(ph, str) and ph.strip().isdigit():
+        ph = int(ph.strip())
+    if isinstance(ph, bool) or not isinstance(ph, int) or not isinstance(topic, str) \
+            or not (claim_ref is None or isinstance(claim_ref, str)):
+        return errors.error(400, wording.agent_error("bad_request"))
+    if not isinstance(call_sid, str) or not referral.CALL_SID.match(call_sid.strip()):
+        return errors.error(400, wording.agent_error(referral.BAD_CALL), reason=referral.BAD_CALL)
+    webhook = voice_webhook_url()
+    if not webhook:
+        return errors.error(503, wording.agent_error("voice_off"), reason="voice_off")
+    try:
+        created = await db.call(_create_for_call, ph, topic, claim_ref, agent.subject, call_sid.strip())
+    except referral.ReferralError as exc:
+        status = 404 if exc.reason == referral.UNKNOWN_POLICYHOLDER else 422
+        return errors.error(status, wording.agent_error(exc.reason), reason=exc.reason)
+    except Exception:
+        logger.exception("call referral creation failed")
+        return errors.error(503, wording.unavailable())
+    url = referral.transfer_url(webhook, created.token)
+    redirected = await redirect_call(call_sid.strip(), url)
+    logger.info("call referral %s created by %s for policyholder %s (topic %s, redirected %s)", created.id,
+                agent.subject, created.policyholder_id, created.topic, redirected)
+    return errors.ok({
+        "id": created.id,
+        "transfer_url": url,
+        "twiml": f'<Response><Redirect method="POST">{escape(url)}</Redirect></Response>',
+        "redirected": redirected,
+        "message": wording.agent_error("call_transferred" if redirected else "call_not_redirected"),
+        "expires_at": created.expires_at.isoformat(),
+        "expires_in": get_settings().referral.ttl_seconds,
+        "policyholder": {"id": created.policyholder_id, "name": created.policyholder_name},
+        "topic": created.topic,
+        "claim_ref": created.claim_ref,
+    }, status=201)
+
+
 @auth.agent_required(SIGN_IN)
 async def topics(request: web.Request, agent) -> web.Response:
     return errors.ok({"topics": [{"value": k, "label": v} for k, v in wording.TOPIC_CHOICES.items()]})
@@ -141,5 +221,6 @@ async def redeem(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/referral/create", create_referral)
+    app.router.add_post("/api/referral/call", transfer_call)
     app.router.add_get("/api/referral/topics", topics)
     app.router.add_post("/api/referral/redeem", redeem)
