@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.auth import AUD_AGENT, AuthError, Principal, issue_token, verify_token
 from bot.handoff.summary import MAX_TEXT
+from bot.markdown import safe_links
 from bot.settings import Settings
 from bot.wording import handoff as wording
 
@@ -111,7 +112,8 @@ def take_events(agent: Principal) -> List[Dict[str, Any]]:
 
 
 def reply_events(agent: Principal, text: str) -> List[Dict[str, Any]]:
-    shown = wording.agent_says(display_name(agent), text).as_message()["text"]
+    # the widget renders Markdown: only http(s) / mailto / tel links stay links (bot/markdown.py)
+    shown = wording.agent_says(display_name(agent), safe_links(text)).as_message()["text"]
     return [_bot(shown, agent, "reply", raw=text)]
 
 

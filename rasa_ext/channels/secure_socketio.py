@@ -28,6 +28,9 @@ from sanic import response
 from socketio import AsyncServer
 
 from bot import ratelimit
+from bot.inbound import MAX_MESSAGE_CHARS, screen
+from bot.wording.core import message_too_long
+from rasa_ext.channels import http_guard
 from rasa_ext.patches import memory_trim
 from rasa_ext.channels.resilience import handle_guarded
 from bot import referral
@@ -36,7 +39,6 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
 _SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CHANNEL_NAME = "web"
 
@@ -102,6 +104,7 @@ class SecureSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=64 * 1024)
         blueprint = SocketBlueprint(sio, self.socketio_path, "secure_socketio_webhook", __name__)
+        http_guard.attach(blueprint)  # 64 KiB bodies, no version banners in production
         memory_trim.attach(blueprint)
         self.sio = sio
 
@@ -159,11 +162,13 @@ class SecureSocketIOInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, rate_limited().as_message(), room=sid, namespace=self.namespace)
                 return
             text = data.get("message", "")
-            if not isinstance(text, str):
-                text = ""
-            text = text.replace("\x00", "")[:MAX_MESSAGE_CHARS]
+            inbound = screen(text if isinstance(text, str) else "")
+            if inbound.too_long:  # never handed to the assistant, never cut: the person is told why
+                await sio.emit(self.bot_message_evt, message_too_long(MAX_MESSAGE_CHARS).as_message(), room=sid,
+                               namespace=self.namespace)
+                return
             message = UserMessage(
-                text,
+                inbound.text,
                 SocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=CHANNEL_NAME,

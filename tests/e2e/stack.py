@@ -102,7 +102,7 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         "actions": [app_py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
         "rasa": [rasa_py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
-                 "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
+                 "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api",
                  "--logging-config-file", "scripts/logging.yml"],
         "web": [python_for("web"), "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],
     }
