@@ -17,6 +17,8 @@ No Rasa import.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -99,12 +101,33 @@ class Inbound:
     payload_refused: bool = False
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ID_BAD = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def valid_id(value: Any, max_chars: int = 128) -> bool:
+    """A client-chosen id (REST ``sender``, session id): text of 1 to ``max_chars`` characters that can be
+    stored and hashed (no control character, no lone surrogate: JSON's ``"\\ud800"`` is not UTF-8)."""
+    return isinstance(value, str) and 0 < len(value) <= max_chars and not _ID_BAD.search(value)
+
+
 def screen(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> Inbound:
-    """Apply the rules above to what an end user typed (NUL characters are dropped)."""
-    text = (text if isinstance(text, str) else "").replace("\x00", "")
+    """Apply the rules above to what an end user typed (NUL characters are dropped, a lone surrogate, which
+    JSON allows and UTF-8 cannot hold, becomes U+FFFD)."""
+    text = _SURROGATE.sub("\ufffd", (text if isinstance(text, str) else "").replace("\x00", ""))
     if len(text) > limit:
         return Inbound("", too_long=True)
     stripped = text.strip()
     if stripped.startswith("/") and not is_button_payload(stripped):
         return Inbound(stripped.lstrip("/").strip(), payload_refused=True)
     return Inbound(text)
+
+
+def origin(kind: str, value: Optional[str], secret: str) -> Optional[str]:
+    """A keyed hash of where a message comes from (``ip`` and the client address, or a messaging account),
+    written by the channel into the message metadata: the hand-over limits and the agent desk's grouping of
+    duplicates use it without storing the address itself."""
+    if not value:
+        return None
+    digest = hmac.new(secret.encode(), f"origin:{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:20]
+    return f"{kind}:{digest}"

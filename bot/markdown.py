@@ -19,8 +19,8 @@ import re
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 
-# [text](url) or [text](url "title"); no nested brackets in the text; url without spaces or parentheses
-_INLINE_LINK = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]{1,300})\]\(\s*<?(?P<url>[^\s()<>]{1,2000})>?"
+# [text](url) or [text](url "title"); no nested brackets in the text; url without spaces, parentheses one deep
+_INLINE_LINK = re.compile(r"(?<![!\\])\[(?P<text>[^\[\]\n]{1,300})\]\(\s*<?(?P<url>(?:[^\s()<>]|\([^\s()<>]{0,200}\)){1,2000})>?"
                           r"(?:\s+\"[^\"\n]{0,200}\")?\s*\)")
 _ESCAPE = re.compile(r"([\[\]<>])")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")

@@ -332,6 +332,9 @@ class RateLimitSettings:
                                      "Chat messages per policyholder / channel account / anonymous session.")
     messages_ip: str = setting("RATE_LIMIT_MESSAGES_IP", STR, "600/60",
                                "Chat messages per client IP (web socket, REST channel).")
+    handoff_anonymous: str = setting("RATE_LIMIT_HANDOFF_ANONYMOUS", STR, "5/3600",
+                                     "Hand-over requests of visitors who are not signed in, per client address / "
+                                     "messaging account (confirmed first; signed-in people are not limited).")
     api_ip: str = setting("RATE_LIMIT_API_IP", STR, "300/60",
                           "Other web API calls (pairings list, revoke, referrals) per client IP.")
     limit_notice: str = setting("RATE_LIMIT_LIMIT_NOTICE", STR, "1/60",

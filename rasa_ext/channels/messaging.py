@@ -84,7 +84,8 @@ def sender_id_for(channel: str, channel_user: str, paired: Optional[pairing.Acti
 
 def metadata_for(channel: str, paired: Optional[pairing.ActivePairing], sender_id: str) -> Dict[str, Any]:
     metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if paired else "unpaired",
-                                "paired": bool(paired)}
+                                "paired": bool(paired),
+                                "origin": f"{channel}:{sender_id.rsplit('-', 1)[-1]}"}  # the account's keyed hash
     if paired is not None:
         identity = Identity(policyholder_id=paired.policyholder_id, channel=channel, user_id=paired.user_id)
         metadata["identity"] = sign_identity(get_settings(), identity, sender_id)

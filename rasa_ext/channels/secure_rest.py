@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import ratelimit
-from bot.inbound import MAX_MESSAGE_CHARS, screen
+from bot.inbound import MAX_MESSAGE_CHARS, screen, valid_id
 from bot.wording.core import message_too_long
 from rasa_ext.channels import http_guard
 from rasa_ext.patches import memory_trim
@@ -57,7 +57,7 @@ class SecureRestInput(RestInput):
             if not isinstance(payload, dict):
                 return response.json({"error": "Le corps doit être un objet JSON."}, status=400)
             sender, text = payload.get("sender"), payload.get("message")
-            if not isinstance(sender, str) or not sender or len(sender) > 128:
+            if not valid_id(sender):
                 return response.json({"error": "Champ 'sender' manquant ou invalide."}, status=400)
             if not isinstance(text, str):
                 return response.json({"error": "Champ 'message' manquant ou invalide."}, status=400)
@@ -77,7 +77,7 @@ class SecureRestInput(RestInput):
             collector = CollectingOutputChannel()
             await handle_guarded(on_new_message, UserMessage(inbound.text, collector, sender_id,
                                              input_channel=CHANNEL_NAME,
-                                             metadata=channel_metadata(principal, status, sender_id)))
+                                             metadata=channel_metadata(principal, status, sender_id, ip)))
             return response.json(collector.messages)
 
         return webhook

@@ -28,7 +28,7 @@ from sanic import response
 from socketio import AsyncServer
 
 from bot import ratelimit
-from bot.inbound import MAX_MESSAGE_CHARS, screen
+from bot.inbound import MAX_MESSAGE_CHARS, origin, screen
 from bot.wording.core import message_too_long
 from rasa_ext.channels import http_guard
 from rasa_ext.patches import memory_trim
@@ -82,8 +82,11 @@ def message_limit_key(principal: Any, sender_id: str) -> str:
     return f"ph:{principal.policyholder_id}" if principal is not None else f"conv:{sender_id}"
 
 
-def channel_metadata(principal: Any, auth_status: str, sender_id: str) -> Dict[str, Any]:
+def channel_metadata(principal: Any, auth_status: str, sender_id: str, ip: Optional[str] = None) -> Dict[str, Any]:
     metadata: Dict[str, Any] = {"auth_status": auth_status, "channel": CHANNEL_NAME}
+    source = origin("ip", ip, get_settings().auth.identity_secret)  # a keyed hash, never the address
+    if source:
+        metadata["origin"] = source
     if principal is not None:
         identity = Identity(policyholder_id=principal.policyholder_id, channel=CHANNEL_NAME,
                             user_id=principal.user_id, name=principal.name)
@@ -172,7 +175,7 @@ class SecureSocketIOInput(SocketIOInput):
                 SocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=CHANNEL_NAME,
-                metadata=channel_metadata(principal, status, sender_id),
+                metadata=channel_metadata(principal, status, sender_id, session.get("ip")),
             )
             await handle_guarded(on_new_message, message)  # an answer in bounded time, even on faults
 
