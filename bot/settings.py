@@ -245,7 +245,8 @@ class RasaSettings:
                               "(behind a proxy).", shown_default="PUBLIC_BASE_URL's scheme and host, RASA_PORT",
                               example="https://chat.example.fr")
     api_token: str = setting("RASA_API_TOKEN", SECRET, None,
-                             "Token of Rasa's HTTP API (--enable-api --auth-token), used by the web server only.",
+                             "Token of Rasa's HTTP API (--enable-api), used by the web server only; given to Rasa in "
+                             "the environment, never on a command line.",
                              required=True, shown_default="generated once into var/rasa_api_token (0600, untracked)")
     api_url: str = setting("RASA_API_URL", STR, None, "Where the web server reaches Rasa's HTTP API.",
                            required=True, shown_default="http://127.0.0.1:RASA_PORT", example="http://rasa:5005")

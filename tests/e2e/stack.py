@@ -69,7 +69,7 @@ class Stack:
                 proc.kill()
 
 
-def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float = 300) -> Stack:
+def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float = 600) -> Stack:
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it) before the end-to-end tests")
     ports = [free_port() for _ in range(3)]
