@@ -75,3 +75,22 @@ def test_rendered_endpoints_holding_the_action_token_are_0600(tmp_path, monkeypa
     subprocess.run([sys.executable, "scripts/render_endpoints.py", str(out)], cwd=root, env=env, check=True,
                    capture_output=True)
     assert _mode(tmp_path / "var") == 0o700 and _mode(out) == 0o600 and "t" * 40 in out.read_text()
+
+
+def test_the_rasa_launcher_takes_the_api_token_from_the_environment_only():
+    import importlib.util
+    from pathlib import Path
+
+    import pytest
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("rasa_launcher_under_test", root / "scripts" / "rasa_server.py")
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    settings = load_settings({"RASA_API_TOKEN": "secret-" + "k" * 30, "JWT_SECRET": "j" * 48})
+    argv = ["run", "--enable-api", "--port", "5005"]
+    assert launcher.api_token_arguments(argv, settings) == [*argv, "--auth-token", "secret-" + "k" * 30]
+    assert launcher.api_token_arguments(["run", "--port", "5005"], settings) == ["run", "--port", "5005"]
+    for leaked in (["run", "--enable-api", "--auth-token", "x"], ["run", "--auth-token=x"]):
+        with pytest.raises(SystemExit, match="environment"):
+            launcher.api_token_arguments(leaked, settings)
