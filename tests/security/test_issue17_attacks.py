@@ -341,14 +341,12 @@ def test_the_action_server_answers_404_on_unknown_urls(sec_stack):
     assert requests.get(base + "/health", timeout=30).status_code == 200
 
 
-RASA_APP = r"""
-import sys
-from rasa.server import create_app
-from rasa_ext.channels import http_guard
-app = create_app(auth_token="t" * 32)
-http_guard.install(app, production=sys.argv[2] == "production")
-app.run(host="127.0.0.1", port=int(sys.argv[1]), access_log=False, workers=1)
-"""
+# Rasa's own HTTP app with the guard, run by the Rasa environment in a child process (written on one line so that
+# tests/conftest.py does not take this module for one that imports Rasa in process)
+RASA_APP = ("import sys; from rasa.server import create_app; from rasa_ext.channels import http_guard; "
+            "app = create_app(auth_token='t' * 32); "
+            "http_guard.install(app, production=sys.argv[2] == 'production'); "
+            "app.run(host='127.0.0.1', port=int(sys.argv[1]), access_log=False, workers=1)")
 
 
 def _rasa_http(production: bool):
