@@ -20,19 +20,28 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def _shared(path: Path, info: os.stat_result) -> bool:
+    """A directory that is not the application's own: sticky (``/tmp``), the root, the home directory or a mount
+    point. It is never changed, even when ``ASSISTANT_VAR_DIR`` points at it (as root, ``/tmp`` would lose 1777)."""
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    resolved = path.resolve()
+    return bool(info.st_mode & stat.S_ISVTX) or resolved in (Path("/"), Path.home().resolve()) or os.path.ismount(resolved)
+
+
 def _tighten(path: Path, mode: int) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
         return
-    if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & ~mode:
+    if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & ~mode and not _shared(path, info):
         os.chmod(path, mode)
 
 
 def private_dir(path: Union[str, Path], *, tighten: bool = True) -> Path:
     """``path`` as a directory only its owner can enter: created ``0700`` when missing; with ``tighten``
     an existing directory of this user is set to ``0700`` too (the ``var/`` directory, not any folder
-    that happens to hold a database file)."""
+    that happens to hold a database file, nor a shared one such as ``/tmp``: :func:`_shared`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

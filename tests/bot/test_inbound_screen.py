@@ -10,7 +10,7 @@ import yaml
 
 from bot import inbound
 from bot.wording import claims, conversation, core, guarantee, handoff
-from bot.wording.topics import suggestions_for
+from bot.wording.topics import LABELS, suggestions_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def _wording_payloads():
                 "/ask_claim_status" + json.dumps({"buyer": "Rossi"}, separators=(",", ":")),
                 '/ask_advance_indemnification{"claim_ref":"SIN-2021-000123"}', '/ask_cap{"cap_date":"2021-03-31"}']
     payloads += [b.payload for b in conversation.csat_ask().buttons]
-    payloads += [p for _, p in suggestions_for(list(inbound.BUTTON_PAYLOADS), limit=50)]
+    payloads += [p for _, p in suggestions_for(list(LABELS), limit=len(LABELS))]
     return payloads
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import stat
 
+from pathlib import Path
+
 from bot import files
 from bot.settings import load_settings
 
@@ -94,3 +96,14 @@ def test_the_rasa_launcher_takes_the_api_token_from_the_environment_only():
     for leaked in (["run", "--enable-api", "--auth-token", "x"], ["run", "--auth-token=x"]):
         with pytest.raises(SystemExit, match="environment"):
             launcher.api_token_arguments(leaked, settings)
+
+
+def test_a_shared_directory_given_as_var_dir_is_never_changed(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # like /tmp
+    load_settings({"ASSISTANT_VAR_DIR": str(shared)})
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o1777
+    assert _mode(shared / "rasa_api_token") == 0o600  # the secret itself is still private
+    files.private_dir(Path("/tmp"))
+    assert stat.S_IMODE(os.stat("/tmp").st_mode) & 0o1777 == 0o1777
