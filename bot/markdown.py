@@ -11,7 +11,8 @@ is clickable.
 Why our own few lines rather than a Markdown library: the job is not to render but to make sure a
 text has *no* link syntax left except the allowed links; escaping every ``[`` and ``]`` outside those
 links and unwrapping other autolinks does that whatever the Markdown dialect, without guessing how a given
-renderer would parse the rest (raw HTML is shown as text by the widget). The page adds a second guard (``web/static/app.js``) and a Content-Security-Policy.
+renderer would parse the rest (raw HTML is shown as text by the widget). The page adds a second guard
+(``web/static/app.js``) and a Content-Security-Policy.
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ HOSTILE = [
 
 
 def _links(text: str):
-    from markdown_it import MarkdownIt
+    MarkdownIt = pytest.importorskip("markdown_it").MarkdownIt  # in the app environment (app-dev.txt), not Rasa's
 
     md = MarkdownIt("commonmark")
     md.validateLink = lambda url: True  # like rasa-webchat: no URL filter of its own
