@@ -33,6 +33,10 @@ BENCHES: Dict[str, Bench] = {
     "store": Bench(["bench/store_bench.py"], ["--claims", "5000", "--samples", "300", "--out-dir",
                                               str(Path(tempfile.gettempdir()) / "bench-quick")], True),
     "latency": Bench(["bench/latency.py"], ["--quick"], True),
+    # quick insights run: 20 000 events on SQLite, written aside like the store's
+    "insights": Bench(["bench/insights.py"], ["--events", "20000", "--samples", "5", "--database-url",
+                                              f"sqlite:///{ROOT / 'var' / 'insights_bench.db'}", "--out-dir",
+                                              str(Path(tempfile.gettempdir()) / "bench-quick")], True),
     "nlu": Bench(["bench/nlu.py", "--folds", "0"], [], False),
     "train": Bench(["bench/train.py"], [], False),
 }

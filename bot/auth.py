@@ -19,7 +19,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 import jwt
 
@@ -33,6 +33,10 @@ AUD_REFERRAL = "assistant-indemnisation/referral"
 # claim of a policyholder token issued when a referral link is redeemed (the referral id)
 REFERRAL_CLAIM = "referral"
 IDENTITY_KEY = "identity"
+# roles of an agent token (claim ``roles``): the desk needs ROLE_AGENT; supervisors see more (insights, any link)
+ROLE_AGENT = "claims_agent"
+ROLE_SUPERVISOR = "claims_supervisor"
+ROLES_CLAIM = "roles"
 IDENTITY_MAX_AGE_SECONDS = 600
 
 
@@ -50,6 +54,10 @@ class Principal:
     jti: str = ""
     expires_at: int = 0
     referral_id: Optional[int] = None
+    roles: Tuple[str, ...] = ()
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ def issue_token(
     now: Optional[float] = None,
     jti: Optional[str] = None,
     extra_claims: Optional[Mapping[str, Any]] = None,
+    roles: Iterable[str] = (),
 ) -> str:
     issued = int(now if now is not None else time.time())
     ttl = settings.auth.token_ttl_seconds if ttl_seconds is None else ttl_seconds
@@ -98,6 +107,9 @@ def issue_token(
         claims["ph"] = int(policyholder_id)
     if user_id is not None:
         claims["uid"] = int(user_id)
+    roles = sorted({str(r) for r in roles})
+    if roles:
+        claims[ROLES_CLAIM] = roles
     secret = settings.auth.jwt_secret
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": _kid(secret)})
 
@@ -160,8 +172,16 @@ def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional
             jti=str(claims.get("jti", "")),
             expires_at=int(claims["exp"]),
             referral_id=claims.get(REFERRAL_CLAIM) if type(claims.get(REFERRAL_CLAIM)) is int else None,
+            roles=_roles(claims.get(ROLES_CLAIM)),
         )
     raise AuthError(f"invalid token: {type(last_error).__name__}")
+
+
+def _roles(value: Any) -> Tuple[str, ...]:
+    """The roles of a token's ``roles`` claim: a list of short strings, anything else is no role."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(sorted({r for r in value if isinstance(r, str) and 0 < len(r) <= 64}))
 
 
 # --- identity assertions carried in message metadata --------------------------------------

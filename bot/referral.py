@@ -16,6 +16,11 @@ signed, conversation-bound ``referral`` entry of the message metadata (:func:`si
 the greeting action reads the context from the database through :func:`context_for_greeting` —
 never from the message text or entities typed by the client.
 
+Who may create a link (:func:`create_for_agent`): an agent only for a policyholder whose ticket
+(conversation handed over to a person) they have taken and not closed; a supervisor
+(:data:`bot.auth.ROLE_SUPERVISOR`) for any policyholder. Every creation, and every refused attempt,
+is written to the audit log (``object_type`` ``referral``) in the same unit of work.
+
 Failures have a reason (:data:`INVALID`, :data:`EXPIRED`, :data:`USED`) for the polite French
 refusal; the token itself is never logged. No Rasa import.
 """
@@ -32,10 +37,12 @@ from typing import Any, Mapping, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.auth import AUD_REFERRAL, AuthError, issue_token, verify_token
+from bot import audit
+from bot.auth import AUD_REFERRAL, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
 from bot.settings import Settings
 from bot.store import queries
 from bot.store.models import REFERRAL_TOPICS
+from bot.store.queries import handoff as handoff_queries
 from bot.store.queries import referrals as referral_queries
 from bot.store.refs import parse_ref
 
@@ -53,6 +60,8 @@ UNKNOWN_POLICYHOLDER = "unknown_policyholder"
 UNKNOWN_TOPIC = "unknown_topic"
 BAD_CLAIM_REF = "bad_claim_ref"
 CLAIM_NOT_OWNED = "claim_not_owned"
+NOT_HELD = "not_held"  # a plain agent asking for a policyholder whose ticket they do not hold
+AUDIT_OBJECT = "referral"
 
 
 class ReferralError(Exception):
@@ -104,9 +113,36 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/#referral={token}"
 
 
+def create_for_agent(session: Session, settings: Settings, agent: Principal, *, policyholder_id: Any, topic: str,
+                     claim_ref: Optional[str] = None, ticket_id: Optional[int] = None,
+                     channel: str = "agent_desk", now: Optional[datetime] = None) -> CreatedReferral:
+    """:func:`create` for a signed-in agent: only for a policyholder whose ticket the agent holds (``ticket_id``
+    when given), unless the agent is a supervisor. A refusal raises ``ReferralError(NOT_HELD)`` before anything
+    about the policyholder is looked up (no oracle of which customers exist); the caller records it with
+    :func:`audit_refusal` in a unit of work of its own (the refused one is rolled back)."""
+    supervisor = agent.has_role(ROLE_SUPERVISOR)
+    if not supervisor:
+        held = None
+        if isinstance(policyholder_id, int) and not isinstance(policyholder_id, bool):
+            held = handoff_queries.held_ticket(session, agent.subject, policyholder_id, ticket_id)
+        if held is None:
+            raise ReferralError(NOT_HELD)
+    return create(session, settings, policyholder_id=policyholder_id, topic=topic, created_by=agent.subject,
+                  claim_ref=claim_ref, now=now, channel=channel)
+
+
+def audit_refusal(session: Session, agent: Principal, policyholder_id: Any, *, channel: str = "agent_desk") -> None:
+    """The audit row of a refused link creation (:data:`NOT_HELD`)."""
+    valid = type(policyholder_id) is int and 0 < policyholder_id < 2**31
+    audit.record(session, who=agent.subject, policyholder_id=policyholder_id if valid else None,
+                 object_type=AUDIT_OBJECT, object_id="-", channel=channel, action="create_refused")
+
+
 def create(session: Session, settings: Settings, *, policyholder_id: int, topic: str, created_by: str,
-           claim_ref: Optional[str] = None, now: Optional[datetime] = None) -> CreatedReferral:
-    """Record a referral and return its signed, single-use, short-lived token."""
+           claim_ref: Optional[str] = None, now: Optional[datetime] = None, channel: str = "agent_desk"
+           ) -> CreatedReferral:
+    """Record a referral (audited) and return its signed, single-use, short-lived token. No permission check:
+    callers acting for an agent use :func:`create_for_agent`."""
     if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or policyholder_id <= 0:
         raise ReferralError(UNKNOWN_POLICYHOLDER)
     if topic not in TOPICS:
@@ -130,6 +166,8 @@ def create(session: Session, settings: Settings, *, policyholder_id: int, topic:
         session, jti_hash=jti_hash(jti), policyholder_id=policyholder_id, topic=topic, claim_ref=ref,
         created_by=str(created_by)[:MAX_CREATED_BY] or "agent", created_at=current,
         expires_at=current + timedelta(seconds=ttl))
+    audit.record(session, who=str(created_by)[:MAX_CREATED_BY] or "agent", policyholder_id=policyholder_id,
+                 object_type=AUDIT_OBJECT, object_id=stored.id, channel=channel, action="create", at=current)
     token = issue_token(settings, audience=AUD_REFERRAL, subject=f"policyholder:{policyholder_id}",
                         policyholder_id=policyholder_id, ttl_seconds=ttl, now=current.timestamp(), jti=jti)
     return CreatedReferral(id=stored.id, token=token, policyholder_id=policyholder_id, policyholder_name=holder.name,

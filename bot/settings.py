@@ -166,8 +166,14 @@ class RuntimeSettings:
     bind_host: str = setting("BIND_HOST", STR, "127.0.0.1",
                              "Interface the servers listen on (scripts/run.sh, the action server).")
     app_env: str = setting("APP_ENV", STR, "development",
-                           "``production`` in deployments (deploy/): version banners hidden (Rasa ``/version``, "
-                           "``/``), production checks at start-up.", example="production")
+                           "production: the servers refuse to start with demo mode, a generated, default or sample "
+                           "secret, or without PUBLIC_BASE_URL and OIDC (bot/startup.py); version banners hidden "
+                           "(Rasa ``/version``, ``/``).", example="production")
+    demo_mode: bool = setting("DEMO_MODE", BOOL, False,
+                              "Demo sign-in (demo companies on the page, demo agents on the desk); `make run` sets 1. "
+                              "Never in production.")
+    # names of the secrets generated into var/ because they were not given (bot/startup.py): computed, not a variable
+    generated_secrets: Tuple[str, ...] = field(default=(), metadata={"computed": True})
 
     @property
     def production(self) -> bool:
@@ -231,9 +237,48 @@ class AuthSettings:
                                    shown_default="derived from JWT_SECRET")
     agent_token_ttl_seconds: int = setting("AGENT_TOKEN_TTL_SECONDS", INT, 14400,
                                            "Lifetime of an agent's sign-in token, in seconds (4 h).")
-    agent_demo_login: bool = setting("AGENT_DEMO_LOGIN", BOOL, True,
-                                     "Demo agents may sign in from the desk page; 0 in production "
-                                     "(agents get tokens from the SSO).")
+
+
+@_section
+class OidcSettings:
+    """Sign-in through the insurer's OpenID Connect provider (policyholders and agents); off when OIDC_ISSUER is unset."""
+
+    issuer: str = setting("OIDC_ISSUER", STR, "", "The provider's issuer URL, exactly as in its tokens "
+                          "(discovery: <issuer>/.well-known/openid-configuration).",
+                          example="https://login.assureur.example/realms/clients")
+    client_id: str = setting("OIDC_CLIENT_ID", STR, "", "This application's client id at the provider "
+                             "(the audience of ID tokens).", example="assistant-indemnisation")
+    client_secret: str = setting("OIDC_CLIENT_SECRET", SECRET, "", "Client secret when the provider registers the "
+                                 "web server as a confidential client (PKCE is used either way).")
+    audience: str = setting("OIDC_AUDIENCE", STR, "", "Audience required in the access tokens the customer area "
+                            "hands to the widget.", shown_default="OIDC_CLIENT_ID")
+    algorithms: Tuple[str, ...] = setting("OIDC_ALGORITHMS", LIST, ("RS256", "ES256"),
+                                          "Signature algorithms accepted from the provider (asymmetric only: "
+                                          "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512).")
+    leeway_seconds: int = setting("OIDC_LEEWAY_SECONDS", INT, 30, "Clock skew tolerated on exp / iat / nbf, "
+                                  "in seconds (0 to 120).", minimum=0)
+    scopes: str = setting("OIDC_SCOPES", STR, "openid profile email", "Scopes asked at sign-in (space-separated).")
+    subject_claim: str = setting("OIDC_SUBJECT_CLAIM", STR, "sub", "Claim naming the customer; the store maps its "
+                                 "value to a policyholder (users.oidc_subject).")
+    roles_claim: str = setting("OIDC_ROLES_CLAIM", STR, "roles", "Claim holding the agent's roles or groups "
+                               "(a dotted path such as realm_access.roles is followed).")
+    agent_role: str = setting("OIDC_AGENT_ROLE", STR, "claims_agent", "Role (or group) that opens the agent desk.")
+    supervisor_role: str = setting("OIDC_SUPERVISOR_ROLE", STR, "claims_supervisor",
+                                   "Role (or group) of supervisors (desk, insights, links for any conversation).")
+    name_claim: str = setting("OIDC_NAME_CLAIM", STR, "name", "Claim with the agent's name shown to customers.")
+    jwks_cache_seconds: int = setting("OIDC_JWKS_CACHE_SECONDS", INT, 300, "The provider's discovery document and "
+                                      "keys are kept this long; an unknown key id refreshes them at once.",
+                                      minimum=0)
+    http_timeout_seconds: float = setting("OIDC_HTTP_TIMEOUT_SECONDS", DURATION, 5.0,
+                                          "Timeout of each call to the provider, in seconds.", positive=True)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+    @property
+    def expected_audience(self) -> str:
+        return self.audience or self.client_id
 
 
 @_section
@@ -281,10 +326,9 @@ class WebSettings:
                         "(scripts/run.sh gives it BIND_HOST).")
     public_host: str = setting("PUBLIC_HOST", STR, "localhost",
                                "Host name printed in the URL and used by the page to reach Rasa.")
-    public_base_url: str = setting("PUBLIC_BASE_URL", STR, "",
-                                   "Public address of the chat page (scheme, host, port; no trailing slash): links "
-                                   "and the widget's socket address are built from it, never from a request's "
-                                   "Host header.", shown_default="http://PUBLIC_HOST:WEB_PORT",
+    public_base_url: str = setting("PUBLIC_BASE_URL", STR, "", "Public address of the web page (links, sign-in "
+                                   "redirects, the widget's socket address; never a request's Host header); required "
+                                   "in production.", shown_default="http://PUBLIC_HOST:WEB_PORT",
                                    example="https://assistant.example.fr")
 
 
@@ -454,6 +498,7 @@ class Settings:
     tracker: TrackerSettings
     lock: LockSettings
     auth: AuthSettings
+    oidc: OidcSettings
     rasa: RasaSettings
     actions: ActionServerSettings
     web: WebSettings
@@ -471,7 +516,7 @@ class Settings:
 
     @property
     def web_url(self) -> str:
-        return f"http://{self.web.public_host}:{self.web.port}"
+        return self.web.public_base_url or f"http://{self.web.public_host}:{self.web.port}"
 
     @property
     def public_base_url(self) -> str:
@@ -519,7 +564,8 @@ EXTERNAL: Tuple[Var, ...] = (
 # Section attribute -> title, in the order of the docs.
 CONCERNS: Dict[str, str] = {
     "runtime": "Runtime", "database": "Claims store", "tracker": "Conversation store",
-    "lock": "Lock store", "auth": "Sign-in and identity", "rasa": "Rasa server", "actions": "Action server",
+    "lock": "Lock store", "auth": "Sign-in and identity", "oidc": "Sign-in: OpenID Connect provider",
+    "rasa": "Rasa server", "actions": "Action server",
     "web": "Web page", "handoff": "Handoff to a person", "referral": "Referral links", "ratelimit": "Rate limits",
     "gdpr": "Data protection", "channels.twilio": "Channel: Twilio (SMS, WhatsApp)", "channels.telegram":
     "Channel: Telegram", "channels.messenger": "Channel: Messenger", "channels.slack": "Channel: Slack",
@@ -538,7 +584,7 @@ def _walk(cls: type, prefix: str = "") -> Iterator[Tuple[str, dataclasses.Field]
 
 
 _SECTION_TYPES: Dict[str, type] = {c.__name__: c for c in (
-    RuntimeSettings, DatabaseSettings, TrackerSettings, LockSettings, AuthSettings, RasaSettings,
+    RuntimeSettings, DatabaseSettings, TrackerSettings, LockSettings, AuthSettings, OidcSettings, RasaSettings,
     ActionServerSettings, WebSettings, HandoffSettings, ReferralSettings, RateLimitSettings, GdprSettings,
     TwilioSettings, TelegramSettings, MessengerSettings, SlackSettings, ChannelSettings, ProcessSettings,
     LoggingSettings)}
@@ -606,7 +652,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     A secret that is not given is read from ``<ASSISTANT_VAR_DIR>/<name>``, generated there once.
     """
     env = os.environ if env is None else env
-    runtime = _load_section(RuntimeSettings, env)
+    generated = tuple(name for name in ("JWT_SECRET", "RASA_API_TOKEN") if not _given(env, name))
+    runtime = _load_section(RuntimeSettings, env, generated_secrets=generated)
     var_dir = runtime.var_dir
     database_url = _given(env, "DATABASE_URL") or f"sqlite:///{var_dir / 'claims.db'}"
     jwt_secret = _given(env, "JWT_SECRET") or _secret_from_file(var_dir / "jwt_secret")
@@ -622,9 +669,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         tracker=_load_section(TrackerSettings, env),
         lock=_load_section(LockSettings, env),
         auth=_load_section(AuthSettings, env, jwt_secret=jwt_secret, identity_secret=identity_secret),
+        oidc=_load_section(OidcSettings, env),
         rasa=_load_section(RasaSettings, env, api_token=rasa_api_token, api_url=rasa_api_url),
         actions=_load_section(ActionServerSettings, env),
-        web=_load_section(WebSettings, env),
+        web=_load_section(WebSettings, env, public_base_url=_given(env, "PUBLIC_BASE_URL").rstrip("/")),
         handoff=_load_section(HandoffSettings, env),
         referral=_load_section(ReferralSettings, env, link_base=_given(env, "REFERRAL_LINK_BASE").rstrip("/")),
         ratelimit=_load_section(RateLimitSettings, env),
@@ -717,17 +765,27 @@ def documented_page(page: str) -> str:
     return page[: start + len(BEGIN)] + "\n" + markdown_table() + page[end:]
 
 
+# secrets `make run` generates for a laptop when they are not given (scripts/run.sh)
+LOCAL_SECRETS = ("ACTION_SERVER_TOKEN",)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args == ["env-example"]:
         sys.stdout.write(env_example())
         return 0
+    if len(args) == 2 and args[0] == "local-secret" and args[1] in LOCAL_SECRETS:
+        # scripts/run.sh: a secret given in the environment, else generated once into <var>/<name> (0600)
+        given = _given(os.environ, args[1])
+        var_dir = REGISTRY["ASSISTANT_VAR_DIR"].parse(os.environ)
+        print(given or _secret_from_file(Path(var_dir) / args[1].lower()))
+        return 0
     if args == ["markdown"]:
         DOC_PAGE.write_text(documented_page(DOC_PAGE.read_text(encoding="utf-8")), encoding="utf-8")
         print(DOC_PAGE)
         return 0
-    print("usage: python -m bot.settings env-example > .env.example | python -m bot.settings markdown",
-          file=sys.stderr)
+    print("usage: python -m bot.settings env-example > .env.example | python -m bot.settings markdown"
+          " | python -m bot.settings local-secret " + "|".join(LOCAL_SECRETS), file=sys.stderr)
     return 2
 
 

@@ -61,10 +61,11 @@ def main() -> None:
     parser.add_argument("--host", default=settings.runtime.bind_host)
     parser.add_argument("--port", type=int, default=settings.actions.port)
     args = parser.parse_args()
-    from bot import logmask
+    from bot import logmask, startup
     from bot.gdpr import schedule
 
     logmask.configure("actions")  # masked records (tokens, phones, e-mails, IBANs...), LOG_FORMAT=json for JSON lines
+    startup.refuse_unsafe_start(settings, "action server")  # APP_ENV=production: no demo mode, no sample secret...
     schedule.start_from_settings()  # the daily retention purge (PURGE_INTERVAL_HOURS=0: left to a CronJob)
     app = build(settings.actions.token)
     # One process, as before Sanic 22.9's worker manager: the actions are async and send blocking store calls

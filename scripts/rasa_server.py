@@ -65,6 +65,10 @@ def main() -> None:
         os.environ.setdefault(key, value)  # written for TensorFlow, not read here
     if str(ROOT) not in sys.path:
         sys.path.insert(1, str(ROOT))
+    from bot import startup
+    from bot.settings import get_settings
+
+    startup.refuse_unsafe_start(get_settings(), "Rasa server")  # APP_ENV=production: no demo mode, no sample secret...
     arguments = api_token_arguments(sys.argv[1:])
     limit_malloc_arenas()
     from rasa_ext import patches

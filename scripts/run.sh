@@ -12,6 +12,12 @@ export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
 umask 077
 mkdir -p var/logs
 chmod 700 var var/logs
+# Demo mode is explicit: the demo companies and demo agents can sign in (never in production, bot/startup.py).
+export DEMO_MODE="${DEMO_MODE:-1}"
+# The action server's token (Rasa sends it, the action server refuses calls without it): from the environment,
+# or generated once into var/action_server_token (0600), like the other local secrets.
+ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(.venv-app/bin/python -m bot.settings local-secret ACTION_SERVER_TOKEN)}"
+export ACTION_SERVER_TOKEN
 ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
 CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
 # Rasa's HTTP API is enabled for the agent desk (web server only; the browser never sees the token):

@@ -1,10 +1,14 @@
-"""The web page: static files, the rasa-webchat widget, and the demo sign-in.
+"""The web page: static files, the rasa-webchat widget, sign-in.
 
 GET  /                     the French chat page
 GET  /static/...           page assets; /static/webchat.js is rasa-webchat's bundle from npm
-GET  /api/config           where the widget connects (the Rasa socket.io endpoint)
-GET  /api/demo-accounts    the seeded demo companies a visitor may sign in as
-POST /api/demo-login       {"policyholder_id": 1} -> {"token": "...", "expires_in": 1800, "name": "..."}
+GET  /api/config           where the widget connects (the Rasa socket.io endpoint), which sign-in is offered
+GET  /api/demo-accounts    demo mode only (DEMO_MODE=1): the seeded demo companies a visitor may sign in as
+POST /api/demo-login       demo mode only: {"policyholder_id": 1} -> {"token": "...", "expires_in": 1800, "name": "..."}
+/auth/*, /api/auth/*       sign-in through the insurer's OpenID Connect provider (web/api/oidc.py)
+
+Without demo mode the demo routes answer 404 in French. With APP_ENV=production the server refuses to
+start on unsafe settings (bot/startup.py).
 
 Blocking store access runs in a thread. Malformed requests get a 4xx with a French message.
 The APIs of the agent desk, referral links and pairing live in web/api/, with what every API shares
@@ -84,10 +88,16 @@ async def config(_: web.Request) -> web.Response:
     settings = get_settings()
     # from the configuration only (PUBLIC_BASE_URL / RASA_PUBLIC_URL), never from the request's Host header
     return web.json_response({"socket_url": settings.public_socket_url,
-                              "token_ttl_seconds": settings.auth.token_ttl_seconds})
+                              "token_ttl_seconds": settings.auth.token_ttl_seconds,
+                              "demo_mode": settings.runtime.demo_mode, "oidc": settings.oidc.enabled})
+
+
+DEMO_OFF = "La connexion de démonstration n’est pas disponible sur ce service."
 
 
 async def demo_accounts(_: web.Request) -> web.Response:
+    if not get_settings().runtime.demo_mode:
+        return errors.error(404, DEMO_OFF)
     try:
         accounts = await db.call(_demo_accounts)
     except Exception:
@@ -102,6 +112,8 @@ sign_in_rate_limit = limits.per_ip_middleware(SIGN_IN_PATHS, "login_ip")
 
 
 async def demo_login(request: web.Request) -> web.Response:
+    if not get_settings().runtime.demo_mode:
+        return errors.error(404, DEMO_OFF)
     payload, problem = await jsonbody.read_object(request, 4096, {
         "not_object": "Indiquez « policyholder_id », un nombre entier."})
     if problem is not None:
@@ -144,6 +156,12 @@ def make_app() -> web.Application:
     from web.api.referral import add_routes as add_referral_routes  # agent → bot referral links
 
     add_referral_routes(app)
+    from web.api.insights import add_routes as add_insights_routes  # the desk's insights page (supervisors)
+
+    add_insights_routes(app)
+    from web.api.oidc import add_routes as add_oidc_routes  # sign-in through the insurer's provider
+
+    add_oidc_routes(app)
     return app
 
 
@@ -152,9 +170,10 @@ def main() -> None:
     parser.add_argument("--host", default=get_settings().web.host)
     parser.add_argument("--port", type=int, default=get_settings().web.port)
     args = parser.parse_args()
-    from bot import logmask
+    from bot import logmask, startup
 
     logmask.configure("web")  # masked records (tokens, phones, e-mails, IBANs...), LOG_FORMAT=json for JSON lines
+    startup.refuse_unsafe_start(get_settings(), "web server")
     web.run_app(make_app(), host=args.host, port=args.port, print=None, access_log=None)
 
 

@@ -5,7 +5,9 @@ clock); ``dry_run`` counts what would change and changes nothing.
 What goes, what stays (see also :mod:`bot.gdpr`):
 
 =====================  ===========================================================================
-tracker events         conversations whose **last** event is older than the cutoff: deleted
+tracker events         conversations whose **last** event is older than the cutoff: deleted, with their
+                       rows of the insights aggregates (``insights_conversations`` / ``_messages``)
+insights reviews       decisions on messages older than the cutoff: deleted (masked text, who, when)
 handoff tickets        created before the cutoff: transcript and summary emptied, sender id
                        replaced by ``purged`` (the row stays: reason, dates, claims discussed)
 callback requests      slot before the cutoff: deleted (the phone number was the whole point)
@@ -38,7 +40,7 @@ from bot.store.db import session_scope
 from bot.store.models.handoff import CallbackRequest, HandoffTicket
 from bot.store.models.referral import Referral
 from bot.store.models.pairing import Pairing, PairingAttempt, PairingCode
-from bot.store.models import AuditEntry, Complaint, CsatAnswer
+from bot.store.models import AuditEntry, Complaint, CsatAnswer, InsightsReview
 
 PURGED = "purged"
 ATTEMPT_RETENTION = timedelta(days=1)
@@ -124,6 +126,10 @@ def purge_store(engine: Engine, now: datetime, retention_days: int, audit_retent
         old_csat = (CsatAnswer.created_at < cutoff) & (CsatAnswer.sender_hash != PURGED)
         c["csat_pseudonyms_removed"] = _step(s, CsatAnswer, old_csat, dry_run, lambda: s.execute(
             update(CsatAnswer).where(old_csat).values(sender_hash=PURGED).execution_options(synchronize_session=False)))
+
+        old_review = InsightsReview.message_at < cutoff
+        c["insights_reviews_deleted"] = _step(s, InsightsReview, old_review, dry_run, lambda: s.execute(
+            delete(InsightsReview).where(old_review).execution_options(synchronize_session=False)))
 
         old_audit = AuditEntry.at < audit_cutoff
         c["audit_entries_deleted"] = _step(s, AuditEntry, old_audit, dry_run, lambda: s.execute(

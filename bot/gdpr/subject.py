@@ -12,7 +12,8 @@ Code des assurances art. L114-1 — claims prescription; Code de commerce art. L
 for accounting records), which hold no personal field of their own:
 
 - tracker events of the policyholder's conversations, handoff tickets (transcripts), callback
-  requests (phone numbers), pairings, pairing codes, referrals: deleted;
+  requests (phone numbers), pairings, pairing codes, referrals, insights review decisions on its
+  messages (and the insights aggregates of its conversations): deleted;
 - users: name, e-mail and phone replaced, account deactivated (the row stays: limit requests
   point to it); the policyholder's contact name, e-mail and phone replaced (the company —
   name, SIREN — stays: it is the insured party of the records kept);
@@ -40,7 +41,8 @@ from bot.store.db import session_scope
 from bot.store.models.handoff import CallbackRequest, HandoffTicket
 from bot.store.models.referral import Referral
 from bot.store.models.pairing import Pairing, PairingCode
-from bot.store.models import (Buyer, Claim, Complaint, CreditLimit, CsatAnswer, Policyholder, User, metadata)
+from bot.store.models import (Buyer, Claim, Complaint, CreditLimit, CsatAnswer, InsightsReview, Policyholder, User,
+                              metadata)
 
 ERASED = "erased"
 ERASED_NAME = "Personne effacée"
@@ -155,6 +157,8 @@ def erase(engine: Engine, tracker: Optional[TrackerStore], policyholder_id: int,
             delete(Pairing).where(Pairing.policyholder_id == ph).execution_options(**opts)))
         c["handover_links_deleted"] = _count(s.execute(
             delete(Referral).where(Referral.policyholder_id == ph).execution_options(**opts)))
+        c["insights_reviews_deleted"] = _count(s.execute(
+            delete(InsightsReview).where(InsightsReview.policyholder_id == ph).execution_options(**opts)))
         users = 0
         for user in s.execute(select(User).where(User.policyholder_id == ph)).scalars():
             email = f"{ERASED}-user-{user.id}@{ERASED}.invalid"

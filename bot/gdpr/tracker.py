@@ -120,14 +120,18 @@ class TrackerStore:
         return total
 
     def delete(self, sender_ids: Iterable[str]) -> int:
-        """Delete every event of these conversations; the number of events deleted."""
+        """Delete every event of these conversations (and their rows of the insights aggregates,
+        :mod:`bot.insights.schema`); the number of events deleted."""
         ids, deleted = list(sender_ids), 0
         if not ids or not self.exists():
             return 0
+        from bot.insights import schema as insights  # the insights aggregates of these conversations go too
+
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
             with self.engine.begin() as conn:
                 deleted += conn.execute(events.delete().where(events.c.sender_id.in_(chunk))).rowcount or 0
+                insights.forget(conn, chunk)
         return deleted
 
 

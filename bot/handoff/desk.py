@@ -16,9 +16,10 @@ The desk keeps no message store of its own. A taken conversation lives in Rasa's
 Events are plain dicts in Rasa's JSON event format (no Rasa import here). Agent messages carry
 ``metadata.agent_desk`` so the desk can tell them from the assistant's messages.
 
-Agents: in production the insurer's single sign-on issues an agent-audience token
-(:data:`bot.auth.AUD_AGENT`, ``sub`` = ``agent:<id>``, ``name``) signed with the same key; for
-the demo, :data:`DEMO_AGENTS` can sign in from the desk page (``AGENT_DEMO_LOGIN=0`` disables it).
+Agents: after the insurer's OpenID Connect provider signed an agent in with the agent role
+(bot/oidc.py, web/api/oidc.py), the web server issues an agent-audience token
+(:data:`bot.auth.AUD_AGENT`, ``sub`` = ``agent:<sub>``, ``name``, ``roles``) with :func:`issue_agent_token`;
+in demo mode only (``DEMO_MODE=1``), :data:`DEMO_AGENTS` can sign in from the desk page.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot.auth import AUD_AGENT, AuthError, Principal, issue_token, verify_token
+from bot.auth import AUD_AGENT, ROLE_AGENT, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
 from bot.handoff.summary import MAX_TEXT
 from bot.markdown import safe_links
 from bot.settings import Settings
@@ -44,6 +45,7 @@ class DemoAgent:
     id: str
     name: str
     team: str
+    roles: Tuple[str, ...] = (ROLE_AGENT,)
 
     @property
     def subject(self) -> str:
@@ -53,6 +55,7 @@ class DemoAgent:
 DEMO_AGENTS: Tuple[DemoAgent, ...] = (
     DemoAgent("claire.martin", "Claire Martin", "Gestion des sinistres"),
     DemoAgent("karim.benali", "Karim Benali", "Gestion des sinistres"),
+    DemoAgent("sophie.durand", "Sophie Durand", "Supervision", (ROLE_AGENT, ROLE_SUPERVISOR)),
 )
 
 
@@ -60,9 +63,10 @@ def demo_agent(agent_id: Any) -> Optional[DemoAgent]:
     return next((a for a in DEMO_AGENTS if a.id == agent_id), None) if isinstance(agent_id, str) else None
 
 
-def issue_agent_token(settings: Settings, agent: DemoAgent, *, now: Optional[float] = None) -> str:
+def issue_agent_token(settings: Settings, agent: Any, *, now: Optional[float] = None) -> str:
+    """An agent token for a :class:`DemoAgent` or a :class:`bot.oidc.AgentIdentity` (``subject``, ``name``, ``roles``)."""
     return issue_token(settings, audience=AUD_AGENT, subject=agent.subject, name=agent.name,
-                       ttl_seconds=settings.auth.agent_token_ttl_seconds, now=now)
+                       ttl_seconds=settings.auth.agent_token_ttl_seconds, now=now, roles=agent.roles)
 
 
 def verify_agent(settings: Settings, token: Any, *, now: Optional[float] = None) -> Optional[Principal]:

@@ -42,6 +42,8 @@ TEMPLATES = {
     "agent_bad_claim_ref": "Cette référence n’a pas la bonne forme. Exemple : SIN-2021-000123.",
     "agent_claim_not_owned": "Ce dossier n’est pas un dossier de ce client. Vérifiez la référence.",
     "agent_bad_request": "La demande est incomplète. Indiquez le client et le sujet.",
+    "agent_not_held": ("Vous pouvez créer un lien seulement pour une demande que vous avez prise. "
+                       "Prenez d’abord la demande de ce client, ou demandez à un superviseur."),
     # malformed requests to the API (the page and the desk always send JSON)
     "request_not_json": "Envoyez les données au format JSON.",
     "request_too_large": "La demande est trop longue.",

@@ -23,7 +23,11 @@ def test_defaults_of_every_concern(tmp_path):
     assert (s.tracker.retry_seconds, s.tracker.cache_size) == (8.0, 1000)
     assert (s.lock.redis_url, s.lock.socket_timeout_seconds, s.lock.key_prefix) == ("", 3.0, "")
     assert s.auth.jwt_previous_secrets == () and s.auth.jwt_issuer == "assistant-indemnisation"
-    assert (s.auth.token_ttl_seconds, s.auth.agent_token_ttl_seconds, s.auth.agent_demo_login) == (1800, 14400, True)
+    assert (s.auth.token_ttl_seconds, s.auth.agent_token_ttl_seconds, s.runtime.demo_mode) == (1800, 14400, False)
+    assert s.runtime.app_env == "development" and not s.runtime.production
+    assert s.runtime.generated_secrets == ("JWT_SECRET", "RASA_API_TOKEN")
+    assert not s.oidc.enabled and s.oidc.algorithms == ("RS256", "ES256") and s.oidc.leeway_seconds == 30
+    assert (s.oidc.subject_claim, s.oidc.roles_claim, s.oidc.agent_role) == ("sub", "roles", "claims_agent")
     assert s.auth.identity_secret == "identity:" + s.auth.jwt_secret
     assert (s.rasa.port, s.rasa.public_url, s.rasa.api_url) == (5005, "", "http://127.0.0.1:5005")
     assert (s.rasa.action_timeout_seconds, s.rasa.reply_deadline_seconds) == (10.0, 20.0)
@@ -49,13 +53,18 @@ def test_values_from_the_environment_reach_their_section(tmp_path):
     s = load_settings({
         "ASSISTANT_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgresql+psycopg2://u@h/db", "JWT_SECRET": "s" * 40,
         "JWT_PREVIOUS_SECRETS": "old1, old2,,", "IDENTITY_SECRET": "i" * 40, "RASA_PORT": "6005",
-        "RASA_API_URL": "http://rasa:5005/", "REFERRAL_LINK_BASE": "https://a.example.fr/", "AGENT_DEMO_LOGIN": "off",
+        "RASA_API_URL": "http://rasa:5005/", "REFERRAL_LINK_BASE": "https://a.example.fr/", "DEMO_MODE": "on",
+        "APP_ENV": "Production", "PUBLIC_BASE_URL": "https://a.example.fr/", "OIDC_ISSUER": "https://idp.example.fr/",
+        "OIDC_CLIENT_ID": "assistant",
         "RATE_LIMIT_LOGIN_IP": "2/10", "RATE_LIMIT_TRUST_PROXY": "yes",
         "HANDOFF_EXTRA_CLOSED_DAYS": "2026-12-24,2026-12-31",
         "TELEGRAM_TOKEN": "tg", "PURGE_INTERVAL_HOURS": "0.5", "TRACKER_CACHE_SIZE": " 0 ", "LOG_FORMAT": "json"})
     assert s.database.url == "postgresql+psycopg2://u@h/db"
     assert s.auth.jwt_secret == "s" * 40 and s.auth.jwt_previous_secrets == ("old1", "old2")
-    assert s.auth.identity_secret == "i" * 40 and s.auth.agent_demo_login is False
+    assert s.auth.identity_secret == "i" * 40 and s.runtime.demo_mode is True and s.runtime.production
+    assert s.web.public_base_url == "https://a.example.fr" and s.web_url == "https://a.example.fr"
+    assert s.oidc.enabled and s.oidc.issuer == "https://idp.example.fr/"  # exactly as given: the iss compared
+    assert s.oidc.expected_audience == "assistant" and s.runtime.generated_secrets == ("RASA_API_TOKEN",)
     assert s.rasa.port == 6005 and s.rasa.api_url == "http://rasa:5005" and s.rasa_url == "http://localhost:6005"
     assert s.referral.link_base == "https://a.example.fr"
     assert s.ratelimit.login_ip == "2/10" and s.ratelimit.trust_proxy is True
@@ -70,9 +79,9 @@ def test_the_api_url_follows_the_rasa_port():
 
 
 def test_empty_values_take_the_default():
-    s = settings_of({"TOKEN_TTL_SECONDS": "", "RETENTION_DAYS": "  ", "AGENT_DEMO_LOGIN": "", "JWT_ISSUER": "",
+    s = settings_of({"TOKEN_TTL_SECONDS": "", "RETENTION_DAYS": "  ", "DEMO_MODE": "", "JWT_ISSUER": "",
                      "RATE_LIMIT_API_IP": "", "ACTION_TIMEOUT_SECONDS": " "})
-    assert (s.auth.token_ttl_seconds, s.gdpr.retention_days, s.auth.agent_demo_login) == (1800, 90, True)
+    assert (s.auth.token_ttl_seconds, s.gdpr.retention_days, s.runtime.demo_mode) == (1800, 90, False)
     assert (s.auth.jwt_issuer, s.ratelimit.api_ip, s.rasa.action_timeout_seconds) == ("assistant-indemnisation",
                                                                                      "300/60", 10.0)
 
@@ -81,7 +90,7 @@ def test_empty_values_take_the_default():
                                            ("0", False), ("False", False), ("no", False), ("off", False)])
 def test_one_way_to_read_a_bool(raw, expected):
     assert settings_of({"RATE_LIMIT_TRUST_PROXY": raw}).ratelimit.trust_proxy is expected
-    assert settings_of({"AGENT_DEMO_LOGIN": raw}).auth.agent_demo_login is expected
+    assert settings_of({"DEMO_MODE": raw}).runtime.demo_mode is expected
 
 
 @pytest.mark.parametrize("name, raw, words", [
@@ -94,7 +103,7 @@ def test_one_way_to_read_a_bool(raw, expected):
     ("TRACKER_CACHE_SIZE", "-1", "must be 0 or more"),
     ("MALLOC_TRIM_SECONDS", "-5", "must be 0 or more"),
     ("HANDOFF_SLOT_MINUTES", "-10", "must be 0 or more"),
-    ("AGENT_DEMO_LOGIN", "maybe", "must be 1 or 0"),
+    ("DEMO_MODE", "maybe", "must be 1 or 0"),
 ])
 def test_parsing_errors_name_the_variable_and_the_value(name, raw, words):
     with pytest.raises(SettingsError) as error:
@@ -157,10 +166,13 @@ def test_one_registry_entry_per_variable_and_per_field():
 
 
 def test_every_field_of_every_section_is_a_variable():
+    """... or a value computed while loading, marked as such (``runtime.generated_secrets``)."""
     def walk(cls):
         for f in dataclasses.fields(cls):
             if "var" in f.metadata:
                 yield f.metadata["var"].name
+            elif f.metadata.get("computed"):
+                assert f.name == "generated_secrets"
             else:
                 yield from walk(settings_module._SECTION_TYPES[f.type] if isinstance(f.type, str) else f.type)
     declared = list(walk(Settings))

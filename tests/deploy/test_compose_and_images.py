@@ -87,7 +87,8 @@ def test_render_endpoints_accepts_the_compose_urls(monkeypatch):
     spec.loader.exec_module(module)
     from bot.settings import load_settings
 
-    values = {k: re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", str(v)) for k, v in env.items()}
+    # the required values (${NAME:?message}) as an operator would give them
+    values = {k: re.sub(r"\$\{(\w+):\?[^}]*\}", lambda m: f"given-{m.group(1).lower()}", str(v)) for k, v in env.items()}
     rendered = module.render(load_settings(values))
     assert rendered["tracker_store"]["dialect"] == "postgresql" and rendered["tracker_store"]["url"] == "postgres"
     lock = rendered["lock_store"]

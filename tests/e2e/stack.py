@@ -84,6 +84,9 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         # Rasa's HTTP API (agent desk), behind its token; a person can always be reached in tests
         "RASA_API_TOKEN": "e2e-api-" + secrets.token_urlsafe(24),
         "HANDOFF_HOURS": "mon-sun 00:00-24:00",
+        # the suites sign in as the demo companies and demo agents (off by default; tests/e2e/test_oidc_signin.py
+        # starts a stack without it)
+        "DEMO_MODE": "1",
         **(extra_env or {}),
     }
     if "DATABASE_URL" not in (extra_env or {}):

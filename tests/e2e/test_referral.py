@@ -24,8 +24,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 @pytest.fixture()
 def agent_headers(stack):
-    from bot.auth import AUD_AGENT, issue_token
-    token = issue_token(stack.settings(), audience=AUD_AGENT, subject="agent:e2e", name="Agent E2E")
+    """A supervisor (may refer any policyholder): the link mechanics; who may create links is tested in
+    tests/security/test_referral_permissions.py."""
+    from bot.auth import AUD_AGENT, ROLE_AGENT, ROLE_SUPERVISOR, issue_token
+    token = issue_token(stack.settings(), audience=AUD_AGENT, subject="agent:e2e", name="Agent E2E",
+                        roles=(ROLE_AGENT, ROLE_SUPERVISOR))
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -73,11 +76,12 @@ def test_api_logs_no_token_and_limits_redeem_attempts(api_store, caplog, monkeyp
     from aiohttp import web
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.auth import AUD_AGENT, issue_token
+    from bot.auth import AUD_AGENT, ROLE_SUPERVISOR, issue_token
     from bot.settings import get_settings
     from web.api import referral as referral_api
 
-    agent = {"Authorization": "Bearer " + issue_token(get_settings(), audience=AUD_AGENT, subject="agent:t")}
+    agent = {"Authorization": "Bearer " + issue_token(get_settings(), audience=AUD_AGENT, subject="agent:t",
+                                                      roles=(ROLE_SUPERVISOR,))}
 
     async def scenario():
         app = web.Application()
@@ -209,6 +213,7 @@ def test_agent_desk_creates_the_link_the_customer_opens(stack):
             desk = browser.new_context(locale="fr-FR").new_page()
             desk.goto(f"{stack.web_url}/agent/")
             desk.locator("#agent option").first.wait_for(state="attached", timeout=15000)
+            desk.select_option("#agent", "sophie.durand")  # a supervisor may refer any customer
             desk.click("#agent-login")
             desk.wait_for_selector("#referral-topic option[value='fees']", state="attached", timeout=15000)
             desk.fill("#referral-policyholder", "1")

@@ -43,7 +43,7 @@ def _start(args, env, health, tmp_path, name, role):
 def _env(tmp_path):
     import os
     return {**os.environ, "PYTHONPATH": str(ROOT), "ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "rl-" + "z" * 45,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'claims.db'}", "REDIS_URL": "", **LIMITS}
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'claims.db'}", "REDIS_URL": "", "DEMO_MODE": "1", **LIMITS}
 
 
 @pytest.fixture(scope="module")

@@ -51,9 +51,9 @@ def test_settings_generate_the_rasa_api_token_once(tmp_path):
     assert (tmp_path / "rasa_api_token").stat().st_mode & 0o077 == 0
     assert first.rasa.api_token not in repr(first)
     given = load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), "JWT_SECRET": "x" * 40, "RASA_API_TOKEN": "abc",
-                           "RASA_PORT": "6000", "AGENT_DEMO_LOGIN": "0"})
+                           "RASA_PORT": "6000", "DEMO_MODE": "1"})
     assert given.rasa.api_token == "abc" and given.rasa.api_url == "http://127.0.0.1:6000"
-    assert given.auth.agent_demo_login is False and first.auth.agent_demo_login is True
+    assert given.runtime.demo_mode is True and first.runtime.demo_mode is False
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -225,3 +225,10 @@ def test_opening_a_ticket_on_the_desk_is_audited(url):
         assert agent_api._read(s, 10**6, "agent:karim.benali") == (None, {})
         assert s.execute(select(AuditEntry).where(AuditEntry.object_type == "handoff_ticket")).scalars().all() == rows
         s.rollback()
+
+
+def test_agent_token_carries_roles_and_only_roles_from_the_signed_token(settings):
+    plain = desk.verify_agent(settings, desk.issue_agent_token(settings, desk.demo_agent("claire.martin")))
+    boss = desk.verify_agent(settings, desk.issue_agent_token(settings, desk.demo_agent("sophie.durand")))
+    assert plain.roles == ("claims_agent",) and not plain.has_role("claims_supervisor")
+    assert boss.has_role("claims_supervisor") and boss.has_role("claims_agent")

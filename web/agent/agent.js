@@ -1,4 +1,6 @@
-// Agent desk: demo sign-in (agent-audience token), the queue, a ticket's summary and transcript,
+// Agent desk: sign-in through the insurer's OpenID Connect provider (the web server does the code flow and
+// hands the agent token over once through POST /api/auth/session), or demo agents in demo mode only;
+// then the queue, a ticket's summary and transcript,
 // take / reply / give back. Polls the server (every 3 s) while signed in.
 // Everything coming from the server is rendered with textContent, never as HTML.
 //
@@ -88,8 +90,44 @@
         o.value = a.id;
         select.appendChild(o);
       });
-      if (!(b.agents || []).length) show("signin-error", "La connexion de démonstration est désactivée.");
     }).catch(function () { show("signin-error", "Les conseillers de démonstration sont indisponibles."); });
+  }
+
+  var SIGNIN_ERRORS = {
+    no_role: "Votre compte n’a pas le rôle de conseiller. Demandez-le à votre responsable.",
+    denied: "La connexion a été annulée.",
+    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
+    unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
+    invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
+  };
+
+  function keep(body) {
+    sessionStorage.setItem(TOKEN_KEY, body.token);
+    sessionStorage.setItem(NAME_KEY, body.name || "");
+    sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (body.expires_in - 30)));
+  }
+
+  // back from the provider: /agent/#signin (pick the token up once) or /agent/#signin-error=<reason>
+  function signinFromUrl() {
+    var hash = location.hash || "";
+    var failed = /^#signin-error=([a-z_]+)$/.exec(hash);
+    if (hash !== "#signin" && !failed) return Promise.resolve();
+    history.replaceState(null, "", location.pathname + location.search);
+    if (failed) return Promise.reject(new Error(SIGNIN_ERRORS[failed[1]] || SIGNIN_ERRORS.invalid));
+    return fetch("/api/auth/session", { method: "POST", credentials: "same-origin" }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) {
+        if (!r.ok || b.kind !== "agent") throw new Error(b.error || SIGNIN_ERRORS.invalid);
+        keep(b);
+      });
+    });
+  }
+
+  function showSignIn() {
+    fetch("/api/config").then(function (r) { return r.json(); }).then(function (config) {
+      $("oidc-signin").hidden = !config.oidc;
+      $("demo-signin").hidden = !config.demo_mode;  // no demo sign-in of any kind outside demo mode
+      if (config.demo_mode && !$("agent").options.length) loadAgents();
+    }).catch(function () { show("signin-error", "Le service est indisponible pour le moment."); });
   }
 
   function signIn() {
@@ -100,9 +138,7 @@
     }).then(function (r) { return r.json().then(function (b) { return [r, b]; }); })
       .then(function (rb) {
         if (!rb[0].ok) throw new Error(rb[1].error || "Erreur");
-        sessionStorage.setItem(TOKEN_KEY, rb[1].token);
-        sessionStorage.setItem(NAME_KEY, rb[1].name);
-        sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (rb[1].expires_in - 30)));
+        keep(rb[1]);
         start();
       })
       .catch(function (e) { show("signin-error", "Connexion impossible : " + e.message); });
@@ -117,7 +153,7 @@
     selected = null;
     $("desk").hidden = true;
     $("signin").hidden = false;
-    if (!$("agent").options.length) loadAgents();
+    showSignIn();
     document.dispatchEvent(new CustomEvent("agentdesk:signedout"));
   }
 
@@ -270,6 +306,11 @@
     $("take").addEventListener("click", function () { act("take").catch(function () {}); });
     $("give-back").addEventListener("click", function () { act("give-back").catch(function () {}); });
     $("reply-form").addEventListener("submit", sendReply);
-    if (token()) start(); else loadAgents();
+    signinFromUrl().then(function () {
+      if (token()) start(); else showSignIn();
+    }, function (e) {
+      showSignIn();
+      show("signin-error", e.message);
+    });
   });
 })();

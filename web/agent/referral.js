@@ -65,7 +65,8 @@
     section.classList.add("card");
     section.appendChild(el("h2", {}, "Envoyer un lien vers l'assistant"));
     section.appendChild(el("p", { "class": "help" },
-      "Le client ouvre le lien et arrive connecté, avec sa question. Le lien ne sert qu'une fois et expire vite."));
+      "Le client ouvre le lien et arrive connecté, avec sa question. Le lien ne sert qu'une fois et expire vite. " +
+      "Seulement pour un client dont vous avez pris la demande (un superviseur : pour tout client)."));
     var form = el("form", { id: "referral-form" });
     var ph = field(form, "referral-policyholder", "Numéro client", el("input", { type: "number", min: "1", required: "required" }));
     var ref = field(form, "referral-claim", "Dossier (facultatif)", el("input", { type: "text", placeholder: "SIN-2021-000123", maxlength: "30" }));

@@ -11,6 +11,7 @@ Shared by every API (and by ``web/server.py``'s sign-in):
 The APIs, each with an ``add_routes(app)`` called by ``web/server.py``:
 
 - :mod:`web.api.agent`     the agent desk (``/agent/``, ``/api/agent/*``)
+- :mod:`web.api.insights`  the desk's insights page and review queue (``/agent/insights``, supervisors)
 - :mod:`web.api.referral`  agent → bot referral links (``/api/referral/*``)
 - :mod:`web.api.pairing`   messaging-account pairing (``/api/pairing/*``)
 """

@@ -4,8 +4,11 @@ Every ``/api/agent/*`` route but the demo sign-in needs an **agent** token (``Au
 Bearer``, audience ``bot.auth.AUD_AGENT``); a policyholder token is refused, as an agent token is
 refused by the policyholder routes.
 
-- ``GET  /api/agent/demo-agents``          the demo agents (empty when ``AGENT_DEMO_LOGIN=0``)
-- ``POST /api/agent/demo-login``           ``{"agent_id"}`` -> ``{"token", "expires_in", "name"}``
+- ``GET  /api/agent/demo-agents``          demo mode only (``DEMO_MODE=1``, else 404): the demo agents
+- ``POST /api/agent/demo-login``           demo mode only: ``{"agent_id"}`` -> ``{"token", "expires_in", "name"}``
+
+Outside demo mode agents sign in through the insurer's OpenID Connect provider (``/auth/login?for=desk``,
+web/api/oidc.py), which must grant the agent role.
 - ``GET  /api/agent/me``                   who is signed in
 - ``GET  /api/agent/tickets``              open and taken tickets, oldest first, with waiting time
 - ``GET  /api/agent/tickets/{id}``         + summary, stored transcript, and the live conversation
@@ -111,16 +114,19 @@ async def page_redirect(_: web.Request) -> web.StreamResponse:
 
 # --- sign-in ------------------------------------------------------------------------------------
 
+DEMO_OFF = "La connexion de démonstration n’est pas disponible sur ce service."
+
+
 async def demo_agents(_: web.Request) -> web.Response:
-    if not get_settings().auth.agent_demo_login:
-        return errors.ok({"agents": []})
+    if not get_settings().runtime.demo_mode:
+        return errors.error(404, DEMO_OFF)
     return errors.ok({"agents": [{"id": a.id, "name": a.name, "team": a.team} for a in desk.DEMO_AGENTS]})
 
 
 async def demo_login(request: web.Request) -> web.Response:
     settings = get_settings()
-    if not settings.auth.agent_demo_login:
-        return errors.error(404, "La connexion de démonstration est désactivée.")
+    if not settings.runtime.demo_mode:
+        return errors.error(404, DEMO_OFF)
     payload, problem = await _json_body(request)
     if problem is not None:
         return problem
@@ -133,7 +139,7 @@ async def demo_login(request: web.Request) -> web.Response:
 
 @auth.agent_required(SIGN_IN)
 async def me(request: web.Request, agent) -> web.Response:
-    return errors.ok({"name": desk.display_name(agent), "subject": agent.subject})
+    return errors.ok({"name": desk.display_name(agent), "subject": agent.subject, "roles": list(agent.roles)})
 
 
 # --- tickets ------------------------------------------------------------------------------------

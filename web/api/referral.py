@@ -2,8 +2,11 @@
 
 - ``POST /api/referral/create`` (``Authorization: Bearer <agent token>``; the agent desk, or the
   telephony system with an agent-audience token) with ``{"policyholder_id": 1, "topic":
-  "claim_status", "claim_ref": "SIN-2021-000123"}`` (``claim_ref`` optional; it must be one of that
-  policyholder's claims) -> 201 ``{"link", "expires_at", "expires_in", "sms", "email": {"subject",
+  "claim_status", "claim_ref": "SIN-2021-000123", "ticket_id": 7}`` (``claim_ref`` optional; it must be one
+  of that policyholder's claims; ``ticket_id`` optional). A plain agent must hold (have taken, not closed)
+  a ticket of that policyholder (that one when ``ticket_id`` is given), else 403 ``not_held``; a supervisor
+  may refer anyone (bot/referral.py :func:`create_for_agent`). Every creation and refusal is audited.
+  -> 201 ``{"link", "expires_at", "expires_in", "sms", "email": {"subject",
   "body"}, "policyholder": {"id", "name"}, "topic", "claim_ref"}``.
 - ``GET /api/referral/topics`` (agent token) -> the topics the desk offers (value + French label).
 - ``POST /api/referral/redeem`` with ``{"token": "..."}`` (read by the page from the link's
@@ -48,10 +51,10 @@ def _base_url() -> str:
     return settings.referral.link_base or settings.public_base_url
 
 
-def _create(session, policyholder_id: int, topic: str, claim_ref, created_by: str):
-    settings = get_settings()
-    return referral.create(session, settings, policyholder_id=policyholder_id, topic=topic,
-                           claim_ref=claim_ref, created_by=created_by)
+def _create(session, agent, policyholder_id: int, topic: str, claim_ref, ticket_id):
+    return referral.create_for_agent(session, get_settings(), agent, policyholder_id=policyholder_id, topic=topic,
+                                     claim_ref=claim_ref, ticket_id=ticket_id)
+
 
 
 @limits.per_ip()
@@ -61,14 +64,20 @@ async def create_referral(request: web.Request, agent) -> web.Response:
     if error is not None:
         return error
     ph, topic, claim_ref = payload.get("policyholder_id"), payload.get("topic"), payload.get("claim_ref")
+    ticket_id = payload.get("ticket_id")
     if isinstance(ph, str) and ph.strip().isdigit():
         ph = int(ph.strip())
     if isinstance(ph, bool) or not isinstance(ph, int) or not isinstance(topic, str) \
-            or not (claim_ref is None or isinstance(claim_ref, str)):
+            or not (claim_ref is None or isinstance(claim_ref, str)) \
+            or not (ticket_id is None or (type(ticket_id) is int and 0 < ticket_id < 2**31)):
         return errors.error(400, wording.agent_error("bad_request"))
     try:
-        created = await db.call(_create, ph, topic, claim_ref, agent.subject)
+        created = await db.call(_create, agent, ph, topic, claim_ref, ticket_id)
     except referral.ReferralError as exc:
+        if exc.reason == referral.NOT_HELD:
+            await db.call(referral.audit_refusal, agent, ph)
+            logger.warning("referral refused: %s holds no ticket of policyholder %s", agent.subject, ph)
+            return errors.error(403, wording.agent_error(exc.reason), reason=exc.reason)
         status = 404 if exc.reason == referral.UNKNOWN_POLICYHOLDER else 422
         return errors.error(status, wording.agent_error(exc.reason), reason=exc.reason)
     except Exception:

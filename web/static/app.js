@@ -1,5 +1,8 @@
-// Chat page: demo sign-in, then the rasa-webchat widget with the signed token.
+// Chat page: sign-in (the insurer's OpenID Connect provider through the web server, or the demo companies in
+// demo mode only), then the rasa-webchat widget with the signed token.
 // The token goes in the socket URL (checked on connect) and in customData (checked on every message).
+// After the provider's sign-in the server sends the browser back to /#signin and hands the session token
+// over once through POST /api/auth/session (an HttpOnly cookie, never a URL): see web/api/oidc.py.
 (function () {
   "use strict";
   var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
@@ -52,14 +55,41 @@
     }).then(function (r) { return r.json().then(function (b) { return [r, b]; }); })
       .then(function (rb) {
         if (!rb[0].ok) throw new Error(rb[1].error || "Erreur");
-        sessionStorage.setItem(TOKEN_KEY, rb[1].token);
-        sessionStorage.setItem(NAME_KEY, rb[1].name);
-        sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (rb[1].expires_in - 30)));
-        // a new conversation for the signed-in company
-        sessionStorage.removeItem("chat_session");
+        keepSession(rb[1]);
         location.reload();
       })
       .catch(function (e) { showError("Connexion impossible : " + e.message); });
+  }
+
+  var SIGNIN_ERRORS = {
+    unknown_account: "Votre compte n’est pas encore relié à un contrat chez nous\u202f: l’assistant répond aux " +
+      "questions générales. Un conseiller peut relier votre compte.",
+    denied: "La connexion a été annulée.",
+    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
+    unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
+    invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
+  };
+
+  function keepSession(body) {
+    sessionStorage.clear();  // a new conversation for the signed-in company
+    sessionStorage.setItem(TOKEN_KEY, body.token);
+    sessionStorage.setItem(NAME_KEY, body.name || "");
+    sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (body.expires_in - 30)));
+  }
+
+  // back from the provider: /#signin (pick the session up once) or /#signin-error=<reason>
+  function signinFromUrl() {
+    var hash = location.hash || "";
+    var failed = /^#signin-error=([a-z_]+)$/.exec(hash);
+    if (hash !== "#signin" && !failed) return Promise.resolve();
+    history.replaceState(null, "", location.pathname + location.search);
+    if (failed) return Promise.reject(new Error(SIGNIN_ERRORS[failed[1]] || SIGNIN_ERRORS.invalid));
+    return fetch("/api/auth/session", { method: "POST", credentials: "same-origin" }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) {
+        if (!r.ok || b.kind !== "policyholder") throw new Error(b.error || SIGNIN_ERRORS.invalid);
+        keepSession(b);
+      });
+    });
   }
 
   function logout() {
@@ -209,27 +239,31 @@
   document.addEventListener("DOMContentLoaded", function () {
     guardLinks($("chat"));
     var linkToken = referralTokenFromUrl();
-    if (!linkToken) return showPage();
-    redeemReferral(linkToken).then(showPage, function (e) {
-      showPage();
-      showError(e.message);  // the polite refusal, above the normal sign-in
+    var first = linkToken ? redeemReferral(linkToken) : signinFromUrl();
+    first.then(function () { showPage(""); }, function (e) {
+      showPage(e.message);  // the polite refusal, above the normal sign-in
     });
   });
 
-  function showPage() {
-    var token = currentToken();
-    if (token) {
-      $("signin").hidden = true;
-      $("signed-in").hidden = false;
-      $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
-      $("pairing-code").addEventListener("click", newPairingCode);
-      $("pairing").addEventListener("toggle", function () { if ($("pairing").open) loadPairings(); });
-    } else {
-      loadAccounts();
-    }
+  function showPage(problem) {
     $("login").addEventListener("click", login);
     $("logout").addEventListener("click", logout);
-    fetch("/api/config").then(function (r) { return r.json(); }).then(startChat)
-      .catch(function () { showError("Le service de discussion est indisponible."); });
+    fetch("/api/config").then(function (r) { return r.json(); }).then(function (config) {
+      var token = currentToken();
+      $("demo-notice").hidden = !config.demo_mode;
+      if (token) {
+        $("signin").hidden = true;
+        $("signed-in").hidden = false;
+        $("company").textContent = sessionStorage.getItem(NAME_KEY) || "";
+        $("pairing-code").addEventListener("click", newPairingCode);
+        $("pairing").addEventListener("toggle", function () { if ($("pairing").open) loadPairings(); });
+      } else {
+        $("oidc-signin").hidden = !config.oidc;
+        $("demo-signin").hidden = !config.demo_mode;  // no demo sign-in of any kind outside demo mode
+        if (config.demo_mode) loadAccounts();
+      }
+      showError(problem || "");
+      startChat(config);
+    }).catch(function () { showError("Le service de discussion est indisponible."); });
   }
 })();

@@ -9,7 +9,8 @@ that these models and the migrations agree.
 - :mod:`~bot.store.models.handoff` -- bot → person handoff: tickets, callback requests;
 - :mod:`~bot.store.models.referral` -- agent → bot referrals (signed single-use links);
 - :mod:`~bot.store.models.pairing` -- messaging accounts paired with a policyholder, pairing
-  codes and attempts.
+  codes and attempts;
+- :mod:`~bot.store.models.insights` -- reviewers' decisions on the insights review queue.
 
 Importing this package imports every module, so ``metadata`` holds every table (Alembic, the
 models-vs-migrations test). Every public name is available here.
@@ -27,6 +28,7 @@ from bot.store.models.core import (
 from bot.store.models.handoff import (
     CALLBACK_STATUSES, HANDOFF_REASONS, TICKET_STATUSES, CallbackRequest, HandoffTicket,
 )
+from bot.store.models.insights import REVIEW_DECISIONS, InsightsReview
 from bot.store.models.pairing import PAIRING_CHANNELS, Pairing, PairingAttempt, PairingCode
 from bot.store.models.referral import REFERRAL_TOPICS, Referral
 
@@ -39,4 +41,5 @@ __all__ = [
     "CALLBACK_STATUSES", "HANDOFF_REASONS", "TICKET_STATUSES", "CallbackRequest", "HandoffTicket",
     "PAIRING_CHANNELS", "Pairing", "PairingAttempt", "PairingCode",
     "REFERRAL_TOPICS", "Referral",
+    "REVIEW_DECISIONS", "InsightsReview",
 ]

@@ -82,6 +82,9 @@ class User(Base):
     role: Mapped[str] = Column(String(40), nullable=False, default="gérant")
     active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    # the value of this person's OIDC_SUBJECT_CLAIM at the insurer's identity provider (bot/oidc.py);
+    # set by the insurer's provisioning, never guessed: a subject found nowhere signs in as nobody
+    oidc_subject: Mapped[Optional[str]] = Column(String(255), unique=True)
 
     policyholder: Mapped[Policyholder] = relationship("Policyholder", back_populates="users")
 

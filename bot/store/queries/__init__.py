@@ -49,4 +49,4 @@ from bot.store.queries.fees import fee_breakdown, last_statement  # noqa: F401
 from bot.store.queries.contracts import contract_terms  # noqa: F401
 from bot.store.queries.declarations import declare_unpaid, next_claim_ref, next_step_after_declaration  # noqa: F401
 from bot.store.queries.records import audit, hash_sender, record_complaint, record_csat  # noqa: F401
-from bot.store.queries.accounts import demo_accounts, get_policyholder  # noqa: F401
+from bot.store.queries.accounts import demo_accounts, get_policyholder, link_oidc_subject, user_by_oidc_subject  # noqa: F401

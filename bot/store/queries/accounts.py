@@ -37,3 +37,25 @@ def get_policyholder(session: Session, policyholder_id: int) -> Optional[Policyh
         return None
     return PolicyholderView(id=p.id, name=p.name, siren=p.siren, contact_name=p.contact_name,
                             contact_email=p.contact_email, contact_phone=p.contact_phone, segment=p.segment)
+
+
+def user_by_oidc_subject(session: Session, subject: str) -> Optional[Tuple[int, int, str]]:
+    """``(policyholder_id, user_id, company name)`` of the active user whose provider subject is exactly
+    ``subject`` (after a verified OpenID Connect sign-in, bot/oidc.py), else None: never a guess."""
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        return None
+    row = session.execute(
+        select(User.policyholder_id, User.id, Policyholder.name)
+        .join(Policyholder, Policyholder.id == User.policyholder_id)
+        .where(User.oidc_subject == subject, User.active.is_(True))
+    ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def link_oidc_subject(session: Session, email: str, subject: Optional[str]) -> bool:
+    """Record (or with None, remove) the provider subject of the user with this e-mail; False if no such user."""
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        return False
+    user.oidc_subject = subject or None
+    return True

@@ -159,6 +159,21 @@ def get_ticket(session: Session, ticket_id: int) -> Optional[TicketView]:
     return _ticket_view(row) if row is not None else None
 
 
+def held_ticket(session: Session, agent: str, policyholder_id: int,
+                ticket_id: Optional[int] = None) -> Optional[TicketView]:
+    """A ticket of this policyholder that this agent has taken and not closed (``ticket_id`` when given)."""
+    if isinstance(policyholder_id, bool) or not isinstance(policyholder_id, int) or not agent:
+        return None
+    query = select(HandoffTicket).where(HandoffTicket.status == "taken", HandoffTicket.taken_by == agent,
+                                        HandoffTicket.policyholder_id == policyholder_id)
+    if ticket_id is not None:
+        if isinstance(ticket_id, bool) or not isinstance(ticket_id, int):
+            return None
+        query = query.where(HandoffTicket.id == ticket_id)
+    row = session.execute(query.order_by(HandoffTicket.id).limit(1)).scalars().first()
+    return _ticket_view(row) if row is not None else None
+
+
 def policyholder_names(session: Session, policyholder_ids: Sequence[Optional[int]]) -> Dict[int, str]:
     """Company names of the policyholders behind tickets, for the agent desk only."""
     wanted = {i for i in policyholder_ids if isinstance(i, int) and not isinstance(i, bool)}

@@ -9,7 +9,7 @@ from bot.store.db import session_scope
 from bot.store.models.handoff import CallbackRequest, HandoffTicket
 from bot.store.models.referral import Referral
 from bot.store.models.pairing import Pairing, PairingAttempt, PairingCode
-from bot.store.models import AuditEntry, Complaint, CsatAnswer
+from bot.store.models import AuditEntry, Complaint, CsatAnswer, InsightsReview
 
 PHONE = "06 12 34 56 78"
 EMAIL = "claire.durand@example.fr"
@@ -75,6 +75,15 @@ def add_store_rows(engine, now: datetime) -> None:
             Complaint(policyholder_id=1, text=f"Mon numéro : {PHONE}", channel="socketio", created_at=d(2)),
             CsatAnswer(policyholder_id=1, sender_hash="s-old", score=4, channel="socketio", created_at=d(100)),
             CsatAnswer(policyholder_id=1, sender_hash="s-new", score=5, channel="socketio", created_at=d(2)),
+            InsightsReview(event_id=1, sender_id="socketio-ph1-aaaa01", policyholder_id=1, channel="socketio",
+                           message_at=d(100), text="mon tel [PHONE]", decision="rejected", entities=[],
+                           decided_by="agent:sophie.durand", decided_at=d(99)),
+            InsightsReview(event_id=7, sender_id="socketio-ph1-bbbb02", policyholder_id=1, channel="socketio",
+                           message_at=d(5), text="mon tel [PHONE]", decision="accepted", intent="request_human",
+                           entities=[], decided_by="agent:sophie.durand", decided_at=d(4)),
+            InsightsReview(event_id=9, sender_id="socketio-ph2-eeee05", policyholder_id=2, channel="socketio",
+                           message_at=d(1), text="mon tel [PHONE]", decision="rejected", entities=[],
+                           decided_by="agent:sophie.durand", decided_at=d(1)),
             AuditEntry(at=d(400), who="user:1", policyholder_id=1, object_type="claim", object_id="SIN-2021-000123",
                        channel="socketio", action="read"),
             AuditEntry(at=d(100), who="user:1", policyholder_id=1, object_type="claim", object_id="SIN-2021-000123",

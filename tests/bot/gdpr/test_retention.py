@@ -28,6 +28,7 @@ EXPECTED = {
     "handover_links_deleted": 1,
     "complaints_masked": 1,
     "csat_pseudonyms_removed": 1,
+    "insights_reviews_deleted": 1,
     "audit_entries_deleted": 1,
 }
 

@@ -12,7 +12,7 @@ from bot.store.db import session_scope
 from bot.store.models.handoff import CallbackRequest, HandoffTicket
 from bot.store.models.referral import Referral
 from bot.store.models.pairing import Pairing, PairingCode
-from bot.store.models import AuditEntry, Claim, Complaint, CsatAnswer, Policyholder, User
+from bot.store.models import AuditEntry, Claim, Complaint, CsatAnswer, InsightsReview, Policyholder, User
 from tests.bot.gdpr.conftest import NOW
 from tests.bot.gdpr.data import CONVERSATIONS, EMAIL, PH1, PHONE, populate
 
@@ -84,6 +84,7 @@ def _counts(engine, ph):
             "codes": n(PairingCode, PairingCode.policyholder_id == ph),
             "referrals": n(Referral, Referral.policyholder_id == ph),
             "csat": n(CsatAnswer, CsatAnswer.policyholder_id == ph),
+            "reviews": n(InsightsReview, InsightsReview.policyholder_id == ph),
             "claims": n(Claim, Claim.policyholder_id == ph),
             "active_users": n(User, User.policyholder_id == ph, User.active.is_(True)),
         }
@@ -98,13 +99,14 @@ def test_erase_removes_conversations_and_personal_data_and_keeps_claims(stores):
     report = subject.erase(engine, tracker, 1, who="system:test", now=NOW)
     assert report.counts["tracker_events_deleted"] == 4
     assert report.counts["handoff_tickets_deleted"] == 2 and report.counts["users_anonymised"] >= 1
+    assert report.counts["insights_reviews_deleted"] == 2 and other_before["reviews"] == 1
 
     with tracker.engine.connect() as conn:
         left = set(conn.execute(select(events.c.sender_id).distinct()).scalars())
     assert left == set(CONVERSATIONS) - PH1
     after = _counts(engine, 1)
     assert after == {"tickets": 0, "callbacks": 0, "pairings": 0, "codes": 0, "referrals": 0, "csat": 0,
-                     "claims": claims_before, "active_users": 0}
+                     "reviews": 0, "claims": claims_before, "active_users": 0}
     assert claims_before > 0
     assert _counts(engine, 2) == other_before  # another company is untouched
     exported = subject.export_json(subject.export(engine, tracker, 1, now=NOW))
