@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import audited_call, identity, say
+from actions.common import audited_call, identity, parse, say
 from bot.cap import dialogue
 from bot.cap.engine import evaluate
 from bot.parsing import parse_date
@@ -72,6 +72,11 @@ async def limit_on(dispatcher: CollectingDispatcher, tracker: Tracker, day: date
     return dialogue.limit_slots(found.limit, on=day)
 
 
+def _date_alone(text: str, today):
+    """The date of "et pour une vente du 31/03/2021 ?", unless the text gives amounts (then it is a new question)."""
+    return None if dialogue.amounts_in(text) else parse_date(text, today)
+
+
 class ActionCap(Action):
     """A question on the schemes: explain, re-evaluate at another date, or start the eligibility form."""
 
@@ -81,7 +86,7 @@ class ActionCap(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         text, entities, today = _text(tracker), _entities(tracker), _today()
         new_date = dialogue.parse_tx_date((entities.get("cap_date") or [None])[0], today) \
-            or (parse_date(text, today) if dialogue.after_decision(tracker.events) and not dialogue.amounts_in(text) else None)
+            or (await parse(_date_alone, text, today) if dialogue.after_decision(tracker.events) else None)
         request = _previous_request(tracker, today) if new_date else None
         if request is not None:  # "et pour une vente du 31/03/2021 ?" after a decision
             then = await limit_on(dispatcher, tracker, new_date)  # the agrément as it stood that day
@@ -95,7 +100,7 @@ class ActionCap(Action):
             _say_decision(dispatcher, replace(request, transaction_date=new_date), today)
             return [SlotSet(k, v) for k, v in then.items()] + [
                 SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "explain")]
-        mode = "eligibility" if text == "/ask_cap" else dialogue.classify(text, entities)
+        mode = "eligibility" if text == "/ask_cap" else await parse(dialogue.classify, text, entities)
         if mode == "explain":
             scheme = dialogue.scheme_from(text, (entities.get("cap_scheme") or [None])[0])
             if dialogue.is_price_question(text):

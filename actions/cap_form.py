@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today, limit_on
-from actions.common import answer_next, audited_call, identity, say
+from actions.common import answer_next, audited_call, identity, parse, say
 from bot import dialogue as reading
 from bot.cap import dialogue
 from bot.store import queries
@@ -140,11 +140,11 @@ class ValidateCapForm(FormValidationAction):
                                      domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
             return {"cap_requested": None}
-        readings = dialogue.ambiguous_amount(str(value))
+        readings = await parse(dialogue.ambiguous_amount, str(value))
         if readings:  # "600,000": 600 € or 600 000 €? ask, never guess
             say(dispatcher, wording.amount_ambiguous(readings))
             return {"cap_requested": None}
-        amounts = dialogue.amounts_in(str(value or ""))
+        amounts = await parse(dialogue.amounts_in, str(value or ""))
         if not amounts:
             say(dispatcher, wording.problem("bad_cap_amount"))
             return {"cap_requested": None}
@@ -154,11 +154,11 @@ class ValidateCapForm(FormValidationAction):
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
             return {"cap_granted": None}
-        readings = dialogue.ambiguous_amount(str(value))
+        readings = await parse(dialogue.ambiguous_amount, str(value))
         if readings:  # "200,000": 200 € or 200 000 €? ask, never guess
             say(dispatcher, wording.amount_ambiguous(readings))
             return {"cap_granted": None}
-        parsed = dialogue.parse_granted(str(value or ""))
+        parsed = await parse(dialogue.parse_granted, str(value or ""))
         if parsed is None:
             say(dispatcher, wording.problem("bad_cap_granted"))
             return {"cap_granted": None}
@@ -168,7 +168,7 @@ class ValidateCapForm(FormValidationAction):
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
             return {"cap_country": None}
-        code = dialogue.parse_country(str(value or ""))
+        code = await parse(dialogue.parse_country, str(value or ""))
         if code is None:
             say(dispatcher, wording.problem("bad_cap_country"))
         return {"cap_country": code}
@@ -177,7 +177,7 @@ class ValidateCapForm(FormValidationAction):
                                             domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # a side question or "stop": nothing to check
             return {"cap_transaction_date": None}
-        day = dialogue.parse_tx_date(str(value or ""), _today())
+        day = await parse(dialogue.parse_tx_date, str(value or ""), _today())
         if day is None:
             say(dispatcher, wording.problem("bad_cap_date"))
             return {"cap_transaction_date": None}

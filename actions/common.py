@@ -48,6 +48,18 @@ async def off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(functools.partial(func, *args, **kwargs))
 
 
+PARSE_INLINE_CHARS = 200
+
+
+async def parse(func: Callable[..., T], text: Any, *args: Any, **kwargs: Any) -> T:
+    """``func(text, *args)``: a parser of what the person typed (bot/parsing, bot/dialogue). The parsers run in
+    linear time and messages are capped at 1 000 characters (bot/inbound.py); still, a long text is parsed in
+    a worker thread so that no message holds the event loop (and the other conversations) while it is read."""
+    if isinstance(text, str) and len(text) > PARSE_INLINE_CHARS:
+        return await off_loop(func, text, *args, **kwargs)
+    return func(text, *args, **kwargs)
+
+
 def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(**reply.as_message())
 

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import answer_next, audited_call, identity, say
+from actions.common import answer_next, audited_call, identity, parse, say
 from actions.declare import _intent, _Named, _reset, _say_all, _terms, _text
 from bot import declaration as decide
 from bot import dialogue
@@ -192,7 +192,7 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
     async def validate_amount(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value in (None, ""):  # a reset (form start, correction), not an answer: nothing to say
             return {"amount": None}
-        reading = read_amount(str(value))
+        reading = await parse(read_amount, str(value))
         if reading.ambiguous:  # "12,300": 12,30 € or 12 300 €? ask, never guess
             say(dispatcher, wording.amount_ambiguous((reading.value,) + reading.alternatives))
             return {"amount": None}

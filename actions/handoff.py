@@ -23,7 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import QUESTION_ANSWERS, identity, off_loop, say
-from bot import dialogue
+from bot import dialogue, ratelimit
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar, load_calendar
 from bot.handoff.summary import build_summary, infer_reason, transcript
@@ -76,6 +76,13 @@ def _active_loop(tracker: Tracker) -> Optional[str]:
     return (tracker.active_loop or {}).get("name")
 
 
+def request_origin(tracker: Tracker) -> str:
+    """Where the request comes from, as the channel wrote it in the message metadata (a keyed hash of the
+    client address or of the messaging account; clients cannot set metadata), else the conversation."""
+    origin = (tracker.latest_message.get("metadata") or {}).get("origin")
+    return origin if isinstance(origin, str) and 0 < len(origin) <= 64 else f"conv:{tracker.sender_id}"
+
+
 class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
@@ -104,7 +111,16 @@ class ActionHandoff(Action):
                 say(dispatcher, reply)
             return [SlotSet("handoff_reason", reason), SlotSet("callback_phone", None),
                     SlotSet("callback_slot", None), SlotSet("handoff_outcome", "callback")]
-        summary = build_summary(events, reason=reason)
+        origin = request_origin(tracker)
+        if who is None:  # a visitor: a confirmed wish, and a few requests per address (issue #17, finding 8)
+            if tracker.get_slot("handoff_outcome") != "offered":
+                say(dispatcher, dialogue_wording.person_confirm_visitor())
+                return [SlotSet("handoff_outcome", "offered")]
+            if not await ratelimit.get_limiter().acheck(("handoff_anonymous", origin)):
+                logger.info("visitor hand-over requests over the limit for origin %s", origin)
+                say(dispatcher, dialogue_wording.visitor_requests_limited())
+                return [SlotSet("handoff_reason", reason), SlotSet("handoff_outcome", "failed")]
+        summary = {**build_summary(events, reason=reason), "origin": origin}
         try:
             ticket = await in_store(tickets.create_ticket, who.policyholder_id if who else None, tracker.sender_id,
                                     reason, summary, transcript(events), now=current)

@@ -10,6 +10,9 @@ Two modes per system, each with a tqdm progress bar:
   messages each with no think time -> messages/s;
 - **open loop**: Poisson arrivals at ``--rate`` (20) messages/s for ``--duration`` (60) s spread
   over 100 conversations -> p50 / p95 / p99 round trip (scheduled independently of the replies).
+- **hostile message mix** (issue #17): the same open loop again while ``--hostile-clients`` (2) clients send
+  the costliest messages back to back (1 000 characters of short tokens, over-long messages refused with
+  413, long digit runs) -> the other users' p95 with and without them.
 
 Messages are a French mix of intents, half of them answered from the claims store (claim status,
 list of claims, guarantee on a buyer, fees, contract terms), sent signed in as demo companies 1-3.
@@ -238,6 +241,40 @@ async def open_loop(system, rate: float, duration: float, conversations: int = 1
     return out
 
 
+# Issue #17, finding 3: clients that send the longest messages accepted (1 000 characters of short tokens, the
+# NLU's worst case), messages over the cap (refused by the channel with 413), and long digit runs (the parsers'
+# worst case), back to back. Before the cap, two such clients raised everyone's median latency 11x.
+HOSTILE_TEXTS = ["mot " * 250, "mot " * 1000, "1" * 1000, "SIN-2021-000123 " * 62, "a, " * 333]
+
+
+async def hostile_client(session: aiohttp.ClientSession, webhooks: Sequence[str], stop: asyncio.Event,
+                         statuses: Counter) -> None:
+    urls = itertools.cycle(list(webhooks))
+    texts = itertools.cycle(HOSTILE_TEXTS)
+    sender = f"hostile-{uuid.uuid4().hex}"
+    while not stop.is_set():
+        try:
+            async with session.post(next(urls), json={"sender": sender, "message": next(texts)}) as resp:
+                await resp.read()
+                statuses[str(resp.status)] += 1
+        except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+            statuses[type(exc).__name__] += 1
+
+
+async def open_loop_with_hostiles(system, rate: float, duration: float, hostiles: int) -> Dict[str, object]:
+    """The open-loop run, while ``hostiles`` clients send hostile messages: the others' latency is what counts."""
+    stop, statuses = asyncio.Event(), Counter()
+    async with _session() as session:
+        tasks = [asyncio.create_task(hostile_client(session, system.webhooks, stop, statuses)) for _ in range(hostiles)]
+        try:
+            out = await open_loop(system, rate, duration)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    out.update({"hostile_clients": hostiles, "hostile_statuses": dict(statuses)})
+    return out
+
+
 def bench_system(system, args) -> Dict[str, object]:
     with RssSampler(system.pids, interval=0.5) as sampler:
         after_start = {k: v[0] for k, v in sampler.samples.items() if v}
@@ -245,10 +282,17 @@ def bench_system(system, args) -> Dict[str, object]:
         at_rest = {k: v for k, v in sampler.sample_once().items() if v is not None}
         sat = asyncio.run(saturation(system, args.conversations, args.messages))
         ol = asyncio.run(open_loop(system, args.rate, args.duration))
+        hostile = (asyncio.run(open_loop_with_hostiles(system, args.rate, args.duration, args.hostile_clients))
+                   if args.hostile_clients and system.name != "stock" else None)
     names = list(system.pids)
     memory = {"after_start_mib": group_total(after_start, names), "at_rest_mib": group_total(at_rest, names),
               "peak_under_load_mib": group_total(sampler.peaks(), names)}
-    return {"config": system.config, "saturation": sat, "open_loop": ol, "memory": memory}
+    out = {"config": system.config, "saturation": sat, "open_loop": ol, "memory": memory}
+    if hostile is not None:
+        base = ol["p95_ms"] or 0.0
+        out["hostile_mix"] = {**hostile, "p95_ms_without": ol["p95_ms"], "p95_ms_with": hostile["p95_ms"],
+                              "p95_ratio": round((hostile["p95_ms"] or 0.0) / base, 2) if base else None}
+    return out
 
 
 def verdict(results: Dict[str, Dict[str, object]], ours: str) -> Dict[str, object]:
@@ -259,11 +303,17 @@ def verdict(results: Dict[str, Dict[str, object]], ours: str) -> Dict[str, objec
         "system": ours,
         "open_loop_p95_ms": o["open_loop"]["p95_ms"], "open_loop_p95_target_ms": 100,
         "open_loop_p95_met": (o["open_loop"]["p95_ms"] or 1e9) <= 100,
-        "errors": int(o["saturation"]["errors"]) + int(o["open_loop"]["errors"]),
+        "errors": int(o["saturation"]["errors"]) + int(o["open_loop"]["errors"])
+        + int((o.get("hostile_mix") or {}).get("errors", 0)),
         "action_server_peak_mib": peak.get("actions"), "action_server_target_mib": 200,
         "action_server_met": peak.get("actions") is not None and peak["actions"] <= 200,
     }
     out["zero_errors_met"] = out["errors"] == 0
+    mix = o.get("hostile_mix")
+    if mix:  # other users' p95 "unchanged": within 1.5x of the run without hostile clients (target, issue #17)
+        out.update({"hostile_mix_p95_ms": mix["p95_ms_with"], "hostile_mix_p95_ratio": mix["p95_ratio"],
+                    "hostile_mix_p95_ratio_target": 1.5,
+                    "hostile_mix_met": mix["p95_ratio"] is not None and mix["p95_ratio"] <= 1.5})
     if stock:
         s_peak = stock["memory"]["peak_under_load_mib"]
         ratio = o["saturation"]["ok_msgs_per_s"] / max(stock["saturation"]["ok_msgs_per_s"], 1e-9)
@@ -335,6 +385,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--messages", type=int, default=None)
     parser.add_argument("--rate", type=float, default=None)
     parser.add_argument("--duration", type=float, default=None)
+    parser.add_argument("--hostile-clients", type=int, default=None,
+                        help="hostile message mix: clients sending hostile messages during a second open-loop run "
+                             "(default 2; 1 with --quick; 0 skips it)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the JSON and PNG")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -344,6 +397,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.messages = args.messages or (5 if quick else 100)
     args.rate = args.rate or (5.0 if quick else 20.0)
     args.duration = args.duration or (4.0 if quick else 60.0)
+    args.hostile_clients = (1 if quick else 2) if args.hostile_clients is None else args.hostile_clients
     args.out.mkdir(parents=True, exist_ok=True)
     stem = "latency_quick" if quick else "latency"
     report: Dict[str, object] = {
@@ -351,7 +405,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "loadavg_start": loadavg(),
         "params": {"conversations": args.conversations, "messages": args.messages, "rate": args.rate,
-                   "duration": args.duration, "timeout_s": TIMEOUT_S},
+                   "duration": args.duration, "timeout_s": TIMEOUT_S, "hostile_clients": args.hostile_clients},
         "systems": {},
     }
     work = Path(tempfile.mkdtemp(prefix="bench-latency-"))
@@ -370,6 +424,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     report["loadavg_end"] = loadavg()
     report["verdicts"] = {n: verdict(report["systems"], n) for n in args.ours}
     report["errors_total"] = sum(int(s["saturation"]["errors"]) + int(s["open_loop"]["errors"])
+                                 + int((s.get("hostile_mix") or {}).get("errors", 0))
                                  for s in report["systems"].values())
     json_path, png_path = args.out / f"{stem}.json", args.out / f"{stem}.png"
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

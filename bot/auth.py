@@ -129,6 +129,8 @@ def issue_policyholder_token(settings: Settings, policyholder_id: int, *, user_i
 def verify_token(settings: Settings, token: Any, *, audience: str, now: Optional[float] = None) -> Principal:
     if not isinstance(token, str) or not token or len(token) > 4096:
         raise AuthError("missing or malformed token")
+    if not token.isascii():  # a JWT is base64url and dots; a lone surrogate made the JWT library raise
+        raise AuthError("malformed token")
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:

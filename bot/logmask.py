@@ -136,6 +136,30 @@ def mask(text: Any) -> str:
     return _mask_fragments(out, secrets) if secrets else out
 
 
+# --- escaping: one record, one line -----------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]{0,20}m")  # Rasa colours its warnings
+
+
+def _escaped(match: "re.Match[str]") -> str:
+    char = match.group(0)
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def escape(text: str) -> str:
+    """``text`` on one line: line breaks and other control characters written as ``\\n``, ``\\x1b``...
+    (a message typed by someone cannot forge a log line nor send terminal escapes)."""
+    return _CONTROL.sub(_escaped, _ANSI_COLOUR.sub("", text))
+
+
+def escape_block(text: str) -> str:
+    """A traceback or stack keeps its lines, each indented, and each line escaped: a line break inside an
+    exception message cannot start a line that looks like a record."""
+    return "\n".join(("  " + escape(line)) if i else escape(line) for i, line in enumerate(text.split("\n")))
+
+
 # --- records -------------------------------------------------------------------------------------
 
 _MASKED = "_masked"
@@ -150,15 +174,15 @@ def mask_record(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # noqa: BLE001 - a broken format string must not hide the rest
         message = f"{record.msg!r} % {record.args!r}"
-    record.msg = mask(message)
+    record.msg = escape(mask(message))
     record.args = None
     if record.exc_info and record.exc_info[0] is not None:
         record.exc_text = _exception_formatter.formatException(record.exc_info)
     record.exc_info = None
     if record.exc_text:
-        record.exc_text = mask(record.exc_text)
+        record.exc_text = escape_block(mask(record.exc_text))
     if record.stack_info:
-        record.stack_info = mask(record.stack_info)
+        record.stack_info = escape_block(mask(record.stack_info))
     setattr(record, _MASKED, True)
     return record
 
@@ -167,8 +191,13 @@ _base_factory: Optional[Callable[..., logging.LogRecord]] = None
 
 
 def install_record_factory() -> None:
-    """Mask every log record of this process when it is created (idempotent)."""
+    """Mask every log record of this process when it is created (idempotent).
+
+    Python warnings become log records too (``logging.captureWarnings``): Rasa reports a message it
+    cannot parse as ``/intent{…}`` with :func:`warnings.warn`, which otherwise writes the raw text
+    (phone number, e-mail, IBAN, line breaks) straight to stderr, past every logging filter."""
     global _base_factory
+    logging.captureWarnings(True)
     if _base_factory is not None:
         return
     _base_factory = logging.getLogRecordFactory()

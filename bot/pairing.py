@@ -15,8 +15,13 @@ Security properties:
   database dump reveals neither the codes (small space, a plain hash would be reversible) nor
   the phone numbers / chat ids;
 - attempts are recorded in the database (shared by every replica) and limited per channel user
-  (``MAX_FAILURES_PER_USER`` per ``WINDOW``) and over the whole code space
-  (``MAX_FAILURES_GLOBAL`` per ``WINDOW``, against many numbers guessing together);
+  (``MAX_FAILURES_PER_USER`` per ``WINDOW``). There is **no global lock**: ~200 wrong codes from ~59
+  accounts once blocked everybody, a legitimate user with a valid code included. When many accounts
+  guess together (``MAX_FAILURES_GLOBAL`` failures per ``WINDOW`` over all accounts), an account that
+  already failed once gets no further try until its failures age out, while an account typing its
+  code for the first time is served as usual: a valid code always works for someone who is not
+  guessing. The channels also limit attempts per channel account and per code typed
+  (``RATE_LIMIT_PAIRING_REDEEM``, ``RATE_LIMIT_PAIRING_REDEEM_CODE``, :mod:`bot.ratelimit`);
 - a wrong, expired or used code gets the same answer (:data:`INVALID`) whoever is asking: nothing
   tells whether an account exists.
 
@@ -138,8 +143,11 @@ def redeem_code(session: Session, secret: str, channel: str, channel_user: str, 
     current = _now(now)
     user_hash = channel_user_hash(secret, channel, channel_user)
     since = current - WINDOW
-    if (pairing_queries.failed_attempts(session, since, channel, user_hash) >= MAX_FAILURES_PER_USER
-            or pairing_queries.failed_attempts(session, since) >= MAX_FAILURES_GLOBAL):
+    failures = pairing_queries.failed_attempts(session, since, channel, user_hash)
+    if failures >= MAX_FAILURES_PER_USER:
+        return RedeemResult(BLOCKED)
+    # many accounts guessing together: those that already failed wait; nobody else is locked out
+    if failures and pairing_queries.failed_attempts(session, since) >= MAX_FAILURES_GLOBAL:
         return RedeemResult(BLOCKED)
     normalised = parse_code(code) or ""
     found = pairing_queries.code_for_update(session, code_hash(secret, normalised)) if normalised else None

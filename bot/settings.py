@@ -167,7 +167,8 @@ class RuntimeSettings:
                              "Interface the servers listen on (scripts/run.sh, the action server).")
     app_env: str = setting("APP_ENV", STR, "development",
                            "production: the servers refuse to start with demo mode, a generated, default or sample "
-                           "secret, or without PUBLIC_BASE_URL and OIDC (bot/startup.py).", example="production")
+                           "secret, or without PUBLIC_BASE_URL and OIDC (bot/startup.py); version banners hidden "
+                           "(Rasa ``/version``, ``/``).", example="production")
     demo_mode: bool = setting("DEMO_MODE", BOOL, False,
                               "Demo sign-in (demo companies on the page, demo agents on the desk); `make run` sets 1. "
                               "Never in production.")
@@ -286,10 +287,11 @@ class RasaSettings:
 
     port: int = setting("RASA_PORT", INT, 5005, "Port of the Rasa server.")
     public_url: str = setting("RASA_PUBLIC_URL", STR, "", "The Rasa server's URL as the browser sees it "
-                              "(behind a proxy).", shown_default="http://<page host>:RASA_PORT",
+                              "(behind a proxy).", shown_default="PUBLIC_BASE_URL's scheme and host, RASA_PORT",
                               example="https://chat.example.fr")
     api_token: str = setting("RASA_API_TOKEN", SECRET, None,
-                             "Token of Rasa's HTTP API (--enable-api --auth-token), used by the web server only.",
+                             "Token of Rasa's HTTP API (--enable-api), used by the web server only; given to Rasa in "
+                             "the environment, never on a command line.",
                              required=True, shown_default="generated once into var/rasa_api_token (0600, untracked)")
     api_url: str = setting("RASA_API_URL", STR, None, "Where the web server reaches Rasa's HTTP API.",
                            required=True, shown_default="http://127.0.0.1:RASA_PORT", example="http://rasa:5005")
@@ -325,8 +327,9 @@ class WebSettings:
     public_host: str = setting("PUBLIC_HOST", STR, "localhost",
                                "Host name printed in the URL and used by the page to reach Rasa.")
     public_base_url: str = setting("PUBLIC_BASE_URL", STR, "", "Public address of the servers as the outside world "
-                                   "reaches them (behind the reverse proxy): links, sign-in redirects, and the "
-                                   "webhook URLs Twilio signs; required in production.",
+                                   "reaches them (behind the reverse proxy): links, sign-in redirects, the widget's "
+                                   "socket address and the webhook URLs Twilio signs; never a request's Host header; "
+                                   "required in production.",
                                    shown_default="http://PUBLIC_HOST:WEB_PORT", example="https://assistant.example.fr")
 
 
@@ -354,7 +357,7 @@ class ReferralSettings:
     ttl_seconds: int = setting("REFERRAL_TTL_SECONDS", INT, 900,
                                "Lifetime of a referral link, in seconds (single use, 30 at least).")
     link_base: str = setting("REFERRAL_LINK_BASE", STR, "", "Public address of the chat page used in referral links.",
-                             shown_default="the address the desk was reached at",
+                             shown_default="PUBLIC_BASE_URL",
                              example="https://assistant.example.fr")
 
 
@@ -369,10 +372,15 @@ class RateLimitSettings:
     pairing_code_ip: str = setting("RATE_LIMIT_PAIRING_CODE_IP", STR, "60/600", "Pairing codes created per client IP.")
     pairing_redeem: str = setting("RATE_LIMIT_PAIRING_REDEEM", STR, "10/600",
                                   "Pairing codes typed on a messaging channel, per channel account.")
+    pairing_redeem_code: str = setting("RATE_LIMIT_PAIRING_REDEEM_CODE", STR, "5/600",
+                                       "Attempts with one same pairing code, whichever channel account types it.")
     messages_identity: str = setting("RATE_LIMIT_MESSAGES_IDENTITY", STR, "120/60",
                                      "Chat messages per policyholder / channel account / anonymous session.")
     messages_ip: str = setting("RATE_LIMIT_MESSAGES_IP", STR, "600/60",
                                "Chat messages per client IP (web socket, REST channel).")
+    handoff_anonymous: str = setting("RATE_LIMIT_HANDOFF_ANONYMOUS", STR, "5/3600",
+                                     "Hand-over requests of visitors who are not signed in, per client address / "
+                                     "messaging account (confirmed first; signed-in people are not limited).")
     api_ip: str = setting("RATE_LIMIT_API_IP", STR, "300/60",
                           "Other web API calls (pairings list, revoke, referrals) per client IP.")
     limit_notice: str = setting("RATE_LIMIT_LIMIT_NOTICE", STR, "1/60",
@@ -541,6 +549,22 @@ class Settings:
     def web_url(self) -> str:
         return self.web.public_base_url or f"http://{self.web.public_host}:{self.web.port}"
 
+    @property
+    def public_base_url(self) -> str:
+        """The chat page's public address (``PUBLIC_BASE_URL``, else ``http://PUBLIC_HOST:WEB_PORT``)."""
+        return self.web.public_base_url.strip().rstrip("/") or self.web_url
+
+    @property
+    def public_socket_url(self) -> str:
+        """Where the browser reaches Rasa's socket: ``RASA_PUBLIC_URL``, else the public page's scheme and host
+        with ``RASA_PORT``; never a request's ``Host`` header."""
+        if self.rasa.public_url.strip():
+            return self.rasa.public_url.strip().rstrip("/")
+        from urllib.parse import urlsplit
+
+        page = urlsplit(self.public_base_url)
+        return f"{page.scheme or 'http'}://{page.hostname or self.web.public_host}:{self.rasa.port}"
+
 
 def _external(concern: str, reader: str, name: str, doc: str, shown_default: str = "unset", kind: str = STR,
               example: str = "") -> Var:
@@ -623,8 +647,11 @@ def variable(section: Any, attr: str) -> Var:
 # --- loading --------------------------------------------------------------------------------------
 
 def _secret_from_file(path: Path) -> str:
-    """Read a local secret (JWT secret, Rasa API token), generating it once (untracked file, mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Read a local secret (JWT secret, Rasa API token), generating it once (untracked file, mode 0600,
+    in the 0700 ``var/`` directory: :mod:`bot.files`)."""
+    from bot.files import private_dir
+
+    private_dir(path.parent)
     if path.exists():
         value = path.read_text(encoding="utf-8").strip()
         if value:

@@ -78,6 +78,10 @@ def _starts_session(events: List[Event]) -> bool:
 class ResilientSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retry_seconds: Optional[float] = None, cache_size: Optional[int] = None,
                  **kwargs: Any) -> None:
+        if kwargs.get("dialect", "sqlite") == "sqlite" and not args and kwargs.get("db") not in (None, "", ":memory:"):
+            from bot.files import private_file
+
+            private_file(kwargs["db"])  # 0600 before SQLite writes into it (its WAL files follow its mode)
         super().__init__(*args, **kwargs)
         settings = get_settings().tracker  # TRACKER_RETRY_SECONDS, TRACKER_CACHE_SIZE
         self.retry_seconds = float(retry_seconds) if retry_seconds is not None else settings.retry_seconds

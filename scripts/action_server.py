@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import response
+from sanic.exceptions import MethodNotAllowed, NotFound
 
 # Rasa 3.6 calls this server with its version (3.6.x) and rasa-sdk 3.21 warns that "A.B" differ. The pairing
 # is deliberate (Rasa 3.6 is the last Rasa Open Source; rasa-sdk stays maintained) and tested end to end.
@@ -31,6 +32,15 @@ def build(token: str = ""):
     executor = ActionExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins=None)
+
+    # rasa_sdk's catch-all exception handler answers 500 (with the request body) for an unknown URL or method
+    @app.exception(NotFound)
+    async def not_found(request, _exception):
+        return response.json({"error": "Cette adresse n’existe pas."}, status=404)
+
+    @app.exception(MethodNotAllowed)
+    async def wrong_method(request, _exception):
+        return response.json({"error": "Méthode non autorisée pour cette adresse."}, status=405)
 
     @app.middleware("request")
     async def require_token(request):

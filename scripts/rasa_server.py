@@ -11,6 +11,10 @@ override:
 - at most two glibc malloc arenas (``mallopt``, unless ``MALLOC_ARENA_MAX`` is set), with the trim every 15 s
   (:mod:`rasa_ext.patches.memory_trim`) (measured: docs/benchmarks.md#rasa-server-process-settings).
 
+The Rasa HTTP API token is never on the command line (any local user reads ``/proc/<pid>/cmdline``): with
+``--enable-api`` the launcher gives Rasa ``RASA_API_TOKEN`` from the environment (or ``var/rasa_api_token``, 0600)
+inside the process (:func:`api_token_arguments`); an ``--auth-token`` given on the command line is refused.
+
 Then it installs the project's Rasa patches (:func:`rasa_ext.patches.install`: fast paths, incremental dialogue
 states, memory trim), which refuse to start on a Rasa version other than the pinned one, and hands over to Rasa.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {"TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -41,6 +46,20 @@ def limit_malloc_arenas(count: int = 2, settings=None) -> bool:
         return False
 
 
+def api_token_arguments(argv: List[str], settings=None) -> List[str]:
+    """Rasa's arguments with the HTTP API token added in the process (never seen in ``/proc/<pid>/cmdline``).
+
+    Raises SystemExit when the token is on the command line: that would publish it to every local user."""
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):
+        raise SystemExit("refusing --auth-token on the command line (readable in /proc by any local user): "
+                         "give RASA_API_TOKEN in the environment instead")
+    if "--enable-api" not in argv:
+        return list(argv)
+    from bot.settings import get_settings
+
+    return [*argv, "--auth-token", (settings or get_settings()).rasa.api_token]
+
+
 def main() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)  # written for TensorFlow, not read here
@@ -50,13 +69,14 @@ def main() -> None:
     from bot.settings import get_settings
 
     startup.refuse_unsafe_start(get_settings(), "Rasa server")  # APP_ENV=production: no demo mode, no sample secret...
+    arguments = api_token_arguments(sys.argv[1:])
     limit_malloc_arenas()
     from rasa_ext import patches
 
     patches.install()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *sys.argv[1:]]
+    sys.argv = ["rasa", *arguments]
     rasa_main()
 
 

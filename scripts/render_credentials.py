@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bot.files import write_private  # noqa: E402
 from bot.settings import Settings, load_settings, variable  # noqa: E402
 
 # channel class -> (section of settings.channels, [(credential key, setting, required)])
@@ -62,8 +63,7 @@ def render(settings: Optional[Settings] = None) -> str:
 
 def main(argv: List[str]) -> int:
     target = Path(argv[1]) if len(argv) > 1 else ROOT / "var" / "credentials.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(), encoding="utf-8")
+    write_private(target, render())
     print(target)
     return 0
 

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bot.files import private_dir, write_private
 from bot.settings import Settings, load_settings
 
 TRACKER_STORE_TYPE = "rasa_ext.tracker_store.ResilientSQLTrackerStore"
@@ -63,8 +64,8 @@ def render(settings: Optional[Settings] = None) -> dict:
 def main() -> None:
     settings = load_settings()
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.runtime.var_dir / "endpoints.yml"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump(render(settings), sort_keys=False), encoding="utf-8")
+    private_dir(settings.runtime.var_dir)  # var/ holds the databases and secrets: 0700
+    write_private(out, yaml.safe_dump(render(settings), sort_keys=False))  # holds the action-server token
     print(out)
 
 

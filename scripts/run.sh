@@ -8,7 +8,10 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 RASA_PORT="${RASA_PORT:-5005}"; ACTION_PORT="${ACTION_PORT:-5055}"; WEB_PORT="${WEB_PORT:-8080}"
 BIND="${BIND_HOST:-127.0.0.1}"; PUBLIC_HOST="${PUBLIC_HOST:-localhost}"
 export RASA_PORT ACTION_PORT WEB_PORT PUBLIC_HOST
+# var/ holds the databases, generated secrets and logs: only this user may read it (0700 / 0600)
+umask 077
 mkdir -p var/logs
+chmod 700 var var/logs
 # Demo mode is explicit: the demo companies and demo agents can sign in (never in production, bot/startup.py).
 export DEMO_MODE="${DEMO_MODE:-1}"
 # The action server's token (Rasa sends it, the action server refuses calls without it): from the environment,
@@ -18,7 +21,8 @@ export ACTION_SERVER_TOKEN
 ENDPOINTS=$(.venv/bin/python scripts/render_endpoints.py var/endpoints.yml)
 CREDENTIALS=$(.venv/bin/python scripts/render_credentials.py var/credentials.yml)
 # Rasa's HTTP API is enabled for the agent desk (web server only; the browser never sees the token):
-# RASA_API_TOKEN from the environment, or generated once into var/rasa_api_token (0600).
+# RASA_API_TOKEN from the environment, or generated once into var/rasa_api_token (0600). It is passed in the
+# environment, never on a command line (scripts/rasa_server.py hands it to Rasa inside the process).
 RASA_API_TOKEN="${RASA_API_TOKEN:-$(.venv/bin/python -c 'from bot.settings import get_settings; print(get_settings().rasa.api_token)')}"
 export RASA_API_TOKEN
 CORS="${CORS_ORIGINS:-http://$PUBLIC_HOST:$WEB_PORT http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
@@ -37,7 +41,7 @@ trap stop INT TERM EXIT
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/python scripts/rasa_server.py run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
-  --port "$RASA_PORT" --interface "$BIND" --cors $CORS --enable-api --auth-token "$RASA_API_TOKEN" \
+  --port "$RASA_PORT" --interface "$BIND" --cors $CORS --enable-api \
   --logging-config-file scripts/logging.yml >var/logs/rasa.log 2>&1 &
 pids+=($!)
 .venv-app/bin/python web/server.py --host "$BIND" --port "$WEB_PORT" >var/logs/web.log 2>&1 &

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -60,8 +61,21 @@ def _login(policyholder_id: int):
             "policyholder_id": account.policyholder_id}
 
 
+def page_policy() -> str:
+    """Content-Security-Policy of the customer page: scripts and everything else from this server only, the
+    socket to the configured Rasa address (PUBLIC_BASE_URL / RASA_PUBLIC_URL). No inline script, so a
+    ``javascript:`` link that reached the page could not run either. Styles may be inline: rasa-webchat's
+    bundle injects its stylesheet at run time."""
+    socket = urlsplit(get_settings().public_socket_url)
+    origin = f"{socket.scheme}://{socket.netloc}"
+    ws_origin = f"{'wss' if socket.scheme == 'https' else 'ws'}://{socket.netloc}"
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"connect-src 'self' {origin} {ws_origin}; object-src 'none'; frame-ancestors 'none'; "
+            "base-uri 'none'; form-action 'none'")
+
+
 async def index(_: web.Request) -> web.StreamResponse:
-    return web.FileResponse(WEB / "index.html", headers=SECURITY_HEADERS)
+    return web.FileResponse(WEB / "index.html", headers={**SECURITY_HEADERS, "Content-Security-Policy": page_policy()})
 
 
 async def webchat_js(_: web.Request) -> web.StreamResponse:
@@ -70,11 +84,11 @@ async def webchat_js(_: web.Request) -> web.StreamResponse:
     return web.FileResponse(WEBCHAT_JS, headers={"Cache-Control": "max-age=3600"})
 
 
-async def config(request: web.Request) -> web.Response:
+async def config(_: web.Request) -> web.Response:
     settings = get_settings()
-    host = (request.headers.get("Host") or settings.web.public_host).rsplit(":", 1)[0] or settings.web.public_host
-    rasa_url = settings.rasa.public_url or f"http://{host}:{settings.rasa.port}"
-    return web.json_response({"socket_url": rasa_url, "token_ttl_seconds": settings.auth.token_ttl_seconds,
+    # from the configuration only (PUBLIC_BASE_URL / RASA_PUBLIC_URL), never from the request's Host header
+    return web.json_response({"socket_url": settings.public_socket_url,
+                              "token_ttl_seconds": settings.auth.token_ttl_seconds,
                               "demo_mode": settings.runtime.demo_mode, "oidc": settings.oidc.enabled})
 
 
@@ -120,8 +134,13 @@ async def demo_login(request: web.Request) -> web.Response:
     return web.json_response(result, headers={"Cache-Control": "no-store"})
 
 
+async def _no_server_banner(_request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Server"] = "assistant"  # aiohttp would announce its and Python's versions
+
+
 def make_app() -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[errors.malformed_json_guard, sign_in_rate_limit])
+    app.on_response_prepare.append(_no_server_banner)
     app.router.add_get("/", index)
     app.router.add_get("/static/webchat.js", webchat_js)
     app.router.add_static("/static/", WEB / "static")

@@ -23,11 +23,13 @@ in demo mode only (``DEMO_MODE=1``), :data:`DEMO_AGENTS` can sign in from the de
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.auth import AUD_AGENT, ROLE_AGENT, ROLE_SUPERVISOR, AuthError, Principal, issue_token, verify_token
 from bot.handoff.summary import MAX_TEXT
+from bot.markdown import safe_links
 from bot.settings import Settings
 from bot.wording import handoff as wording
 
@@ -94,7 +96,7 @@ def clean_reply(text: Any) -> Optional[str]:
     """The agent's text ready to send, or None when it is empty, not text, or too long."""
     if not isinstance(text, str):
         return None
-    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    text = re.sub(r"[\ud800-\udfff]", "\ufffd", text.replace("\x00", "").replace("\r\n", "\n")).strip()
     if not text or len(text) > MAX_REPLY_CHARS:
         return None
     return text
@@ -115,7 +117,8 @@ def take_events(agent: Principal) -> List[Dict[str, Any]]:
 
 
 def reply_events(agent: Principal, text: str) -> List[Dict[str, Any]]:
-    shown = wording.agent_says(display_name(agent), text).as_message()["text"]
+    # the widget renders Markdown: only http(s) / mailto / tel links stay links (bot/markdown.py)
+    shown = wording.agent_says(display_name(agent), safe_links(text)).as_message()["text"]
     return [_bot(shown, agent, "reply", raw=text)]
 
 
@@ -160,4 +163,33 @@ def since_handoff(events: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
                 out.append({"who": "bot", "text": _clip(event["text"]), "at": at})
         elif kind == "resume":
             out.append({"who": "resume", "text": "", "at": at})
+    return out
+
+
+# --- the queue: duplicates grouped ------------------------------------------------------------------
+
+def duplicate_key(ticket: Any) -> str:
+    """What makes two waiting tickets the same request: a visitor's address (the channel's keyed hash kept in the
+    summary as ``origin``), else the conversation."""
+    origin = (ticket.summary or {}).get("origin") if ticket.policyholder_id is None else None
+    return f"origin:{origin}" if isinstance(origin, str) and origin else f"conversation:{ticket.sender_id}"
+
+
+def group_duplicates(tickets: Sequence[Any]) -> List[Tuple[Any, List[int]]]:
+    """The queue with duplicates grouped: ``(ticket shown, ids of the other open tickets of its group)``.
+
+    Open tickets of one group (same visitor address or same conversation) show once, the oldest first, with the
+    others behind it; a ticket an agent has taken is always shown on its own. Order: as given (oldest first)."""
+    firsts: Dict[str, int] = {}
+    out: List[Tuple[Any, List[int]]] = []
+    for ticket in tickets:
+        key = duplicate_key(ticket)
+        if ticket.status != "open":
+            out.append((ticket, []))
+            continue
+        if key in firsts:
+            out[firsts[key]][1].append(ticket.id)
+            continue
+        firsts[key] = len(out)
+        out.append((ticket, []))
     return out

@@ -26,10 +26,12 @@ from bot.parsing.text import fold
 __all__ = ["AmountReading", "parse_amount", "read_amount"]
 
 _SP = r"[ \u00a0\u202f\u2009\u2007]"
-_NUM = (r"(?<![\d.,])(?P<num>\d{1,3}(?:" + _SP + r"\d{3})+(?:[.,]\d{1,2})?"   # 45 000 / 12 300,50
-        r"|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"                                      # 12.300,50
-        r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"                                      # 12,300.50
-        r"|\d+(?:[.,]\d+)?)(?![\d])")                                             # 5000 / 1,5 / 1.5
+# Every repetition is bounded (at most 18 digits before the decimal mark): a run of 100 000 digits costs a
+# bounded amount of work per position (linear time) and is no amount at all, never a 100 000-digit Decimal.
+_NUM = (r"(?<![\d.,])(?P<num>\d{1,3}(?:" + _SP + r"\d{3}){1,5}(?:[.,]\d{1,2})?"   # 45 000 / 12 300,50
+        r"|\d{1,3}(?:\.\d{3}){1,5}(?:,\d{1,2})?"                                      # 12.300,50
+        r"|\d{1,3}(?:,\d{3}){1,5}(?:\.\d{1,2})?"                                      # 12,300.50
+        r"|\d{1,18}(?:[.,]\d{1,6})?)(?![\d])")                                         # 5000 / 1,5 / 1.5
 _MULT = (r"(?P<mult>milliards?|mds?(?![a-z])|millions?|mille|k(?![a-z])|m(?![a-z]))")
 _CUR = r"(?:€|euros?\b|eur\b)"
 _AMOUNT_RE = re.compile(
@@ -47,7 +49,8 @@ _NOT_AMOUNT = [
     re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"),
     re.compile(r"\b\d{1,2}(?:er)?\s+(?:janv\w*|fevr?\w*|mars|avr\w*|mai|juin|juil\w*|aout|sept\w*|oct\w*|nov\w*|dec\w*)"
                r"(?:\s+\d{4})?", re.IGNORECASE),
-    re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|pour\s*cent|pourcents?)", re.IGNORECASE),
+    # anchored where a number starts: unanchored, "\d+" retried from every digit of a long run (quadratic)
+    re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:%|pour\s*cent|pourcents?)", re.IGNORECASE),
     re.compile(r"\b\d+\s*(?:jours?|j\b|semaines?|mois|ans?\b|annees?|heures?|h\b|minutes?|min\b)", re.IGNORECASE),
     re.compile(r"\b(?:19|20)\d{2}\b(?!\s*(?:€|eur|k\b))", re.IGNORECASE),  # a bare year
 ]

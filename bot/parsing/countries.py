@@ -150,6 +150,8 @@ for _code, _names in COUNTRIES.items():
 # longest aliases first, so "coree du nord" wins over "coree"
 _COUNTRY_ALIASES = sorted(_COUNTRY_INDEX, key=len, reverse=True)
 _SHORT_ALIASES = {"us", "uk", "eau", "rpc", "rfa"}  # only when they stand alone or in capitals
+# compiled once (one pattern per alias: more than the re module's cache holds)
+_ALIAS_PATTERNS = [(alias, re.compile(r"(?<![a-z])" + re.escape(alias) + r"(?![a-z])")) for alias in _COUNTRY_ALIASES]
 
 
 def normalise_country(text: Optional[str]) -> Optional[str]:
@@ -171,9 +173,9 @@ def normalise_country(text: Optional[str]) -> Optional[str]:
     if bare in _COUNTRY_INDEX and (bare not in _SHORT_ALIASES or bare.upper() in raw):
         return _COUNTRY_INDEX[bare]
     upper_tokens = set(re.findall(r"\b[A-Z]{2,3}\b", raw))
-    for alias in _COUNTRY_ALIASES:
+    for alias, pattern in _ALIAS_PATTERNS:
         if alias in _SHORT_ALIASES and alias.upper() not in upper_tokens:
             continue
-        if re.search(r"(?<![a-z])" + re.escape(alias) + r"(?![a-z])", s):
+        if alias in s and pattern.search(s):  # the substring test first: most aliases are not there at all
             return _COUNTRY_INDEX[alias]
     return None

@@ -38,7 +38,9 @@ def default_url() -> str:
 def _sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        from bot.files import private_file
+
+        private_file(parsed.database)  # 0600 before SQLite writes into it (its WAL files follow its mode)
     engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -28,7 +28,8 @@ TEMPLATES = {
         "Un conseiller peut prendre le relais."
     ),
     "message_too_long": (
-        "Votre message est très long. Pouvez-vous me dire en une ou deux phrases ce que vous cherchez ?"
+        "Votre message est trop long : je lis au plus {limit} caractères, et je ne l’ai pas lu. "
+        "Pouvez-vous me dire en une ou deux phrases ce que vous cherchez ?"
     ),
     "rate_limited": (
         "Vous m’envoyez beaucoup de messages en peu de temps. "
@@ -64,6 +65,13 @@ def fallback_rephrase(suggestions) -> Reply:
 
 def fallback_human() -> Reply:
     return Reply(TEMPLATES["fallback_human"], [HUMAN_BUTTON])
+
+
+def message_too_long(limit: int) -> Reply:
+    """Chat answer to a message longer than the channels accept (it is not handed to the assistant)."""
+    from bot.wording.format import number
+
+    return Reply(TEMPLATES["message_too_long"].format(limit=number(limit)))
 
 
 def rate_limited() -> Reply:

@@ -28,6 +28,16 @@ TEMPLATES = {
         "Un conseiller est là si vous préférez."
     ),
     "person_offer": "Voulez-vous que je transmette votre demande à un conseiller ?",
+    # a visitor who is not signed in confirms the wish before a request reaches the claims team
+    "person_confirm_visitor": (
+        "Vous n’êtes pas connecté. Pour que votre demande parvienne à un conseiller, confirmez-la. "
+        "Voulez-vous parler à un conseiller ?"
+    ),
+    "visitor_requests_limited": (
+        "Nous avons déjà reçu plusieurs demandes de conseiller depuis votre connexion. "
+        "Un conseiller les lira dans l’ordre. Si vous êtes client, connectez-vous : votre demande "
+        "arrivera avec vos dossiers."
+    ),
     "waiting_ack": "Votre message est transmis au conseiller. Il le lira en prenant la suite.",
     "waiting_already": "Votre demande est déjà transmise. Un conseiller va prendre la suite ici.",
     "waiting_declare": "Le conseiller pourra faire la déclaration avec vous.",
@@ -55,6 +65,15 @@ def insolvency() -> List[Reply]:
 
 def machine() -> Reply:
     return Reply(TEMPLATES["machine"], [HUMAN_BUTTON])
+
+
+def person_confirm_visitor() -> Reply:
+    return Reply(TEMPLATES["person_confirm_visitor"],
+                 [Button("Oui, je veux parler à un conseiller", "/request_human"), NO_BUTTON])
+
+
+def visitor_requests_limited() -> Reply:
+    return Reply(TEMPLATES["visitor_requests_limited"])
 
 
 def person_offer() -> Reply:

@@ -32,13 +32,14 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import pairing, ratelimit
+from bot.inbound import MAX_MESSAGE_CHARS, screen
+from bot.markdown import plain
+from bot.wording.core import message_too_long
 from bot.auth import Identity, sign_identity
 from rasa_ext.channels.resilience import handle_guarded
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-MAX_INBOUND_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def sender_id_for(channel: str, channel_user: str, paired: Optional[pairing.Acti
 
 def metadata_for(channel: str, paired: Optional[pairing.ActivePairing], sender_id: str) -> Dict[str, Any]:
     metadata: Dict[str, Any] = {"channel": channel, "auth_status": "verified" if paired else "unpaired",
-                                "paired": bool(paired)}
+                                "paired": bool(paired),
+                                "origin": f"{channel}:{sender_id.rsplit('-', 1)[-1]}"}  # the account's keyed hash
     if paired is not None:
         identity = Identity(policyholder_id=paired.policyholder_id, channel=channel, user_id=paired.user_id)
         metadata["identity"] = sign_identity(get_settings(), identity, sender_id)
@@ -129,19 +131,27 @@ def _choice(key: str, text: str) -> Optional[str]:
 async def handle_inbound(channel: str, channel_user: str, text: str, output: "AdaptedOutput",
                          on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
     """Pairing-code interception, identity and sender id, then hand the message to Rasa."""
-    text = (text or "").replace("\x00", "").strip()[:MAX_INBOUND_CHARS]
-    if not text:
+    inbound = screen(text)
+    text = inbound.text.strip()
+    if not text and not inbound.too_long:
         return
     code = pairing.parse_code(text)
     account = f"{channel}:{user_digest(channel, channel_user)}"
     limiter = ratelimit.get_limiter()
-    limited = await limiter.acheck(("pairing_redeem" if code is not None else "messages_identity", account))
+    if code is not None:  # per channel account and per code typed (bot/pairing.py: no global lock)
+        code_key = pairing.code_hash(get_settings().auth.identity_secret, code)[:32]
+        limited = await limiter.acheck(("pairing_redeem", account), ("pairing_redeem_code", code_key))
+    else:
+        limited = await limiter.acheck(("messages_identity", account))
     if not limited:
         logger.info("rate limit on %s (%s)", channel, limited.scope)
         if await limiter.acheck(("limit_notice", account)):
             from bot.wording.core import rate_limited
 
             await output.send_plain(rate_limited().as_message()["text"])
+        return
+    if inbound.too_long:  # never handed to the assistant, never cut: the person is told why
+        await output.send_plain(message_too_long(MAX_MESSAGE_CHARS).as_message()["text"])
         return
     if code is not None:
         try:
@@ -174,7 +184,7 @@ _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
 def adapt_text(text: str, profile: Profile) -> str:
-    text = _LINK.sub(r"\1 (\2)", text or "")
+    text = plain(_LINK.sub(r"\1 (\2)", text or ""))  # no Markdown escapes on SMS & co (bot/markdown.py)
     if profile.markdown == "single":
         text = _BOLD.sub(lambda m: f"*{m.group(1) or m.group(2)}*", text)
     else:

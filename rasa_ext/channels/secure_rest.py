@@ -15,10 +15,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import ratelimit
+from bot.inbound import MAX_MESSAGE_CHARS, screen, valid_id
+from bot.wording.core import message_too_long
+from rasa_ext.channels import http_guard
 from rasa_ext.patches import memory_trim
 from rasa_ext.channels.resilience import handle_guarded
-from rasa_ext.channels.secure_socketio import (MAX_MESSAGE_CHARS, channel_metadata, check_token, conversation_id,
-                                          message_limit_key)
+from rasa_ext.channels.secure_socketio import channel_metadata, check_token, conversation_id, message_limit_key
 
 CHANNEL_NAME = "rest"
 
@@ -35,6 +37,7 @@ class SecureRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("secure_rest_webhook", __name__)
+        http_guard.attach(webhook)  # 64 KiB bodies, no version banners in production
         memory_trim.attach(webhook)
 
         @webhook.route("/", methods=["GET"])
@@ -54,13 +57,13 @@ class SecureRestInput(RestInput):
             if not isinstance(payload, dict):
                 return response.json({"error": "Le corps doit être un objet JSON."}, status=400)
             sender, text = payload.get("sender"), payload.get("message")
-            if not isinstance(sender, str) or not sender or len(sender) > 128:
+            if not valid_id(sender):
                 return response.json({"error": "Champ 'sender' manquant ou invalide."}, status=400)
             if not isinstance(text, str):
                 return response.json({"error": "Champ 'message' manquant ou invalide."}, status=400)
-            if len(text) > MAX_MESSAGE_CHARS:
-                return response.json({"error": f"Message trop long (maximum {MAX_MESSAGE_CHARS} caractères)."},
-                                     status=413)
+            inbound = screen(text)
+            if inbound.too_long:  # never handed to the assistant, never cut: the person is told why
+                return response.json({"error": message_too_long(MAX_MESSAGE_CHARS).as_message()["text"]}, status=413)
             header = request.headers.get("Authorization", "")
             token = header[7:].strip() if header.lower().startswith("bearer ") else None
             principal, status = check_token(token)
@@ -72,9 +75,9 @@ class SecureRestInput(RestInput):
             if not limited:
                 return _too_many(limited)
             collector = CollectingOutputChannel()
-            await handle_guarded(on_new_message, UserMessage(text.replace("\x00", ""), collector, sender_id,
+            await handle_guarded(on_new_message, UserMessage(inbound.text, collector, sender_id,
                                              input_channel=CHANNEL_NAME,
-                                             metadata=channel_metadata(principal, status, sender_id)))
+                                             metadata=channel_metadata(principal, status, sender_id, ip)))
             return response.json(collector.messages)
 
         return webhook

@@ -28,6 +28,9 @@ from sanic import response
 from socketio import AsyncServer
 
 from bot import ratelimit
+from bot.inbound import MAX_MESSAGE_CHARS, origin, screen
+from bot.wording.core import message_too_long
+from rasa_ext.channels import http_guard
 from rasa_ext.patches import memory_trim
 from rasa_ext.channels.resilience import handle_guarded
 from bot import referral
@@ -36,7 +39,6 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
 _SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CHANNEL_NAME = "web"
 
@@ -80,8 +82,11 @@ def message_limit_key(principal: Any, sender_id: str) -> str:
     return f"ph:{principal.policyholder_id}" if principal is not None else f"conv:{sender_id}"
 
 
-def channel_metadata(principal: Any, auth_status: str, sender_id: str) -> Dict[str, Any]:
+def channel_metadata(principal: Any, auth_status: str, sender_id: str, ip: Optional[str] = None) -> Dict[str, Any]:
     metadata: Dict[str, Any] = {"auth_status": auth_status, "channel": CHANNEL_NAME}
+    source = origin("ip", ip, get_settings().auth.identity_secret)  # a keyed hash, never the address
+    if source:
+        metadata["origin"] = source
     if principal is not None:
         identity = Identity(policyholder_id=principal.policyholder_id, channel=CHANNEL_NAME,
                             user_id=principal.user_id, name=principal.name)
@@ -102,6 +107,7 @@ class SecureSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=64 * 1024)
         blueprint = SocketBlueprint(sio, self.socketio_path, "secure_socketio_webhook", __name__)
+        http_guard.attach(blueprint)  # 64 KiB bodies, no version banners in production
         memory_trim.attach(blueprint)
         self.sio = sio
 
@@ -159,15 +165,17 @@ class SecureSocketIOInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, rate_limited().as_message(), room=sid, namespace=self.namespace)
                 return
             text = data.get("message", "")
-            if not isinstance(text, str):
-                text = ""
-            text = text.replace("\x00", "")[:MAX_MESSAGE_CHARS]
+            inbound = screen(text if isinstance(text, str) else "")
+            if inbound.too_long:  # never handed to the assistant, never cut: the person is told why
+                await sio.emit(self.bot_message_evt, message_too_long(MAX_MESSAGE_CHARS).as_message(), room=sid,
+                               namespace=self.namespace)
+                return
             message = UserMessage(
-                text,
+                inbound.text,
                 SocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=CHANNEL_NAME,
-                metadata=channel_metadata(principal, status, sender_id),
+                metadata=channel_metadata(principal, status, sender_id, session.get("ip")),
             )
             await handle_guarded(on_new_message, message)  # an answer in bounded time, even on faults
 

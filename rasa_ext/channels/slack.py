@@ -30,6 +30,7 @@ from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import get_settings
+from rasa_ext.channels import http_guard
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class PairedSlackInput(SlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("paired_slack_webhook", __name__)
+        http_guard.attach(webhook)  # 64 KiB bodies, no version banners in production
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

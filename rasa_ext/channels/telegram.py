@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.settings import get_settings
+from rasa_ext.channels import http_guard
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class PairedTelegramInput(TelegramInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("paired_telegram_webhook", __name__)
+        http_guard.attach(webhook)  # 64 KiB bodies, no version banners in production
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> Any:

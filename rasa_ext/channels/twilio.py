@@ -31,6 +31,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
 from bot.settings import get_settings
+from rasa_ext.channels import http_guard
 from rasa_ext.channels.messaging import PROFILES, AdaptedOutput, handle_inbound
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class PairedTwilioInput(TwilioInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("paired_twilio_webhook", __name__)
+        http_guard.attach(webhook)  # 64 KiB bodies, no version banners in production
         validator = RequestValidator(self.auth_token)
 
         @webhook.route("/", methods=["GET"])

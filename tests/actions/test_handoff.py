@@ -81,13 +81,45 @@ def test_during_hours_a_ticket_is_stored_and_the_bot_keeps_answering(seeded_stor
     assert {"event": "slot", "timestamp": None, "name": "handoff_outcome", "value": "ticket"} in events
 
 
-def test_visitor_gets_a_ticket_without_policyholder(seeded_store, clock):
+def _visitor(sender="visitor", origin="ip:0123456789abcdef0123", confirmed=True):
+    tracker = _conversation_tracker(signed=False, sender=sender, text="/request_human",
+                                    slots={"handoff_outcome": "offered"} if confirmed else None)
+    tracker.latest_message["metadata"] = {"auth_status": "none", "origin": origin}
+    return tracker
+
+
+def test_visitor_gets_a_ticket_without_policyholder_once_confirmed(seeded_store, clock):
     from actions.handoff import ActionHandoff
     clock(MONDAY_10)
-    messages, events = run_action(ActionHandoff(), _conversation_tracker(signed=False, sender="visitor"))
+    # the first request of a visitor (even a button payload sent straight away) only asks for confirmation
+    messages, events = run_action(ActionHandoff(), _visitor(confirmed=False))
+    assert _tickets(seeded_store) == []
+    assert "confirmez" in texts(messages) and "/request_human" in payloads(messages)
+    assert {"event": "slot", "timestamp": None, "name": "handoff_outcome", "value": "offered"} in events
+    messages, events = run_action(ActionHandoff(), _visitor())
     [ticket] = _tickets(seeded_store)
     assert ticket.policyholder_id is None and ticket.claim_refs == ()
+    assert ticket.summary["origin"] == "ip:0123456789abcdef0123"
     assert "pas connecté" in texts(messages)
+
+
+def test_visitor_requests_are_limited_per_address_not_for_others(seeded_store, clock, monkeypatch):
+    """Issue #17, finding 8: one anonymous message per new conversation opened a ticket (~600/min per address)."""
+    from actions.handoff import ActionHandoff
+    from bot import ratelimit
+    clock(MONDAY_10)
+    limiter = ratelimit.RateLimiter({"handoff_anonymous": ratelimit.Limit(5, 3600)})
+    monkeypatch.setattr(ratelimit, "get_limiter", lambda: limiter)
+    for i in range(20):  # a script: a new conversation each time, confirmed each time
+        run_action(ActionHandoff(), _visitor(sender=f"visitor-{i}"))
+    assert len(_tickets(seeded_store)) == 5
+    messages, events = run_action(ActionHandoff(), _visitor(sender="visitor-last"))
+    assert "plusieurs demandes" in texts(messages) and len(_tickets(seeded_store)) == 5
+    assert {"event": "slot", "timestamp": None, "name": "handoff_outcome", "value": "failed"} in events
+    # another address and a signed-in customer are not affected
+    run_action(ActionHandoff(), _visitor(sender="elsewhere", origin="ip:ffffffffffffffffffff"))
+    run_action(ActionHandoff(), _conversation_tracker(sender="customer"))
+    assert len(_tickets(seeded_store)) == 7
 
 
 def test_a_complaint_is_the_reason(seeded_store, clock):

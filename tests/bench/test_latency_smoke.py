@@ -100,6 +100,24 @@ def test_open_loop_sends_poisson_arrivals_and_counts_connection_errors():
     assert result["rate_target"] == 40.0 and result["achieved_rate"] > 0
 
 
+def test_hostile_clients_send_the_costly_messages_while_the_open_loop_is_measured():
+    async def run():
+        runner, url, seen = await _fake_bot(
+            lambda n: web.json_response({"error": "trop long"}, status=413) if n % 2 else web.json_response([{"text": "ok"}]))
+        try:
+            system = SimpleNamespace(name="fake", webhooks=[url], tokens={})
+            return await latency.open_loop_with_hostiles(system, rate=20.0, duration=1.0, hostiles=2), seen
+        finally:
+            await runner.cleanup()
+
+    result, seen = asyncio.run(run())
+    hostile = [text for sender, text, _ in seen if sender.startswith("hostile-")]
+    assert hostile and set(hostile) <= set(latency.HOSTILE_TEXTS) and max(map(len, hostile)) >= 1000
+    assert len({sender for sender, _, _ in seen if sender.startswith("hostile-")}) == 2
+    assert sum(result["hostile_statuses"].values()) == len(hostile) and result["hostile_clients"] == 2
+    assert result["messages"] > 0 and "p95_ms" in result
+
+
 def test_script_mixes_general_and_store_backed_messages():
     for policyholder in (1, 2, 3):
         script = latency.script_for(policyholder)
@@ -125,7 +143,12 @@ def test_quick_run_against_the_real_stack_writes_the_report(tmp_path):
         assert {"p50_ms", "p95_ms", "p99_ms", "errors", "error_kinds", "loadavg_before", "loadavg_after"} <= set(phase)
         assert phase["errors"] == sum(phase["error_kinds"].values())
         assert phase["ok"] + phase["errors"] == phase["messages"]
-    assert report["errors_total"] == sat["errors"] + ol["errors"]
+    mix = single["hostile_mix"]  # the hostile message mix (issue #17): the others' p95 with hostile clients
+    assert mix["hostile_clients"] == 1 and sum(mix["hostile_statuses"].values()) > 0
+    assert set(mix["hostile_statuses"]) <= {"200", "413"}, mix["hostile_statuses"]  # refused politely, never 5xx
+    assert mix["p95_ms_without"] == ol["p95_ms"] and mix["p95_ms_with"] is not None
+    assert {"hostile_mix_p95_ratio", "hostile_mix_met"} <= set(report["verdicts"]["single"])
+    assert report["errors_total"] == sat["errors"] + ol["errors"] + mix["errors"]
     assert {"rasa-1", "actions"} <= set(mem["peak_under_load_mib"])
     assert all(v > 10 for v in mem["peak_under_load_mib"].values())
     assert report["verdicts"]["single"]["errors"] == report["errors_total"]

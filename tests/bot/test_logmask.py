@@ -222,3 +222,53 @@ def test_pieces_in_rasa_slot_dumps_are_masked(no_memory):
     assert "7890" not in events and "SlotSet(key: amount, value: [MASKED])" in events
     dump = mask('{"slot_values": "\\tclaim_ref: None\\n\\tamount: 3000 6000\\n\\tbuyer: Durand"}')
     assert "3000" not in dump and "claim_ref: None" in dump and "buyer: Durand" in dump
+
+
+# --- issue #17, finding 4: one record is one line, and warnings are records too ---------------------------
+
+FORGERY = "bonjour\n2026-12-04 12:00:00 rasa ERROR forged line\r\x1b[31mred\u2028x"
+
+
+def test_a_message_cannot_forge_a_log_line():
+    record = _record("user said %r then %s", "x", FORGERY)
+    logmask.mask_record(record)
+    line = logging.Formatter("%(levelname)s %(message)s").format(record)
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line and "\u2028" not in line
+    assert "bonjour\\n2026-12-04 12:00:00 rasa ERROR forged line\\r" in line and "\\u2028x" in line
+
+
+def test_a_line_break_in_an_exception_message_does_not_start_a_record_line():
+    try:
+        raise ValueError("parse failed: " + FORGERY)
+    except ValueError:
+        import sys
+        record = _record("failed", exc_info=sys.exc_info())
+    logmask.mask_record(record)
+    lines = logging.Formatter("%(asctime)s %(levelname)s %(message)s").format(record).split("\n")
+    assert not any(line.startswith("2026-12-04") for line in lines[1:]), lines
+    assert all(line.startswith("  ") for line in lines[2:]), lines  # the traceback, indented under its record
+
+
+def test_warnings_become_masked_one_line_records(monkeypatch):
+    """Rasa reports an unparsable ``/intent{…}`` text with warnings.warn, which wrote it raw to stderr."""
+    import warnings
+
+    monkeypatch.setattr(logmask, "_base_factory", None)
+    original = logging.getLogRecordFactory()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("py.warnings")
+    logger.addHandler(handler)
+    try:
+        logmask.install_record_factory()
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("Failed to parse arguments in line '/greet{\"a\": \"06 12 34 56 78\"}\nFORGED claire@ex.fr'",
+                          UserWarning, stacklevel=1)
+    finally:
+        logger.removeHandler(handler)
+        logging.setLogRecordFactory(original)
+        logging.captureWarnings(False)
+    out = stream.getvalue()
+    assert "Failed to parse" in out and "[PHONE]" in out and "[EMAIL]" in out
+    assert "06 12 34 56 78" not in out and "\nFORGED" not in out

@@ -69,7 +69,7 @@ class Stack:
                 proc.kill()
 
 
-def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float = 300) -> Stack:
+def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float = 600) -> Stack:
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it) before the end-to-end tests")
     ports = [free_port() for _ in range(3)]
@@ -105,7 +105,7 @@ def start_stack(var_dir: Path, extra_env: Dict[str, str] = None, timeout: float 
         "actions": [app_py, "scripts/action_server.py", "--host", "127.0.0.1", "--port", str(ports[1])],
         "rasa": [rasa_py, "scripts/rasa_server.py", "run", "--model", str(MODEL), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(ports[0]), "--interface", "127.0.0.1",
-                 "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
+                 "--cors", f"http://127.0.0.1:{ports[2]}", "--enable-api",
                  "--logging-config-file", "scripts/logging.yml"],
         "web": [python_for("web"), "web/server.py", "--host", "127.0.0.1", "--port", str(ports[2])],
     }

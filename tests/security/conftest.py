@@ -21,7 +21,8 @@ SLACK_SECRET = "slack-sec-secret"
 RASA_API_TOKEN = "rasa-api-" + "t" * 32
 ACTION_TOKEN = "action-" + "a" * 32
 NO_LIMITS = {f"RATE_LIMIT_{scope.upper()}": "off" for scope in (
-    "login_ip", "login_account", "pairing_code_identity", "pairing_code_ip", "pairing_redeem", "messages_identity",
+    "login_ip", "login_account", "pairing_code_identity", "pairing_code_ip", "pairing_redeem", "pairing_redeem_code",
+    "messages_identity",
     "messages_ip", "api_ip")}
 
 

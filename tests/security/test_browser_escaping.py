@@ -72,3 +72,64 @@ def test_hostile_text_typed_in_the_widget_is_displayed_escaped(sec_stack, signed
     shown = [" ".join(t.split()) for t in state["client"]]
     for text in payloads:
         assert " ".join(text.split()) in shown or any(" ".join(text.split()) in s for s in shown), (text, shown)
+
+
+def test_an_agents_javascript_link_is_not_clickable_in_the_widget(sec_stack):
+    """Issue #17, finding 9: agent replies are rendered as Markdown and rasa-webchat keeps any link scheme.
+
+    An agent's reply goes through the desk (server-side filter, bot/markdown.py); a bot event appended straight
+    through Rasa's HTTP API skips it and shows the page's own guard (web/static/app.js) and its CSP."""
+    import re
+
+    import requests
+    from playwright.sync_api import sync_playwright
+
+    from bot.handoff.rasa_api import RasaApi
+    from bot.store.db import get_engine, session_scope
+    from bot.store.queries import handoff as handoff_queries
+
+    web = sec_stack.web_url
+    agent = requests.post(f"{web}/api/agent/demo-login", json={"agent_id": "claire.martin"}, timeout=30).json()["token"]
+    bearer = {"Authorization": f"Bearer {agent}"}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_context(locale="fr-FR").new_page()
+            violations = []
+            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(web)
+            page.locator("#account option").first.wait_for(state="attached", timeout=15000)
+            page.select_option("#account", "1")
+            page.click("#login")
+            page.wait_for_selector("#signed-in:not([hidden])", timeout=15000)
+            page.wait_for_function("() => document.querySelectorAll('.rw-response').length > 0", timeout=60000)
+            box = page.locator(".rw-new-message")
+            box.fill("je veux parler à un conseiller")
+            box.press("Enter")
+            page.wait_for_function("() => Array.from(document.querySelectorAll('.rw-response'))"
+                                   ".some(e => /DEM-\\d{6}/.test(e.innerText))", timeout=60000)
+            text = " ".join(page.locator(".rw-response").all_inner_texts())
+            ticket_id = int(re.search(r"DEM-(\d{6})", text).group(1))
+            assert requests.post(f"{web}/api/agent/tickets/{ticket_id}/take", headers=bearer, timeout=60).status_code == 200
+            reply = ("Voici [le formulaire](javascript:window.__pwned=1) et [notre page](https://example.fr/aide), "
+                     "ou <javascript:window.__pwned=3> et [image](data:text/html,<script>window.__pwned=4</script>).")
+            r = requests.post(f"{web}/api/agent/tickets/{ticket_id}/reply", headers=bearer, json={"text": reply},
+                              timeout=60)
+            assert r.status_code == 200, r.text
+            with session_scope(get_engine(sec_stack.settings().database.url)) as session:
+                sender_id = handoff_queries.get_ticket(session, ticket_id).sender_id
+            raw = "Brut : [cliquez](javascript:window.__pwned=2) [encore](JAVASCRIPT:window.__pwned=5)"
+            RasaApi.from_settings(sec_stack.settings()).append(sender_id, [{"event": "bot", "text": raw}])
+            page.wait_for_function("() => document.body.innerText.includes('Brut')", timeout=30000)
+            page.wait_for_timeout(1000)
+            links = page.evaluate("""() => Array.from(document.querySelectorAll('.rw-messages-container a'))
+                                       .map(a => [a.textContent, a.getAttribute('href') || ''])""")
+            for label in ("le formulaire", "cliquez", "encore"):  # the words are shown, as plain text
+                page.get_by_text(label, exact=False).first.click(timeout=5000)
+            page.wait_for_timeout(500)
+            pwned = page.evaluate("() => typeof window.__pwned !== 'undefined'")
+        finally:
+            browser.close()
+    assert not pwned
+    assert not [href for _, href in links if not re.match(r"(?i)^(https?:|mailto:|tel:)", href)], links
+    assert ["notre page", "https://example.fr/aide"] in links

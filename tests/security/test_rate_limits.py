@@ -295,3 +295,30 @@ def test_pairing_code_guessing_on_a_channel_is_limited_before_the_store(inbound)
         attempts = s.execute(select(func.count(PairingAttempt.id))).scalar_one()
     assert attempts == 2  # the 3rd and 4th guesses never reached the store
     assert out.plain[-1] == rate_limited().as_message()["text"] and len(out.plain) == 3
+
+
+def test_one_pairing_code_typed_from_many_accounts_is_limited_per_code(inbound):
+    """Issue #17, finding 6: limits per account and per code (the default RATE_LIMIT_PAIRING_REDEEM_CODE, 5/600),
+    never a global lock: another code still reaches the store."""
+    pytest.importorskip("rasa")
+    from sqlalchemy import func, select
+
+    from rasa_ext.channels.messaging import handle_inbound
+    from bot.settings import get_settings
+    from bot.store.db import get_engine, session_scope
+    from bot.store.models.pairing import PairingAttempt
+
+    out = _Output()
+
+    async def never(message):
+        raise AssertionError("a pairing code must never reach Rasa")
+
+    async def guess():
+        for i in range(8):  # 8 accounts, one try each, the same code
+            await handle_inbound("sms", f"+3361000000{i}", "4F7K2Q", out, never)
+        await handle_inbound("sms", "+33619999999", "4F7K2R", out, never)  # another code, another account
+
+    asyncio.run(guess())
+    with session_scope(get_engine(get_settings().database.url)) as s:
+        attempts = s.execute(select(func.count(PairingAttempt.id))).scalar_one()
+    assert attempts == 5 + 1  # the 6th to 8th tries of that code never reached the store; the other code did

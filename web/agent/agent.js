@@ -175,6 +175,10 @@
       b.appendChild(badge);
       b.appendChild(el("span", "meta", (t.company || "Visiteur non connecté") + " · " + (REASONS[t.reason] || t.reason)));
       b.appendChild(el("span", "meta waiting", "Attend depuis " + waited(t.waiting_seconds)));
+      if (t.duplicates) {  // other requests from the same visitor address or conversation, grouped here
+        b.appendChild(el("span", "meta duplicates", "+ " + t.duplicates + (t.duplicates > 1
+          ? " demandes semblables (même adresse ou même conversation)" : " demande semblable (même adresse ou même conversation)")));
+      }
       b.addEventListener("click", function () { select(t.id); });
       li.appendChild(b);
       ul.appendChild(li);

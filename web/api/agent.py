@@ -64,8 +64,9 @@ def _iso(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def _ticket_json(ticket: TicketView, agent, names: dict, now: datetime) -> dict:
+def _ticket_json(ticket: TicketView, agent, names: dict, now: datetime, duplicates: Optional[list] = None) -> dict:
     return {
+        "duplicates": len(duplicates or []), "duplicate_ids": list(duplicates or []),
         "id": ticket.id, "reference": ticket.reference, "status": ticket.status, "reason": ticket.reason,
         "created_at": _iso(ticket.created_at), "waiting_seconds": max(0, int((now - ticket.created_at).total_seconds())),
         "taken_by": desk.agent_label(ticket.taken_by), "taken_by_me": ticket.taken_by == agent.subject,
@@ -147,7 +148,9 @@ async def me(request: web.Request, agent) -> web.Response:
 async def list_tickets(request: web.Request, agent) -> web.Response:
     rows, names = await db.call(_list)
     now = datetime.now(timezone.utc)
-    return errors.ok({"tickets": [_ticket_json(t, agent, names, now) for t in rows]})
+    # requests from one visitor address (or one conversation) show once, with their count (issue #17, finding 8)
+    return errors.ok({"tickets": [_ticket_json(t, agent, names, now, others)
+                                  for t, others in desk.group_duplicates(rows)]})
 
 
 @auth.agent_required(SIGN_IN)

@@ -2,7 +2,8 @@
 
 Content type ``application/json`` (else 415), declared size within the endpoint's bound (else 413; aiohttp's
 ``client_max_size`` bounds undeclared sizes), valid JSON (else 400; an absurdly nested body too), and an object
-(else 400). Each API keeps its own French wording of those refusals; the response is :func:`web.api.errors.error`.
+(else 400), without lone surrogates (else 400, like invalid JSON).
+Each API keeps its own French wording of those refusals; the response is :func:`web.api.errors.error`.
 """
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ async def read_object(request: web.Request, max_bytes: int,
         return problem("too_large")
     try:
         payload = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        # JSON may write a lone surrogate ("\ud800"), which no UTF-8 text can hold: a token or an id carrying
+        # one made the JWT library or the database driver raise (HTTP 500 / 503). Refused here for every API.
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeDecodeError, UnicodeEncodeError, RecursionError):
         return problem("bad_json")
     if not isinstance(payload, dict):
         return problem("not_object")

@@ -52,9 +52,10 @@ async def _body(request: web.Request):
         "bad_json": wording.request_error("bad_json"), "not_object": wording.agent_error("bad_request")})
 
 
-def _base_url(request: web.Request) -> str:
-    configured = get_settings().referral.link_base
-    return configured or f"{request.scheme}://{request.host}"
+def _base_url() -> str:
+    """Where links point: REFERRAL_LINK_BASE, else PUBLIC_BASE_URL; never the request's Host header."""
+    settings = get_settings()
+    return settings.referral.link_base or settings.public_base_url
 
 
 def _create(session, agent, policyholder_id: int, topic: str, claim_ref, ticket_id):
@@ -90,7 +91,7 @@ async def create_referral(request: web.Request, agent) -> web.Response:
         logger.exception("referral creation failed")
         return errors.error(503, wording.unavailable())
     minutes = max(1, get_settings().referral.ttl_seconds // 60)
-    link = referral.link_url(_base_url(request), created.token)
+    link = referral.link_url(_base_url(), created.token)
     logger.info("referral %s created by %s for policyholder %s (topic %s)", created.id, agent.subject,
                 created.policyholder_id, created.topic)
     return errors.ok({

@@ -204,7 +204,40 @@
     return payload || "/greet";
   }
 
+  // Links in the conversation: rasa-webchat renders bot messages (agents' replies too) as Markdown with its
+  // URL filter off. The server keeps only http(s) / mailto / tel links (bot/markdown.py); this guard removes
+  // any other link that reaches the page (javascript:, data:, relative...), keeping its words as plain text.
+  var SAFE_PROTOCOLS = { "http:": true, "https:": true, "mailto:": true, "tel:": true };
+  function disarmLinks(root) {
+    var links = root.querySelectorAll ? root.querySelectorAll("a") : [];
+    Array.prototype.forEach.call(links, function (a) {
+      var raw = (a.getAttribute("href") || "").replace(/[\u0000-\u0020\u007f]/g, "");
+      var scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw);
+      if (scheme && SAFE_PROTOCOLS[scheme[1].toLowerCase() + ":"] && SAFE_PROTOCOLS[a.protocol]) {
+        a.setAttribute("rel", "noopener noreferrer nofollow");
+        a.setAttribute("target", "_blank");
+        return;
+      }
+      var span = document.createElement("span");
+      span.textContent = a.textContent;
+      a.parentNode.replaceChild(span, a);
+    });
+  }
+  function guardLinks(container) {
+    disarmLinks(container);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (c) {
+        Array.prototype.forEach.call(c.addedNodes, function (n) {
+          if (n.nodeType !== 1) return;
+          if (n.tagName === "A") disarmLinks(n.parentNode || n); else disarmLinks(n);
+        });
+        if (c.type === "attributes" && c.target.tagName === "A") disarmLinks(c.target.parentNode || c.target);
+      });
+    }).observe(container, { childList: true, subtree: true, attributes: true, attributeFilter: ["href"] });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    guardLinks($("chat"));
     var linkToken = referralTokenFromUrl();
     var first = linkToken ? redeemReferral(linkToken) : signinFromUrl();
     first.then(function () { showPage(""); }, function (e) {

@@ -65,7 +65,7 @@ def test_code_and_pairing_expire(store):
         assert L.active_pairing(s, SECRET, "telegram", "111", now=T0 + L.PAIRING_TTL) is None
 
 
-def test_brute_force_is_blocked_per_user_and_globally(store):
+def test_brute_force_is_blocked_per_user_never_for_everybody(store):
     _, engine = store
     with session_scope(engine) as s:
         good = L.issue_code(s, SECRET, 1, now=T0)
@@ -76,11 +76,26 @@ def test_brute_force_is_blocked_per_user_and_globally(store):
         later = T0 + L.WINDOW + timedelta(seconds=1)
         assert L.redeem_code(s, SECRET, "sms", "+33600000001", "AAAA22", now=later).outcome == L.INVALID
     with session_scope(engine) as s:
+        # the attack of issue #17: ~200 wrong codes from ~59 accounts, then a legitimate user with a valid code
         start = T0 + timedelta(hours=1)
-        for i in range(L.MAX_FAILURES_GLOBAL):
-            L.redeem_code(s, SECRET, "sms", f"+3361{i:07d}", "AAAA22", now=start)
+        accounts = [f"+3361{i:07d}" for i in range(59)]
+        tries = 0
+        for round_ in range(L.MAX_FAILURES_PER_USER):
+            for account in accounts:
+                if tries == max(200, L.MAX_FAILURES_GLOBAL):
+                    break
+                outcome = L.redeem_code(s, SECRET, "sms", account, f"AAA{round_}{tries % 7 + 2}B", now=start).outcome
+                assert outcome in (L.INVALID, L.BLOCKED)
+                tries += 1
+        assert Q.failed_attempts(s, start - L.WINDOW) >= L.MAX_FAILURES_GLOBAL
         fresh = L.issue_code(s, SECRET, 1, now=start)
-        assert L.redeem_code(s, SECRET, "sms", "+33699999998", fresh.code, now=start).outcome == L.BLOCKED
+        assert L.redeem_code(s, SECRET, "sms", "+33699999998", fresh.code, now=start).outcome == L.PAIRED
+        # meanwhile the guessing accounts get nothing more, not even with a valid code
+        other = L.issue_code(s, SECRET, 2, now=start)
+        assert L.redeem_code(s, SECRET, "sms", accounts[0], other.code, now=start).outcome == L.BLOCKED
+        # and a new account that mistypes once under the attack waits like the guessers (no help to them)
+        assert L.redeem_code(s, SECRET, "telegram", "777", "ZZZZ99", now=start).outcome == L.INVALID
+        assert L.redeem_code(s, SECRET, "telegram", "777", other.code, now=start).outcome == L.BLOCKED
 
 
 def test_wrong_code_answer_does_not_depend_on_accounts(store):
