@@ -22,7 +22,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import QUESTION_ANSWERS, identity, off_loop, say
+from actions.common import QUESTION_ANSWERS, identity, off_loop, on_the_phone, say
 from bot import dialogue, ratelimit
 from bot.handoff import tickets
 from bot.handoff.hours import Calendar, load_calendar
@@ -113,7 +113,8 @@ class ActionHandoff(Action):
                     SlotSet("callback_slot", None), SlotSet("handoff_outcome", "callback")]
         origin = request_origin(tracker)
         if who is None:  # a visitor: a confirmed wish, and a few requests per address (issue #17, finding 8)
-            if tracker.get_slot("handoff_outcome") != "offered":
+            # a live phone call is its own proof (the caller is on the line; the desk's queue takes the call)
+            if tracker.get_slot("handoff_outcome") != "offered" and not on_the_phone(tracker):
                 say(dispatcher, dialogue_wording.person_confirm_visitor())
                 return [SlotSet("handoff_outcome", "offered")]
             if not await ratelimit.get_limiter().acheck(("handoff_anonymous", origin)):

@@ -48,6 +48,7 @@ import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from urllib.parse import parse_qsl, urlencode
 
+from bot.inbound import screen
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.twilio_voice import TwilioVoiceInput
 from rasa.shared.exceptions import InvalidConfigException
@@ -325,7 +326,8 @@ class Turn:
         if not heard:
             return await self.silence()
         self.state = self.state.with_(silences=0)
-        text = digits if digits else hearing.normalise(said)
+        # what was heard follows every public channel's rules (bot/inbound.py: no /intent{…} payloads)
+        text = digits if digits else screen(hearing.normalise(said)).text
         if not text:
             return await self.silence()
         pending = self.state.confirm
