@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from tests.actions.support import run_action as _run
+from tests.actions.support import said
 
 
 FORM = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
@@ -35,7 +36,7 @@ def _plain(text):
 
 
 def _texts(messages):
-    return _plain(" ".join(m.get("text") or "" for m in messages))
+    return _plain(" ".join(said(m) for m in messages))
 
 
 def _slots(events):

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from tests.actions.support import run_action as _run
+from tests.actions.support import said
 
 
 def _tracker(text="", intent="greet", *, signed=True, slots=None, entities=None, sender="conv-1", pid=1):
@@ -25,7 +26,7 @@ def _tracker(text="", intent="greet", *, signed=True, slots=None, entities=None,
 
 
 def _texts(messages):
-    return " ".join(m.get("text") or "" for m in messages)
+    return " ".join(said(m) for m in messages)
 
 
 def _buttons(messages):
