@@ -8,7 +8,9 @@ component, placed after the extractors and before EntitySynonymMapper:
 * among overlapping entities of the same type keeps the longest span (ties: the
   extractor listed first in ``prefer``, by default the regex one);
 * drops a ``country`` or ``cap_scheme`` found *inside* a ``buyer`` span
-  ("Atlas Maroc Distribution" is a buyer, not the country Maroc).
+  ("Atlas Maroc Distribution" is a buyer, not the country Maroc);
+* drops a ``country`` whose words name no country (``bot.parsing.normalise_country``): DIET
+  sometimes tags ordinary words ("légal", "Industrie") as a country.
 
 It is not an entity extractor for ``rasa test`` (it does not use EntityExtractorMixin),
 so Rasa's per-extractor reports still show what each extractor found on its own;
@@ -30,9 +32,17 @@ def _overlap(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
+def names_a_country(entity: Dict[Text, Any]) -> bool:
+    from bot.parsing import normalise_country
+
+    return normalise_country(str(entity.get("value") or "")) is not None
+
+
 def merge_entities(entities: List[Dict[Text, Any]], prefer: List[Text],
-                   nested_in_buyer: List[Text]) -> List[Dict[Text, Any]]:
+                   nested_in_buyer: List[Text], checked_countries: bool = True) -> List[Dict[Text, Any]]:
     """The merged list, in text order."""
+    if checked_countries:
+        entities = [e for e in entities if e.get("entity") != "country" or names_a_country(e)]
     def rank(e: Dict[Text, Any]) -> Any:
         extractor = e.get("extractor") or ""
         pref = prefer.index(extractor) if extractor in prefer else len(prefer)
@@ -83,7 +93,7 @@ class EntityMerger(GraphComponent):
         """Merge the entities of each message."""
         for message in messages:
             entities = message.get(ENTITIES, [])
-            if len(entities) > 1:
+            if entities:
                 message.set(ENTITIES, merge_entities(entities, self.prefer,
                                                      self.nested_in_buyer),
                             add_to_output=True)

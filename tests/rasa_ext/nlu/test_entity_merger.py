@@ -41,3 +41,11 @@ def test_distinct_entities_of_same_type_are_kept():
     out = run([ent("amount", 0, 8, "40 000 €", "RegexEntityExtractor"),
                ent("amount", 20, 28, "30 000 €", "DIETClassifier")])
     assert len(out) == 2
+
+
+def test_a_country_that_names_no_country_is_dropped():
+    out = run([ent("country", 12, 17, "légal", "DIETClassifier"),
+               ent("country", 30, 39, "Industrie", "DIETClassifier"),
+               ent("country", 45, 53, "espagnol", "DIETClassifier"),
+               ent("country", 60, 67, "Espagne", "RegexEntityExtractor")])
+    assert [e["value"] for e in out] == ["espagnol", "Espagne"]
