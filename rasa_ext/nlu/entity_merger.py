@@ -9,6 +9,8 @@ component, placed after the extractors and before EntitySynonymMapper:
   extractor listed first in ``prefer``, by default the regex one);
 * drops a ``country`` or ``cap_scheme`` found *inside* a ``buyer`` span
   ("Atlas Maroc Distribution" is a buyer, not the country Maroc);
+* extends an ``amount`` cut inside a number ("36" of "36 000", "2 540" of "2 540,80") to the
+  whole number and its unit, so the value read is the amount typed;
 * drops a ``country`` whose words name no country (``bot.parsing.normalise_country``): DIET
   sometimes tags ordinary words ("légal", "Industrie") as a country.
 
@@ -18,18 +20,36 @@ bench/nlu.py scores the final, merged entities.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 
 def _overlap(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+_AMOUNT_TAIL = re.compile(r"(?:[ \u00a0\u202f.]\d{3}(?!\d))*(?:,\d{1,2}(?!\d))?(?:\s?(?:€|euros?\b|k€|k\b))?",
+                          re.IGNORECASE)
+
+
+def complete_amount(entity: Dict[Text, Any], text: str) -> Dict[Text, Any]:
+    """``entity`` (an amount) widened to the rest of the number it starts ("36" -> "36 000")."""
+    start, end = entity.get("start"), entity.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not text or end > len(text) or start >= end:
+        return entity
+    if not text[end - 1].isdigit() or (end < len(text) and text[end].isdigit()):
+        return entity
+    tail = _AMOUNT_TAIL.match(text, end)
+    if not tail or tail.end() == end:
+        return entity
+    return {**entity, "end": tail.end(), "value": text[start:tail.end()]}
 
 
 def names_a_country(entity: Dict[Text, Any]) -> bool:
@@ -94,6 +114,8 @@ class EntityMerger(GraphComponent):
         for message in messages:
             entities = message.get(ENTITIES, [])
             if entities:
+                text = message.get(TEXT) or ""
+                entities = [complete_amount(e, text) if e.get("entity") == "amount" else e for e in entities]
                 message.set(ENTITIES, merge_entities(entities, self.prefer,
                                                      self.nested_in_buyer),
                             add_to_output=True)
