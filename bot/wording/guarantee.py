@@ -248,7 +248,7 @@ def limit_detail(limit: LimitView, *, today: Optional[date] = None, known_terms:
         if "encours" not in known_terms:
             terms.append(_t("term.encours"))
         if limit.outstanding_as_of is not None:
-            parts.append(_t("encours.as_of", date=day(limit.outstanding_as_of)))
+            terms.insert(0, _t("encours.as_of", date=day(limit.outstanding_as_of)))  # after the facts
     parts.extend(_cap_sentences(limit.cap_covers, today))
     if limit.is_abroad:
         parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
@@ -287,10 +287,9 @@ def encours(view: EncoursView) -> Reply:
     """Encours garanti per buyer and in total."""
     if not view.lines or view.total_outstanding == 0:
         return Reply(_t("encours.none"), [HUMAN_BUTTON])
-    lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding)),
-             _t("term.encours")]
+    lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding))]
     changed = False
-    for line in view.lines:
+    for line in view.lines:  # the figures per buyer first, the explanations after them
         if line.outstanding and line.status in ("reduced", "cancelled"):
             changed = True
             lines.append(_t("encours.line_changed", acheteur=line.buyer_name, montant_encours=money(line.outstanding)))
@@ -298,7 +297,8 @@ def encours(view: EncoursView) -> Reply:
             lines.append(_t("encours.line", acheteur=line.buyer_name, montant_garanti=money(line.guaranteed),
                             montant_encours=money(line.outstanding)))
     if changed:
-        lines.insert(1, _t("encours.total_changed"))
+        lines.append(_t("encours.total_changed"))
+    lines.append(_t("term.encours"))
     if view.as_of is not None:
         lines.append(_t("encours.as_of", date=day(view.as_of)))
     return Reply(tidy("\n".join(lines)), [HUMAN_BUTTON])
