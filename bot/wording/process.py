@@ -11,12 +11,12 @@ HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
 TEMPLATES = {
     # the whole path in one short answer; the steps below come with « Voir le détail »
     "summary_generic": (
-        "En bref : vous nous déclarez la facture impayée dans le délai du contrat. Nous relançons votre client. "
+        "Les étapes en bref : vous nous déclarez la facture impayée dans le délai du contrat. Nous relançons votre client. "
         "S’il est en faillite, déclarez aussi sa dette au mandataire judiciaire. "
         "Sinon, après le délai de carence, nous vous payons la part garantie."
     ),
     "summary_contract": (
-        "En bref : vous nous déclarez la facture dans les {dms_days} jours après l’échéance. "
+        "Les étapes en bref : vous nous déclarez la facture dans les {dms_days} jours après l’échéance. "
         "Nous relançons votre client. S’il est en faillite, déclarez aussi sa dette au mandataire judiciaire. "
         "Sinon, après {waiting_days} jours, nous vous payons {quotite} de la perte couverte."
     ),
