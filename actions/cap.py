@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, identity, parse, say
@@ -20,6 +20,7 @@ from bot.cap.engine import evaluate
 from bot.parsing import parse_date
 from bot.store import queries
 from bot.wording import cap as wording
+from bot.wording import guarantee as guarantee_wording
 
 FORM_SLOTS = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
 ALL_SLOTS = FORM_SLOTS + ("cap_refused",)
@@ -100,6 +101,19 @@ class ActionCap(Action):
             _say_decision(dispatcher, replace(request, transaction_date=new_date), today)
             return [SlotSet(k, v) for k, v in then.items()] + [
                 SlotSet("cap_transaction_date", new_date.isoformat()), SlotSet("cap_mode", "explain")]
+        buyer = (entities.get("buyer") or [None])[0]
+        who = identity(tracker)
+        if who is not None and buyer and dialogue.asks_about_record(text):  # the top-up stored on that buyer
+            found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, buyer)
+            if found is not None and found.outcome == "match" and found.limit is not None:
+                scheme = dialogue.scheme_from(text, (entities.get("cap_scheme") or [None])[0])
+                say(dispatcher, guarantee_wording.cap_records(found.limit, scheme, today=today))
+                if not found.limit.cap_covers and scheme:
+                    say(dispatcher, wording.scheme_reply(scheme, as_of=today))
+                return [SlotSet("cap_mode", "explain"), SlotSet("buyer", found.limit.buyer_name)]
+        if (text and not text.startswith("/") and not tracker.get_slot("cap_mode")
+                and not dialogue.mentions_cap(text)):  # no word of the schemes, no CAP talk yet: not understood
+            return [FollowupAction("action_fallback")]
         mode = "eligibility" if text == "/ask_cap" else await parse(dialogue.classify, text, entities)
         if mode == "explain":
             scheme = dialogue.scheme_from(text, (entities.get("cap_scheme") or [None])[0])
@@ -109,7 +123,6 @@ class ActionCap(Action):
             return [SlotSet("cap_mode", "explain")]
         values: Dict[str, Any] = {slot: None for slot in ALL_SLOTS}
         values.update(dialogue.prefill(text, entities, today))
-        buyer = (entities.get("buyer") or [None])[0]
         values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None else buyer
         return [SlotSet(k, v) for k, v in values.items()] + [SlotSet("cap_mode", "eligibility")]
 

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.auth import Identity, verify_identity
 from bot.settings import get_settings
-from bot.wording.reply import Reply
+from bot.wording.format import typo
+from bot.wording.reply import DETAIL_BUTTON, MAX_WORDS, Reply, sentences, shorten, word_count
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,8 +61,30 @@ async def parse(func: Callable[..., T], text: Any, *args: Any, **kwargs: Any) ->
     return func(text, *args, **kwargs)
 
 
-def say(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    dispatcher.utter_message(**reply.as_message())
+# below this many words left in an answer, a reply without buttons goes behind « Voir le détail »
+MIN_WORDS_LEFT = 15
+# words kept free by a reply without buttons for the question that often closes an answer
+CLOSING_QUESTION_WORDS = 12
+
+
+def say(dispatcher: CollectingDispatcher, reply: Reply, *, budget: int = MAX_WORDS) -> None:
+    """Send ``reply``, keeping the whole answer of this action within ``budget`` words (the fact
+    asked comes first): what does not fit goes behind « Voir le détail » (``action_show_detail``).
+
+    A reply with buttons (a question, a choice) is always shown, its first sentences at least; a
+    reply without leaves room for such a closing question."""
+    sent = dispatcher.messages
+    left = budget - sum(word_count(m.get("text")) for m in sent) - (0 if reply.buttons else CLOSING_QUESTION_WORDS)
+    last = sent[-1] if sent else None
+    if last is not None and not reply.buttons and (last.get("detail") or left < min(MIN_WORDS_LEFT,
+                                                                                    word_count(reply.text))):
+        # the answer is already full: this reply joins the detail of the previous bubble
+        last.setdefault("detail", []).extend(typo(" ".join(p)) for p in sentences(reply.text))
+        buttons = last.setdefault("buttons", [])
+        if not any(b.get("payload") == DETAIL_BUTTON.payload for b in buttons):
+            buttons.insert(0, {"title": typo(DETAIL_BUTTON.title), "payload": DETAIL_BUTTON.payload})
+        return
+    dispatcher.utter_message(**shorten(reply, max(left, MIN_WORDS_LEFT)).as_message())
 
 
 async def store_call(dispatcher: CollectingDispatcher, func: Callable[..., T], *args: Any, **kwargs: Any) -> Optional[T]:

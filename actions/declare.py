@@ -114,6 +114,19 @@ def clear_wish_to_declare(tracker: Tracker) -> bool:
     return dialogue.wants_to_declare(raw)
 
 
+async def _buyer_named(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """The focus on the buyer the message names in words when the NLU found none ("charpentes giraud
+    est en redressement"): the next question ("il en est où ce dossier ?") is about that buyer."""
+    from bot.claim_filters import buyer_in_words
+
+    who = identity(tracker)
+    if who is None or next(tracker.get_latest_entity_values("buyer"), None):
+        return []
+    limits = await audited_call(dispatcher, who, queries.limits)
+    name = buyer_in_words(tracker.latest_message.get("text"), [l.buyer_name for l in limits or ()])
+    return [SlotSet("buyer", name)] if name else []
+
+
 class ActionDeclareStart(_Named, Action):
     """Starts the form only on a clear wish; otherwise answers and offers (a buyer in insolvency
     proceedings: what to do first; a question about declaring: the answer)."""
@@ -146,7 +159,7 @@ class ActionDeclareStart(_Named, Action):
             if dialogue.is_question(raw) and not dialogue.mentions_insolvency(raw):
                 say(dispatcher, dialogue_wording.declare_question())
             say(dispatcher, dialogue_wording.declare_offer())
-            return [SlotSet("declaration_allowed", False)]
+            return [SlotSet("declaration_allowed", False)] + await _buyer_named(dispatcher, tracker)
         say(dispatcher, wording.start())
         # the form starts here, also when the wish came inside another form (the rules then have no path)
         return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None),

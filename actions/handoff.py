@@ -140,6 +140,7 @@ WAITING_ANSWERS = {
     "express_worry": "action_express_worry", "complain": "action_log_complaint",
     "greet": "utter_greet", "thank": "utter_you_are_welcome", "goodbye": "utter_goodbye",
     "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+    "show_detail": "action_show_detail",
 }
 # events an answer may not bring while waiting (no form starts, the conversation is not paused)
 _WAITING_DROPPED = {"active_loop", "followup", "pause", "form"}

@@ -69,6 +69,7 @@ BUTTON_PAYLOADS: Dict[str, Dict[str, Callable[[Any], bool]]] = {
     "express_worry": {},
     "goodbye": {},
     "thank": {},
+    "show_detail": {},  # « Voir le détail » / « Voir la suite » (bot/wording/reply.py)
 }
 
 _PAYLOAD = re.compile(r"/(?P<intent>[a-z_]{1,40})(?P<entities>\{.*\})?", re.DOTALL)

@@ -41,6 +41,14 @@ _REFUSED = re.compile(r"\brefus|\bretir|\bresili|\bannul|\bdeclin|\brien\b|\bauc
                       r"ne (?:me )?couvre (?:pas|plus)")
 _SKIP = re.compile(r"\bnon\b|\baucun|\bpas de\b|je ne sais|sais pas|\bpasser\b|\bpeu importe|\bskip\b|"
                    r"aujourd'? ?hui|maintenant|\bnouvelle\b|a venir")
+# a sale to come ("le mois prochain", "une nouvelle commande"): the rules of today apply
+_FUTURE = re.compile(r"aujourd'? ?hui|\bmaintenant\b|\bprochaine?s?\b|\ba venir\b|\bnouvelles? (?:ventes?|commandes?)\b|"
+                     r"\brevendre\b|\bdesormais\b|\bactuellement\b|\bdes demain\b")
+# a question on what was stored for a buyer ("on avait eu le CAP en 2020, il couvrait combien ?",
+# "je vois une ligne Cap Relais"), not on a sale to come
+_RECORD = re.compile(r"\b(?:on|nous|j')\s*(?:avait|avions|avais|a|avons|ai) eu\b|\bon avait\b|\bnous avions\b|"
+                     r"\bje vois\b|\bune ligne\b|\bc'etait quoi\b|\bcouvrait\b|\ba couvert\b|\bderriere\b|"
+                     r"\bnotre (?:cap|complement)\b|\benregistre")
 _HERE = re.compile(r"\bici\b|\ben france\b|\bfrancais|\bmetropole|\bhexagone")
 _MONTH_YEAR = re.compile(r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
                          r"decembre)\s+(20\d\d)\b")
@@ -94,6 +102,21 @@ def ambiguous_amount(text: Optional[str]) -> Optional[Tuple[Decimal, ...]]:
     if not reading.ambiguous:
         return None
     return (reading.value,) + reading.alternatives
+
+
+_CAP_WORDS = re.compile(r"\bcap\b|\bcap\+|francexport|\brelais\b|\betat\b|\bpublic|\bcomplement|\bdispositif|"
+                        r"\baides?\b|\bbpi|\bgaranties? (?:de l'etat|publique)|\bsoutien\b")
+
+
+def mentions_cap(text: Optional[str]) -> bool:
+    """The message names a scheme or the State's help (else "ask_cap" was a guess of the NLU)."""
+    return bool(_CAP_WORDS.search(fold(text)))
+
+
+def asks_about_record(text: Optional[str]) -> bool:
+    """A question on the top-up a buyer had (stored CAP records), not on a sale to come."""
+    folded = fold(text)
+    return bool(_RECORD.search(folded)) and not _FUTURE.search(folded)
 
 
 def classify(text: Optional[str], entities: Mapping[str, Iterable[str]] = None) -> str:
@@ -163,6 +186,8 @@ def prefill(text: Optional[str], entities: Mapping[str, Iterable[str]], today: d
     m = _MONTH_YEAR.search(folded)
     if tx is None and m:
         tx = date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
+    if tx is None and _FUTURE.search(folded):
+        tx = today
     if tx is not None:
         out["cap_transaction_date"] = tx.isoformat()
     return out

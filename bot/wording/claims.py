@@ -231,12 +231,11 @@ def claim_status(claim: ClaimView, known_terms: Collection[str] = ()) -> Reply:
     else:
         parts = [_t("status.intro", ref=claim.ref, acheteur=claim.buyer_name)]
     parts.append(_stage_sentence(claim))
-    if claim.stage == "refused":  # the reason of the refusal, then the buyer's situation, apart
+    # the facts first (stage, amounts, next step); the cause and the explanations after them: a
+    # short answer keeps the first ones, the rest comes with « Voir le détail »
+    if claim.stage == "refused":  # the reason of the refusal first
         note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
         parts.append(TEMPLATES.get(f"refusal.{note}", TEMPLATES["refusal.unknown"]))
-        parts.append(_t(f"situation.{claim.cause}"))
-    else:
-        parts.append(_t(f"cause.{claim.cause}"))
     amounts = [_t("amount.declared", montant=money(claim.amount_declared))]
     if claim.amount_admitted is not None and claim.amount_admitted != claim.amount_declared:
         amounts.append(_t("amount.admitted", montant=money(claim.amount_admitted)))
@@ -245,13 +244,14 @@ def claim_status(claim: ClaimView, known_terms: Collection[str] = ()) -> Reply:
     if claim.amount_recovered:
         amounts.append(_t("amount.recovered", montant=money(claim.amount_recovered)))
     parts.append(" ".join(amounts))
+    step = _next_step(claim, late=declared_late(claim), explained=claim.stage == "waiting_period")
+    if step:
+        parts.append(step)
+    parts.append(_t(f"situation.{claim.cause}") if claim.stage == "refused" else _t(f"cause.{claim.cause}"))
     if claim.stage in ("waiting_period", "indemnified") and "quotite" not in known_terms:
         parts.append(_t("amount.quotite", quotite=percent(claim.quotite)))
     if claim.stage == "indemnified" and (claim.next_step_code == "recovery_update" or claim.amount_recovered):
         parts.append(_t("subrogation"))
-    step = _next_step(claim, late=declared_late(claim), explained=claim.stage == "waiting_period")
-    if step:
-        parts.append(step)
     if claim.stage == "waiting_period" and claim.advance_indemnification:
         parts.append(_t("advance"))
     buttons = [HUMAN_BUTTON] if claim.is_open or claim.stage == "refused" else [LIST_BUTTON, HUMAN_BUTTON]

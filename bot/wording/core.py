@@ -35,6 +35,9 @@ TEMPLATES = {
         "Vous m’envoyez beaucoup de messages en peu de temps. "
         "Attendez une minute, puis écrivez-moi à nouveau. Je reste là."
     ),
+    "no_detail": (
+        "Je n’ai pas d’autre détail sur ma dernière réponse. Posez-moi votre question, je vous réponds."
+    ),
     "too_many_requests": (
         "Trop de demandes en peu de temps. Réessayez dans {seconds} secondes."
     ),
@@ -72,6 +75,16 @@ def message_too_long(limit: int) -> Reply:
     from bot.wording.format import number
 
     return Reply(TEMPLATES["message_too_long"].format(limit=number(limit)))
+
+
+def detail_page(paragraphs) -> Reply:
+    """The detail of the previous answer, asked for with « Voir le détail »: a page of at most
+    ``MAX_WORDS`` words, the rest behind « Voir la suite »; "nothing more" when there is none."""
+    from bot.wording.reply import MORE_BUTTON, shorten
+    paragraphs = [p for p in paragraphs if p and p.strip()]
+    if not paragraphs:
+        return Reply(TEMPLATES["no_detail"])
+    return shorten(Reply("\n".join(paragraphs)), button=MORE_BUTTON)
 
 
 def rate_limited() -> Reply:

@@ -79,7 +79,8 @@ BUTTONS = {"yes": "Oui, transmettre", "no": "Non, corriger ou annuler"}
 
 
 def visitor() -> List[Reply]:
-    return [Reply(TEMPLATES["visitor_how"]), Reply(TEMPLATES["visitor_what"]), Reply(TEMPLATES["visitor_sign_in"])]
+    # signing in (what lets the person declare here) before the list of what to have at hand
+    return [Reply(TEMPLATES["visitor_how"]), Reply(TEMPLATES["visitor_sign_in"]), Reply(TEMPLATES["visitor_what"])]
 
 
 def start() -> Reply:

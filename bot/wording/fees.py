@@ -15,7 +15,7 @@ from bot.wording.reply import Reply
 
 TEMPLATES = {
     "period": "Vos frais du {date_debut} au {date_fin} : {total} au total.",
-    "statement": "Votre dernier relevé, {ref} du {date}, couvre la période du {date_debut} au {date_fin}. Total : {total}.",
+    "statement": "Votre dernier relevé, {ref} du {date}, porte sur la période du {date_debut} au {date_fin} : {total}.",
     "none_period": "Je ne vois aucun frais sur cette période.",
     "none_statement": "Vous n’avez pas encore reçu de relevé de frais.",
     # one sentence per kind: total, then how it is computed
@@ -142,7 +142,7 @@ TEMPLATES.update({
 
 def general() -> Reply:
     """For a visitor: the kinds of fees and how they are usually computed, without any figure."""
-    keys = ("general.intro", "general.premium", "general.monitoring", "general.collection", "general.sign_in")
+    keys = ("general.intro", "general.sign_in", "general.premium", "general.monitoring", "general.collection")
     return Reply("\n".join(_t(k) for k in keys), [HUMAN_BUTTON])
 
 
@@ -151,5 +151,7 @@ def my_fees(terms, view: Optional[FeeBreakdown], *, period: bool = False) -> Rep
     body = fee_breakdown(view) if period and view is not None else last_statement(view)
     if terms is None or terms.premium_rate is None:
         return body
+    if view is not None and any(l.kind == "premium" and l.method == "rate" for l in view.lines):
+        return body  # the premium line already gives the contract's rate
     head = _t("contract.premium_rate", taux=percent(terms.premium_rate))
     return Reply(head + "\n" + body.text, body.buttons)

@@ -85,9 +85,8 @@ def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: 
     """How much we pay (or paid) and why not everything: quotité and franchise, amounts first."""
     from bot.wording.format import day, percent
 
-    lines = []
-    if declared is not None:
-        lines.append(TEMPLATES["declared"].format(ref=ref, montant=money(declared)))
+    lines = []  # the amount, why not everything, then when; what was declared last
+    when = []
     if paid is not None:
         lines.append(TEMPLATES["paid"].format(ref=ref, montant=money(paid)))
     elif est is not None and est.amount is not None:
@@ -95,10 +94,10 @@ def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: 
         lines.append(TEMPLATES[key].format(ref=ref, montant=money(est.amount), montant_du=money(owed or 0)))
         if hypothesis and est.uncovered_amount:
             lines.append(TEMPLATES["hypothesis_limit"].format(plafond=money(est.covered_amount)))
-        if stage:
-            lines.append(TEMPLATES["stage"].format(etape=stage_label(stage)))
         if not hypothesis and est.expected_payment_date is not None and est.date_status == "estimated":
-            lines.append(TEMPLATES["estimate_date"].format(date=day(est.expected_payment_date)))
+            when.append(TEMPLATES["estimate_date"].format(date=day(est.expected_payment_date)))
+        if stage:
+            when.append(TEMPLATES["stage"].format(etape=stage_label(stage)))
     if terms is not None:
         covered = est.covered_amount if (est is not None and est.covered_amount is not None) else None
         why = TEMPLATES["why.quotite"].format(quotite=percent(terms.quotite))
@@ -107,6 +106,9 @@ def payout(ref: Optional[str], est, terms, *, paid=None, owed=None, hypothesis: 
         lines.append(why)
         lines.append(TEMPLATES["why.deductible"].format(franchise=money(terms.deductible)) if terms.deductible
                      else TEMPLATES["why.no_deductible"])
+    lines.extend(when)
+    if declared is not None:
+        lines.append(TEMPLATES["declared"].format(ref=ref, montant=money(declared)))
     if not lines:
         return Reply(TEMPLATES["none"], [HUMAN_BUTTON])
     return Reply(tidy("\n".join(lines)), [HUMAN_BUTTON])

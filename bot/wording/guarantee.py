@@ -79,6 +79,8 @@ TEMPLATES = {
     ),
     "cap.current": "L’État ajoute une garantie sur ce client : {dispositif}. Elle couvre {montant} depuis le {date_debut}.",
     "cap.closed": "Ce dispositif de l’État est fermé aux nouvelles demandes.",
+    "cap.records": "Voici l’aide de l’État notée sur {acheteur}.",
+    "cap.records_none": "Je ne vois pas d’aide de l’État notée sur {acheteur} dans votre contrat.",
     # Cap Relais was no guarantee added for you: the State shared our losses and premiums
     "cap.relais": (
         "Du {date_debut} au {date_fin}, Cap Relais s’appliquait aussi : l’État partageait avec nous "
@@ -198,6 +200,16 @@ def _cap_sentences(covers: Sequence[CapCoverView], today: date) -> List[str]:
     return parts
 
 
+def cap_records(limit: LimitView, scheme: Optional[str] = None, *, today: Optional[date] = None) -> Reply:
+    """The State top-ups stored on one buyer (those of ``scheme`` when there are some), first."""
+    today = today or date.today()
+    covers = [c for c in limit.cap_covers if scheme and c.scheme.lower() == scheme.lower()] or list(limit.cap_covers)
+    if not covers:
+        return Reply(_t("cap.records_none", acheteur=limit.buyer_name))
+    return Reply(tidy("\n".join([_t("cap.records", acheteur=limit.buyer_name)] + _cap_sentences(covers, today))),
+                 [HUMAN_BUTTON])
+
+
 def _encours_after_change(limit: LimitView, values) -> List[str]:
     """After a reduction or a cancellation, the deliveries made before it stay covered by the former
     agrément: say so with the stored figures, never "0 € garantis" for invoices already issued."""
@@ -219,26 +231,28 @@ def limit_detail(limit: LimitView, *, today: Optional[date] = None, known_terms:
     values = dict(acheteur=limit.buyer_name, montant=money(limit.amount), montant_demande=money(limit.requested_amount),
                   date=day(limit.decided_on), montant_avant=money(limit.previous_amount or limit.requested_amount))
     parts = [_t(f"limit.{limit.status}", **values)]
+    terms = []  # the words explained after the facts (a short answer keeps the facts)
     if "agrement" not in known_terms:
-        parts.append(_t("term.agrement"))
+        terms.append(_t("term.agrement"))
     if limit.status != "granted":
         parts.append(_reason(limit.reason_code))
     changed = limit.status in ("reduced", "cancelled")
     if changed:  # what stays covered: said once, with the encours when there is one
         parts.append(_t("limit.future_only_short" if limit.outstanding else "limit.future_only", **values))
-    if limit.is_abroad:
-        parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
     if changed and limit.outstanding:
         parts.extend(_encours_after_change(limit, values))
         if "encours" not in known_terms:
-            parts.append(_t("term.encours"))
+            terms.append(_t("term.encours"))
     elif limit.outstanding or limit.amount:
         parts.append(_t("encours.one", montant_garanti=money(limit.guaranteed), montant_encours=money(limit.outstanding)))
         if "encours" not in known_terms:
-            parts.append(_t("term.encours"))
+            terms.append(_t("term.encours"))
         if limit.outstanding_as_of is not None:
-            parts.append(_t("encours.as_of", date=day(limit.outstanding_as_of)))
+            terms.insert(0, _t("encours.as_of", date=day(limit.outstanding_as_of)))  # after the facts
     parts.extend(_cap_sentences(limit.cap_covers, today))
+    if limit.is_abroad:
+        parts.append(_t("limit.abroad", pays=country_name(limit.buyer_country)))
+    parts.extend(terms)
     parts.append(_t("ask_increase"))
     return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
 
@@ -273,10 +287,9 @@ def encours(view: EncoursView) -> Reply:
     """Encours garanti per buyer and in total."""
     if not view.lines or view.total_outstanding == 0:
         return Reply(_t("encours.none"), [HUMAN_BUTTON])
-    lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding)),
-             _t("term.encours")]
+    lines = [_t("encours.total", montant_garanti=money(view.total_guaranteed), montant_encours=money(view.total_outstanding))]
     changed = False
-    for line in view.lines:
+    for line in view.lines:  # the figures per buyer first, the explanations after them
         if line.outstanding and line.status in ("reduced", "cancelled"):
             changed = True
             lines.append(_t("encours.line_changed", acheteur=line.buyer_name, montant_encours=money(line.outstanding)))
@@ -284,7 +297,8 @@ def encours(view: EncoursView) -> Reply:
             lines.append(_t("encours.line", acheteur=line.buyer_name, montant_garanti=money(line.guaranteed),
                             montant_encours=money(line.outstanding)))
     if changed:
-        lines.insert(1, _t("encours.total_changed"))
+        lines.append(_t("encours.total_changed"))
+    lines.append(_t("term.encours"))
     if view.as_of is not None:
         lines.append(_t("encours.as_of", date=day(view.as_of)))
     return Reply(tidy("\n".join(lines)), [HUMAN_BUTTON])

@@ -9,6 +9,17 @@ from bot.wording.reply import Button, Reply
 HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
 
 TEMPLATES = {
+    # the whole path in one short answer; the steps below come with « Voir le détail »
+    "summary_generic": (
+        "Les étapes en bref : vous nous déclarez la facture impayée dans le délai du contrat. Nous relançons votre client. "
+        "S’il est en faillite, déclarez aussi sa dette au mandataire judiciaire. "
+        "Sinon, après le délai de carence, nous vous payons la part garantie."
+    ),
+    "summary_contract": (
+        "Les étapes en bref : vous nous déclarez la facture dans les {dms_days} jours après l’échéance. "
+        "Nous relançons votre client. S’il est en faillite, déclarez aussi sa dette au mandataire judiciaire. "
+        "Sinon, après {waiting_days} jours, nous vous payons {quotite} de la perte couverte."
+    ),
     "intro": "Voici les étapes, de la facture impayée jusqu’à l’indemnité, c’est-à-dire la somme que nous vous versons.",
     "step_terms": (
         "1. Le délai de paiement. La loi fixe un délai de 60 jours au plus après la date de facture, "
@@ -65,14 +76,19 @@ TEMPLATES = {
 def process(terms: Optional[object] = None) -> List[Reply]:
     """``terms``: a ContractTerms of the person's contract, or None for the general explanation."""
     if terms is not None:
+        summary = TEMPLATES["summary_contract"].format(dms_days=terms.dms_deadline_days,
+                                                       waiting_days=terms.waiting_period_days,
+                                                       quotite=percent(terms.quotite))
         dms = TEMPLATES["step_dms_contract"].format(days=terms.dms_deadline_days)
         waiting = TEMPLATES["step_waiting_contract"].format(days=terms.waiting_period_days)
         indemnity = TEMPLATES["step_indemnity_contract"].format(quotite=percent(terms.quotite))
     else:
+        summary = TEMPLATES["summary_generic"]
         dms = TEMPLATES["step_dms_generic"]
         waiting = TEMPLATES["step_waiting_generic"]
         indemnity = TEMPLATES["step_indemnity_generic"]
     replies = [
+        Reply(summary),
         Reply(TEMPLATES["intro"]),
         Reply(TEMPLATES["step_terms"]),
         Reply(dms),

@@ -8,7 +8,11 @@ component, placed after the extractors and before EntitySynonymMapper:
 * among overlapping entities of the same type keeps the longest span (ties: the
   extractor listed first in ``prefer``, by default the regex one);
 * drops a ``country`` or ``cap_scheme`` found *inside* a ``buyer`` span
-  ("Atlas Maroc Distribution" is a buyer, not the country Maroc).
+  ("Atlas Maroc Distribution" is a buyer, not the country Maroc);
+* extends an ``amount`` cut inside a number ("36" of "36 000", "2 540" of "2 540,80") to the
+  whole number and its unit, so the value read is the amount typed;
+* drops a ``country`` whose words name no country (``bot.parsing.normalise_country``): DIET
+  sometimes tags ordinary words ("légal", "Industrie") as a country.
 
 It is not an entity extractor for ``rasa test`` (it does not use EntityExtractorMixin),
 so Rasa's per-extractor reports still show what each extractor found on its own;
@@ -16,13 +20,14 @@ bench/nlu.py scores the final, merged entities.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -30,9 +35,34 @@ def _overlap(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
+_AMOUNT_TAIL = re.compile(r"(?:[ \u00a0\u202f.]\d{3}(?!\d))*(?:,\d{1,2}(?!\d))?(?:\s?(?:€|euros?\b|k€|k\b))?",
+                          re.IGNORECASE)
+
+
+def complete_amount(entity: Dict[Text, Any], text: str) -> Dict[Text, Any]:
+    """``entity`` (an amount) widened to the rest of the number it starts ("36" -> "36 000")."""
+    start, end = entity.get("start"), entity.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not text or end > len(text) or start >= end:
+        return entity
+    if not text[end - 1].isdigit() or (end < len(text) and text[end].isdigit()):
+        return entity
+    tail = _AMOUNT_TAIL.match(text, end)
+    if not tail or tail.end() == end:
+        return entity
+    return {**entity, "end": tail.end(), "value": text[start:tail.end()]}
+
+
+def names_a_country(entity: Dict[Text, Any]) -> bool:
+    from bot.parsing import normalise_country
+
+    return normalise_country(str(entity.get("value") or "")) is not None
+
+
 def merge_entities(entities: List[Dict[Text, Any]], prefer: List[Text],
-                   nested_in_buyer: List[Text]) -> List[Dict[Text, Any]]:
+                   nested_in_buyer: List[Text], checked_countries: bool = True) -> List[Dict[Text, Any]]:
     """The merged list, in text order."""
+    if checked_countries:
+        entities = [e for e in entities if e.get("entity") != "country" or names_a_country(e)]
     def rank(e: Dict[Text, Any]) -> Any:
         extractor = e.get("extractor") or ""
         pref = prefer.index(extractor) if extractor in prefer else len(prefer)
@@ -83,7 +113,9 @@ class EntityMerger(GraphComponent):
         """Merge the entities of each message."""
         for message in messages:
             entities = message.get(ENTITIES, [])
-            if len(entities) > 1:
+            if entities:
+                text = message.get(TEXT) or ""
+                entities = [complete_amount(e, text) if e.get("entity") == "amount" else e for e in entities]
                 message.set(ENTITIES, merge_entities(entities, self.prefer,
                                                      self.nested_in_buyer),
                             add_to_output=True)

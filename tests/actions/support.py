@@ -29,8 +29,14 @@ def run_action(action, tracker):
     return dispatcher.messages, events
 
 
+def said(message):
+    """What a message says: its text and the detail behind its « Voir le détail » button (the answer
+    shows the first part; the facts checked here may be in either)."""
+    return " ".join([message.get("text") or ""] + list(message.get("detail") or []))
+
+
 def texts(messages):
-    return " ".join(m.get("text") or "" for m in messages)
+    return " ".join(said(m) for m in messages)
 
 
 def payloads(messages):

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from tests.actions.support import run_action as _run
+from tests.actions.support import said
 
 
 FORM = ("cap_buyer", "cap_requested", "cap_granted", "cap_country", "cap_transaction_date")
@@ -35,7 +36,7 @@ def _plain(text):
 
 
 def _texts(messages):
-    return _plain(" ".join(m.get("text") or "" for m in messages))
+    return _plain(" ".join(said(m) for m in messages))
 
 
 def _slots(events):
@@ -424,3 +425,26 @@ def test_evaluation_after_stop_says_nothing(store):
     slots = {"cap_mode": "stopped", "cap_requested": None}
     messages, events = _evaluate(slots)
     assert messages == [] and events == []
+
+
+@pytest.mark.parametrize("question, buyer, expected", [
+    ("pour la pharmacie centrale leroy on avait eu le CAP en 2020, il couvrait combien ?", "pharmacie centrale leroy",
+     ["Pharmacie Centrale Leroy", "CAP"]),
+    ("sur Klinikbedarf Weber je vois une ligne Cap Relais, c'est quoi ?", "Klinikbedarf Weber",
+     ["Cap Relais", "pertes"]),
+])
+def test_the_top_up_stored_on_a_buyer_is_answered_without_a_form(store, question, buyer, expected):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker(question, pid=3, entities=[{"entity": "buyer", "value": buyer}]))
+    text = _texts(messages)
+    for piece in expected:
+        assert piece in text
+    assert {"event": "slot", "timestamp": None, "name": "cap_mode", "value": "explain"} in events
+    assert not any(e.get("name") == "cap_requested" for e in events)  # no form started
+
+
+def test_ask_cap_guessed_without_a_word_of_the_schemes_goes_to_the_fallback(store):
+    from actions.cap import ActionCap
+    _, events = _run(ActionCap(), _tracker("je suis Claire Durand de la Menuiserie Durand, ça ne suffit pas ?",
+                                           signed=False, entities=[{"entity": "buyer", "value": "Menuiserie"}]))
+    assert [e.get("name") for e in events] == ["action_fallback"]

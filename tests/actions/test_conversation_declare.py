@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from tests.actions.support import run_action as _run
+from tests.actions.support import said
 
 
 def _tracker(text="", intent="greet", *, signed=True, slots=None, entities=None, sender="conv-1", pid=1):
@@ -25,7 +26,7 @@ def _tracker(text="", intent="greet", *, signed=True, slots=None, entities=None,
 
 
 def _texts(messages):
-    return " ".join(m.get("text") or "" for m in messages)
+    return " ".join(said(m) for m in messages)
 
 
 def _buttons(messages):
@@ -212,3 +213,11 @@ def test_form_start_resets_slots_without_complaining(store):
     dispatcher = CollectingDispatcher()
     asyncio.run(ValidateDeclareUnpaidForm().run(dispatcher, tracker, domain))
     assert dispatcher.messages == []
+
+
+def test_a_buyer_named_in_words_becomes_the_focus_without_a_form(store):
+    from actions.declare import ActionDeclareStart
+    messages, events = _run(ActionDeclareStart(), _tracker(
+        "charpentes giraud est en redressement judiciaire, je fais quoi ?", "declare_unpaid"))
+    assert {"event": "slot", "timestamp": None, "name": "buyer", "value": "Charpentes Giraud"} in events
+    assert {"event": "slot", "timestamp": None, "name": "declaration_allowed", "value": False} in events

@@ -9,6 +9,7 @@ pytest.importorskip("rasa_sdk")
 from rasa_sdk import Tracker
 
 from tests.actions.support import run_action as _run
+from tests.actions.support import said
 
 
 def _tracker(text="", intent="ask_guarantee", *, signed=True, entities=None, sender="conv-g", pid=1, status=None):
@@ -37,7 +38,7 @@ def _fees(text, **kwargs):
 
 
 def _texts(messages):
-    return " ".join(m.get("text") or "" for m in messages)
+    return " ".join(said(m) for m in messages)
 
 
 def _buttons(messages):

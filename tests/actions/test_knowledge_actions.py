@@ -1,14 +1,14 @@
 """Glossary, contract values, claims by buyer and focus, filtered lists, how much we pay, practical help."""
 import pytest
 
-from tests.actions.support import make_tracker, run_action, texts
+from tests.actions.support import make_tracker, run_action, said, texts
 
 pytest.importorskip("rasa_sdk")
 
 
 def run(action, text, intent, **kwargs):
     messages, events = run_action(action, make_tracker(text, intent, **kwargs))
-    return [{**m, "text": (m.get("text") or "").replace("\u202f", " ").replace("\xa0", " ")} for m in messages], events
+    return [{**m, "text": said(m).replace("\u202f", " ").replace("\xa0", " ")} for m in messages], events
 
 
 def test_contract_value_then_definition(seeded_store):

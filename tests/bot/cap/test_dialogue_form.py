@@ -53,3 +53,35 @@ def test_an_ambiguous_amount_is_never_prefilled_nor_guessed(text):
     assert "cap_requested" not in dialogue.prefill(text, {}, TODAY)
     assert dialogue.answers("cap_requested", text, TODAY)  # an answer (to be asked about), not a side question
     assert dialogue.ambiguous_amount("600 000 €") is None and dialogue.ambiguous_amount("600,50 €") is None
+
+
+@pytest.mark.parametrize("text", [
+    "pour Dubreuil on avait eu le CAP en 2020, il couvrait combien ?",
+    "sur Garage Fabre je vois une ligne Cap Relais, c'est quoi ?",
+    "on a eu le cap+ derrière leur refus ? combien ?",
+])
+def test_a_question_on_a_stored_top_up_is_not_a_new_sale(text):
+    assert dialogue.asks_about_record(text)
+
+
+@pytest.mark.parametrize("text", [
+    "je peux compenser avec Cap Francexport pour une commande le mois prochain ?",
+    "on avait eu le CAP, ça marcherait aujourd'hui pour une nouvelle vente ?",
+    "suis-je éligible au CAP+ ?",
+])
+def test_a_sale_to_come_is_not_a_record_question(text):
+    assert not dialogue.asks_about_record(text)
+
+
+def test_a_sale_to_come_is_dated_today():
+    today = date(2026, 12, 4)
+    assert dialogue.prefill("une commande de 90 000 le mois prochain", {}, today)["cap_transaction_date"] == \
+        "2026-12-04"
+
+
+@pytest.mark.parametrize("text, named", [
+    ("et le complément de l'État ?", True), ("cap francexport", True), ("l'aide publique", True),
+    ("je suis Claire Durand de la Menuiserie Durand, ça ne suffit pas ?", False),
+])
+def test_mentions_cap(text, named):
+    assert dialogue.mentions_cap(text) is named
