@@ -72,6 +72,9 @@ BUTTON_PAYLOADS: Dict[str, Dict[str, Callable[[Any], bool]]] = {
     "show_detail": {},  # « Voir le détail » / « Voir la suite » (bot/wording/reply.py)
 }
 
+# options whose payload a channel consumes itself and never hands to Rasa (typed, they are plain text)
+CHANNEL_ONLY_PAYLOADS = frozenset({"/voice_code"})  # the phone's « Recevoir le code » (rasa_ext/channels/voice.py)
+
 _PAYLOAD = re.compile(r"/(?P<intent>[a-z_]{1,40})(?P<entities>\{.*\})?", re.DOTALL)
 
 
