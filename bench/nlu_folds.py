@@ -158,8 +158,11 @@ def plot(results: Dict[str, Any], out: Path) -> None:
     cands = [c for c, r in results["candidates"].items() if r.get("summary", {}).get("folds_done")]
     if not cands:
         return
-    cols = list(GROUPS) + ["mean"]
-    fig, axes = plt.subplots(1, 2, figsize=(max(10, 2.2 * len(cols) * len(cands) / 2), 4.5),
+    done = [g for g in GROUPS if any(g in results["candidates"][c]["folds"] for c in cands)]
+    # the mean compares candidates on the same folds: those every plotted candidate has
+    common = [g for g in done if all(g in results["candidates"][c]["folds"] for c in cands)]
+    cols = done + ["mean"]
+    fig, axes = plt.subplots(1, 2, figsize=(max(9, 1.1 * len(cols) * len(cands)), 4.5),
                              sharey=True)
     width = 0.8 / len(cands)
     xs = np.arange(len(cols))
@@ -167,13 +170,13 @@ def plot(results: Dict[str, Any], out: Path) -> None:
                                           ("intent_macro_f1", "intent macro-F1"))):
         for i, c in enumerate(cands):
             r = results["candidates"][c]
-            vals = [r["folds"].get(g, {}).get(metric, np.nan) for g in GROUPS]
-            vals.append(r["summary"].get(f"mean_{metric}", np.nan))
+            vals = [r["folds"].get(g, {}).get(metric, np.nan) for g in done]
+            vals.append(np.mean([r["folds"][g][metric] for g in common]) if common else np.nan)
             bars = ax.bar(xs + i * width, vals, width, label=c)
             ax.bar_label(bars, fmt="%.2f", fontsize=6, rotation=90, padding=2)
         ax.set_xticks(xs + width * (len(cands) - 1) / 2,
-                      [f"{g}\n(n={results['groups'].get(g, '')})" if g != "mean" else "mean"
-                       for g in cols], fontsize=8)
+                      [f"{g}\n(n={results['groups'].get(g, '')})" if g != "mean"
+                       else "mean of\n" + "+".join(common) for g in cols], fontsize=8)
         ax.set_ylim(0, 1.12)
         ax.set_title(f"{label}, style held out")
     axes[0].legend(fontsize=7, loc="lower left")
