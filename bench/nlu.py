@@ -109,6 +109,35 @@ def score(gold: List[Dict[str, Any]], pred: List[Dict[str, Any]]) -> Dict[str, A
     return out
 
 
+def fallback_scores(gold_intents: List[str], rankings: List[List[Tuple[str, float]]],
+                    thresholds=(0.3, 0.4), ambiguity: float = 0.1) -> Dict[str, Any]:
+    """Intent accuracy and macro-F1 if FallbackClassifier had another threshold.
+
+    ``rankings`` is the classifier's own top-2 (nlu_fallback left out). "none" is the
+    classifier alone (no fallback at all); "t" applies the FallbackClassifier rule: top
+    confidence below t, or top two closer than ``ambiguity`` -> nlu_fallback (an error).
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(gold_intents))
+    out: Dict[str, Any] = {}
+    for t in (None, *thresholds):
+        pred = []
+        for r in rankings:
+            if not r:
+                pred.append(FALLBACK)
+            elif t is not None and (r[0][1] < t or (len(r) > 1 and r[0][1] - r[1][1] < ambiguity)):
+                pred.append(FALLBACK)
+            else:
+                pred.append(r[0][0])
+        out["none" if t is None else str(t)] = {
+            "intent_accuracy": accuracy_score(gold_intents, pred),
+            "intent_macro_f1": f1_score(gold_intents, pred, labels=labels, average="macro",
+                                        zero_division=0),
+            "fallback_rate": sum(p == FALLBACK for p in pred) / max(len(pred), 1)}
+    return out
+
+
 def entity_errors(gold: List[Dict[str, Any]], pred: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Per-message entity differences (only stored for cross-validation on data/nlu)."""
     errors = []
@@ -180,8 +209,12 @@ def predict(model: Path, texts: List[str], desc: str) -> Tuple[List[Dict[str, An
         return parses, (time.perf_counter() - start) * 1000 / max(len(texts), 1)
 
     parses, ms = asyncio.run(run())
+    # the classifier's own ranking (nlu_fallback left out) lets a caller score other fallback
+    # thresholds without retraining (bench/nlu_folds.py)
     return [{"intent": p["intent"]["name"] if p.get("intent") else None,
-             "entities": p.get("entities", [])} for p in parses], ms
+             "entities": p.get("entities", []),
+             "ranking": [(r["name"], r["confidence"]) for r in p.get("intent_ranking", [])
+                         if r["name"] != FALLBACK][:2]} for p in parses], ms
 
 
 def run_once(config: Path, train_td, test_examples, workdir: Path, desc: str) -> Dict[str, Any]:
@@ -195,6 +228,8 @@ def run_once(config: Path, train_td, test_examples, workdir: Path, desc: str) ->
     result.update(timing)
     result.update(model_mb=model.stat().st_size / 2**20, ms_per_message=ms)
     result["_pairs"] = [(g["intent"], p["intent"]) for g, p in zip(gold, pred)]
+    result["by_fallback_threshold"] = fallback_scores([g["intent"] for g in gold],
+                                                      [p["ranking"] for p in pred])
     result["_errors"] = [{"text": g["text"], "gold": g["intent"], "pred": p["intent"]}
                          for g, p in zip(gold, pred) if g["intent"] != p["intent"]]
     result["_entity_errors"] = entity_errors(gold, pred)

@@ -13,6 +13,15 @@ component, placed after the extractors and before EntitySynonymMapper:
   whole number and its unit, so the value read is the amount typed;
 * drops a ``country`` whose words name no country (``bot.parsing.normalise_country``): DIET
   sometimes tags ordinary words ("légal", "Industrie") as a country.
+* makes each buyer name one span, with the conventions of the training data
+  (``fix_buyer_spans``): DIET often cuts a company name in two ("Tissages du" + "Nord",
+  "Kowalski Sp" + "z o.o.") or stops one word short ("Hôtel des", "Agri" for "Agri Conseil",
+  "Vasseur" for "Charpentes Vasseur"). Adjacent buyer pieces are joined; a span is extended
+  over a legal form written next to it (SARL, SAS, GmbH, Ets…: inside the span by
+  convention), over the word after a trailing "de / du / des / et / &", and over capitalised
+  words right next to it (not at the start of a sentence, not greetings or pronouns, never
+  over another entity). "chez", "la société", "le client"… and trailing punctuation stay out.
+  Measured on the held-out file by bench/nlu_entities.py (docs/nlu.md).
 
 It is not an entity extractor for ``rasa test`` (it does not use EntityExtractorMixin),
 so Rasa's per-extractor reports still show what each extractor found on its own;
@@ -86,6 +95,97 @@ def merge_entities(entities: List[Dict[Text, Any]], prefer: List[Text],
     return sorted(kept, key=lambda e: (e.get("start", -1), e.get("end", -1)))
 
 
+# legal forms and "Ets", as the company_form regex of data/nlu/regex_lookup.yml (+ SA, AG, AS,
+# Co, Cie, which are only taken when written with their capitals)
+_FORM = (r"(?:[Ss][Aa][Rr][Ll]|[Ss][Aa][Ss][Uu]?|[Ee][Uu][Rr][Ll]|[Ss][Nn][Cc]|[Ss][Cc][Ii]|"
+         r"[Ss][Cc][Oo][Pp]|GmbH|GMBH|gmbh|Ltd|LTD|ltd|Limited|PLC|plc|Inc|INC|inc|LLC|llc|"
+         r"S\.p\.A\.|SpA|Srl|SRL|srl|BV|B\.V\.|NV|Lda|Sp\. z o\.o\.|SA|AG|AS|Co\.?|Cie|"
+         r"[Ee]ts|[ÉEée]tablissements|& Fils|et Fils|& Cie|et Cie)")
+_FORM_AFTER = re.compile(r"[ \u00a0]+" + _FORM + r"(?![\w+])")
+_FORM_BEFORE = re.compile(r"(?<![\w.])" + _FORM + r"[ \u00a0]+$")
+_CONNECTOR_END = re.compile(r"(?:^|[ \u00a0'’])(?:de|du|des|d['’]|et|&|la|le|les|l['’])$", re.I)
+_WORD_AFTER = re.compile(r"[ \u00a0]+([A-ZÀ-Ý0-9][\w'’.-]*\w|[A-ZÀ-Ý0-9])")
+_CAP_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý][\w'’-]*\w)")
+_CAP_BEFORE = re.compile(r"([A-ZÀ-Ý][\w'’-]*\w)[ \u00a0]$")
+# two pieces of one name: only blanks, a hyphen or "&" between them ("Bois et" + "Scieries du";
+# "Dupont" + "et" + "Martin" stays two buyers)
+_GAP = re.compile(r"[ \u00a0]*(?:[-&][ \u00a0]*)?")
+# lower-case words DIET sometimes takes in front of a name (outside the span by convention)
+_LEADING = re.compile(r"^(?:(?:chez|pour|avec|sur|de|du|la|le|les|l['’]|notre|mon|ma|son|"
+                      r"client|cliente|acheteur|débiteur|debiteur|société|societe|"
+                      r"entreprise|l['’]entreprise)[ \u00a0]+)+")
+# capitalised words that are not part of a company name next to it (often a sentence's first word)
+_NOT_NAME = frozenset(
+    "bonjour bonsoir salut merci cordialement madame monsieur je j nous vous il elle on ils "
+    "elles est sont a ont mais et ou donc car si oui non le la les l un une des du de mon ma mes "
+    "notre nos votre vos ce cet cette ça ca c pour chez sur avec par dans depuis client cliente "
+    "clients acheteur débiteur debiteur société societe entreprise dossier sinistre facture "
+    "factures impayé impaye impayés déclaration declaration agrément agrement garantie limite "
+    "statut quid combien pourquoi quand comment où ou quel quelle quels quelles que qui quoi "
+    "est-ce dms bodacc cap tva siren siret rib sin svp stp urgent hello bjr ok".split())
+
+
+def fix_buyer_spans(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """Buyer spans joined / extended / trimmed to one whole company name (see module doc)."""
+    if not text or any(e.get("end", 0) > len(text) for e in entities):
+        return entities  # offsets that do not fit the text: leave them alone
+    buyers = sorted((e for e in entities if e.get("entity") == "buyer" and "start" in e),
+                    key=lambda e: e["start"])
+    if not buyers:
+        return entities
+    others = [e for e in entities if e not in buyers]
+    blocked = [(e["start"], e["end"]) for e in others if "start" in e]
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in blocked)
+
+    spans: List[List[Any]] = []  # [start, end, entity]
+    for b in buyers:
+        if spans:
+            prev = spans[-1]
+            gap = text[prev[1]:b["start"]]
+            joined = _GAP.fullmatch(gap) or (
+                re.fullmatch(r"\.[ \u00a0]+", gap) and re.search(r"\b\w{1,3}$", text[:prev[1]]))
+            if b["start"] <= prev[1] or (joined and free(prev[1], b["start"])):
+                prev[1] = max(prev[1], b["end"])
+                continue
+        spans.append([b["start"], b["end"], b])
+
+    fixed = []
+    for start, end, entity in spans:
+        lead = _LEADING.match(text[start:end])
+        if lead and lead.end() < end - start:
+            start += lead.end()
+        while end > start and text[end - 1] in ",;:!?)»\"":
+            end -= 1
+        for _ in range(4):  # a few steps: "Bois et" -> "Bois et Scieries du" -> "... du Jura"
+            before = (start, end)
+            m = _FORM_AFTER.match(text, end)
+            if m and free(end, m.end()):
+                end = m.end()
+            m = _FORM_BEFORE.search(text[:start])
+            if m and free(m.start(), start):
+                start = m.start()
+            if _CONNECTOR_END.search(text[start:end]):
+                m = _WORD_AFTER.match(text, end)
+                if m and free(end, m.end()):
+                    end = m.end()
+            m = _CAP_AFTER.match(text, end)
+            if m and m.group(1).lower() not in _NOT_NAME and free(end, m.end()):
+                end = m.end()
+            m = _CAP_BEFORE.search(text[:start])
+            if m and m.group(1).lower() not in _NOT_NAME and free(m.start(), start):
+                start = m.start()
+            if (start, end) == before:
+                break
+        if (start, end) != (entity["start"], entity["end"]):
+            entity = {**entity, "start": start, "end": end, "value": text[start:end]}
+            entity.setdefault("processors", [])
+            entity["processors"] = [*entity["processors"], "EntityMerger"]
+        fixed.append(entity)
+    return sorted(others + fixed, key=lambda e: (e.get("start", -1), e.get("end", -1)))
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
@@ -96,12 +196,14 @@ class EntityMerger(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         """Default config."""
         return {"prefer": ["RegexEntityExtractor", "DIETClassifier"],
-                "nested_in_buyer": ["country", "cap_scheme"]}
+                "nested_in_buyer": ["country", "cap_scheme"],
+                "repair_buyer_spans": True}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         """Create the component."""
         self.prefer = list(config.get("prefer", []))
         self.nested_in_buyer = list(config.get("nested_in_buyer", []))
+        self.repair_buyer_spans = bool(config.get("repair_buyer_spans", True))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -116,7 +218,10 @@ class EntityMerger(GraphComponent):
             if entities:
                 text = message.get(TEXT) or ""
                 entities = [complete_amount(e, text) if e.get("entity") == "amount" else e for e in entities]
-                message.set(ENTITIES, merge_entities(entities, self.prefer,
-                                                     self.nested_in_buyer),
-                            add_to_output=True)
+                entities = merge_entities(entities, self.prefer, self.nested_in_buyer)
+                if self.repair_buyer_spans and entities:
+                    entities = fix_buyer_spans(text, entities)
+                    # a longer buyer can now cover a country / scheme found inside the name
+                    entities = merge_entities(entities, self.prefer, self.nested_in_buyer)
+                message.set(ENTITIES, entities, add_to_output=True)
         return messages
