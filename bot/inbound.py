@@ -4,6 +4,9 @@
   the assistant (NLU cost grows with the number of tokens: 4 000 short tokens took the Rasa server
   0.2–0.5 s, and two such clients raised everyone's latency); the person gets a polite French answer
   saying so (:func:`bot.wording.core.message_too_long`), nothing is cut silently.
+- **Long messages** (over :data:`LONG_MESSAGE_CHARS`, 300 characters): accepted, but a sender (and a client
+  address) may send only a few per minute (``RATE_LIMIT_LONG_MESSAGES_IDENTITY`` / ``_IP``), so that the NLU
+  cost one client imposes on the others stays bounded.
 - **Request bodies**: at most :data:`MAX_BODY_BYTES` (64 KiB) on the channels' HTTP endpoints (413).
 - **``/intent{…}`` payloads**: Rasa reads a text that starts with ``/`` as an intent with entities,
   bypassing the NLU, and logs the raw text when it cannot parse it. End users may send only the payloads
@@ -25,6 +28,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 
 MAX_MESSAGE_CHARS = 1000
+# a message longer than this costs the NLU several times a usual one: a sender gets only a few per minute
+# (RATE_LIMIT_LONG_MESSAGES_*): measured by bench/latency.py's hostile mix (docs/benchmarks.md)
+LONG_MESSAGE_CHARS = 300
 MAX_BODY_BYTES = 64 * 1024
 MAX_PAYLOAD_CHARS = 300
 
@@ -103,6 +109,11 @@ class Inbound:
     text: str
     too_long: bool = False
     payload_refused: bool = False
+
+    @property
+    def long(self) -> bool:
+        """Accepted, but long enough to count against the long-message limits."""
+        return len(self.text) > LONG_MESSAGE_CHARS
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

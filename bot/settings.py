@@ -378,6 +378,11 @@ class RateLimitSettings:
                                      "Chat messages per policyholder / channel account / anonymous session.")
     messages_ip: str = setting("RATE_LIMIT_MESSAGES_IP", STR, "600/60",
                                "Chat messages per client IP (web socket, REST channel).")
+    long_messages_identity: str = setting("RATE_LIMIT_LONG_MESSAGES_IDENTITY", STR, "6/60",
+                                          "Messages over 300 characters per policyholder / channel account / "
+                                          "anonymous session (each costs the NLU several usual messages).")
+    long_messages_ip: str = setting("RATE_LIMIT_LONG_MESSAGES_IP", STR, "20/60",
+                                    "Messages over 300 characters per client IP (web socket, REST channel).")
     handoff_anonymous: str = setting("RATE_LIMIT_HANDOFF_ANONYMOUS", STR, "5/3600",
                                      "Hand-over requests of visitors who are not signed in, per client address / "
                                      "messaging account (confirmed first; signed-in people are not limited).")

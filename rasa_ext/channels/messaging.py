@@ -143,6 +143,8 @@ async def handle_inbound(channel: str, channel_user: str, text: str, output: "Ad
         limited = await limiter.acheck(("pairing_redeem", account), ("pairing_redeem_code", code_key))
     else:
         limited = await limiter.acheck(("messages_identity", account))
+        if limited and inbound.long:  # a long message costs the NLU more: a few per minute (bot/inbound.py)
+            limited = await limiter.acheck(("long_messages_identity", account))
     if not limited:
         logger.info("rate limit on %s (%s)", channel, limited.scope)
         if await limiter.acheck(("limit_notice", account)):

@@ -70,8 +70,10 @@ class SecureRestInput(RestInput):
             if token and principal is None:
                 return response.json({"error": "Jeton invalide ou expiré."}, status=401)
             sender_id = conversation_id(principal, sender, CHANNEL_NAME)
-            limited = await ratelimit.get_limiter().acheck(
-                ("messages_identity", message_limit_key(principal, sender_id)))
+            key = message_limit_key(principal, sender_id)
+            limited = await ratelimit.get_limiter().acheck(("messages_identity", key))
+            if limited and inbound.long:  # a long message costs the NLU more: a few per minute (bot/inbound.py)
+                limited = await ratelimit.get_limiter().acheck(("long_messages_ip", ip), ("long_messages_identity", key))
             if not limited:
                 return _too_many(limited)
             collector = CollectingOutputChannel()

@@ -170,6 +170,13 @@ class SecureSocketIOInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, message_too_long(MAX_MESSAGE_CHARS).as_message(), room=sid,
                                namespace=self.namespace)
                 return
+            if inbound.long and not await ratelimit.get_limiter().acheck(  # a long message costs the NLU more
+                    ("long_messages_ip", session.get("ip")),
+                    ("long_messages_identity", message_limit_key(principal, sender_id))):
+                from bot.wording.core import rate_limited
+
+                await sio.emit(self.bot_message_evt, rate_limited().as_message(), room=sid, namespace=self.namespace)
+                return
             message = UserMessage(
                 inbound.text,
                 SocketIOOutput(sio, self.bot_message_evt),

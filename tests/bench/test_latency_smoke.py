@@ -145,7 +145,8 @@ def test_quick_run_against_the_real_stack_writes_the_report(tmp_path):
         assert phase["ok"] + phase["errors"] == phase["messages"]
     mix = single["hostile_mix"]  # the hostile message mix (issue #17): the others' p95 with hostile clients
     assert mix["hostile_clients"] == 1 and sum(mix["hostile_statuses"].values()) > 0
-    assert set(mix["hostile_statuses"]) <= {"200", "413"}, mix["hostile_statuses"]  # refused politely, never 5xx
+    # refused politely (too long, or too many long ones), never 5xx
+    assert set(mix["hostile_statuses"]) <= {"200", "413", "429"}, mix["hostile_statuses"]
     assert mix["p95_ms_without"] == ol["p95_ms"] and mix["p95_ms_with"] is not None
     assert {"hostile_mix_p95_ratio", "hostile_mix_met"} <= set(report["verdicts"]["single"])
     assert report["errors_total"] == sat["errors"] + ol["errors"] + mix["errors"]

@@ -37,7 +37,7 @@ def test_defaults_of_every_concern(tmp_path):
                                         callback_lead_minutes=60)
     assert (s.referral.ttl_seconds, s.referral.link_base) == (900, "")
     assert s.ratelimit == RateLimitSettings() and s.ratelimit.trust_proxy is False
-    assert s.ratelimit.scopes()["login_ip"] == "30/60" and len(s.ratelimit.scopes()) == 11
+    assert s.ratelimit.scopes()["login_ip"] == "30/60" and len(s.ratelimit.scopes()) == 13
     assert (s.ratelimit.pairing_redeem_code, s.ratelimit.handoff_anonymous) == ("5/600", "5/3600")
     assert (s.runtime.app_env, s.runtime.production, s.web.public_base_url) == ("development", False, "")
     assert (s.public_base_url, s.public_socket_url) == ("http://localhost:8080", "http://localhost:5005")

@@ -253,6 +253,7 @@ def start_cluster(var_dir: Path, rasa_replicas: int = 2, action_replicas: int = 
         "TICKET_LOCK_LIFETIME": "10",
         # the load comes from one IP and a few identities: the rate limits are not what is measured
         "RATE_LIMIT_MESSAGES_IP": "off", "RATE_LIMIT_MESSAGES_IDENTITY": "off",
+        "RATE_LIMIT_LONG_MESSAGES_IP": "off", "RATE_LIMIT_LONG_MESSAGES_IDENTITY": "off",
         **(extra_env or {}),
     }
     cluster = Cluster(var_dir=var_dir, env=env, tracker_db=tracker_db, claims_db=claims_db)

@@ -23,7 +23,7 @@ ACTION_TOKEN = "action-" + "a" * 32
 NO_LIMITS = {f"RATE_LIMIT_{scope.upper()}": "off" for scope in (
     "login_ip", "login_account", "pairing_code_identity", "pairing_code_ip", "pairing_redeem", "pairing_redeem_code",
     "messages_identity",
-    "messages_ip", "api_ip")}
+    "messages_ip", "long_messages_identity", "long_messages_ip", "api_ip")}
 
 
 @pytest.fixture(scope="session")
