@@ -10,10 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 
-from bot.gdpr.tracker import TrackerStore, events
-from bot.store import db
-from bot.store.seed import seed_demo
-from store_testlib import AS_OF, new_database
+from bot.gdpr.tracker import TrackerStore
+from store_testlib import demo_store_and_tracker
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
 
@@ -26,15 +24,5 @@ def backend(request):
 @pytest.fixture
 def stores(backend, tmp_path):
     """(claims engine, tracker store): migrated, demo data, an empty ``events`` table like Rasa's."""
-    store_url, drop_store = new_database(backend, tmp_path)
-    tracker_url, drop_tracker = new_database(backend, tmp_path)
-    try:
-        db.migrate(store_url)
-        engine = db.get_engine(store_url)
-        seed_demo(engine, AS_OF)
-        tracker = TrackerStore(tracker_url)
-        events.metadata.create_all(tracker.engine)
-        yield engine, tracker
-    finally:
-        drop_tracker()
-        drop_store()
+    with demo_store_and_tracker(backend, tmp_path) as (engine, tracker_url):
+        yield engine, TrackerStore(tracker_url)

@@ -11,14 +11,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 
-from bot.gdpr.tracker import events
 from bot.store import db
 from bot.store.models import Complaint, CsatAnswer
 from bot.store.models.handoff import CallbackRequest, HandoffTicket
 from bot.store.models.pairing import Pairing
 from bot.store.models.referral import Referral
-from bot.store.seed import seed_demo
-from store_testlib import AS_OF, new_database
+from store_testlib import demo_store_and_tracker
 from tests.bot.insights.conversations import D1, D2, D3, PHONE, seeded, write
 
 
@@ -59,17 +57,8 @@ def backend(request):
 @pytest.fixture
 def stores(backend, tmp_path):
     """(claims engine, tracker engine), both filled; the aggregates not refreshed yet."""
-    store_url, drop_store = new_database(backend, tmp_path)
-    tracker_url, drop_tracker = new_database(backend, tmp_path)
-    try:
-        db.migrate(store_url)
-        engine = db.get_engine(store_url)
-        seed_demo(engine, AS_OF)
+    with demo_store_and_tracker(backend, tmp_path) as (engine, tracker_url):
         add_store_rows(engine)
         tracker = db.get_engine(tracker_url)
-        events.metadata.create_all(tracker)
         write(tracker, seeded())
         yield engine, tracker
-    finally:
-        drop_tracker()
-        drop_store()

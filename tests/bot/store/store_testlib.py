@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+
 import os
 import sys
 import uuid
@@ -64,3 +66,24 @@ def new_database(backend: str, tmp_dir: Path):
         _pg_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
     return url, cleanup
+
+
+@contextlib.contextmanager
+def demo_store_and_tracker(backend: str, tmp_dir: Path):
+    """(claims engine, tracker URL) of two new databases of ``backend``: the claims store migrated with the demo
+    data (as of :data:`AS_OF`), the tracker with an empty ``events`` table like Rasa's; both dropped after."""
+    from bot.gdpr.tracker import events
+    from bot.store import db
+    from bot.store.seed import seed_demo
+
+    store_url, drop_store = new_database(backend, tmp_dir)
+    tracker_url, drop_tracker = new_database(backend, tmp_dir)
+    try:
+        db.migrate(store_url)
+        engine = db.get_engine(store_url)
+        seed_demo(engine, AS_OF)
+        events.metadata.create_all(db.get_engine(tracker_url))
+        yield engine, tracker_url
+    finally:
+        drop_tracker()
+        drop_store()
