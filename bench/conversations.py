@@ -316,7 +316,8 @@ def plot(summary: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: bool) -> List[Dict[str, Any]]:
+def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: bool,
+                      reset_store: bool = True) -> List[Dict[str, Any]]:
     """Start the product on free ports with the advisers' desk always open or closed for the coming days."""
     from bot.auth import issue_policyholder_token
     from tests.e2e.stack import start_stack
@@ -339,7 +340,7 @@ def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: b
                     tokens[company] = issue_policyholder_token(settings, int(company))
                 return tokens[company]
 
-            reset = StoreReset(var_dir / "claims.db", var_dir / "claims-demo-snapshot.db")
+            reset = StoreReset(var_dir / "claims.db", var_dir / "claims-demo-snapshot.db") if reset_store else None
             player = Player(stack.rasa_url, stack.env["RASA_API_TOKEN"], token_for, var_dir / "claims.db", reset)
             return [player.play(conv, verbose) for conv in conversations]
         finally:
@@ -352,6 +353,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", default=None, help="play only conversations whose id starts with this")
     parser.add_argument("--limit", type=int, default=0, help="play at most this many conversations")
     parser.add_argument("--verbose", action="store_true", help="print every turn")
+    parser.add_argument("--no-reset", action="store_true",
+                        help="play every conversation on the store the previous ones left (to measure the reset)")
     parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json")
     args = parser.parse_args(argv)
 
@@ -370,7 +373,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for desk in ("open", "closed"):
         group = [c for c in conversations if str(c.get("desk") or "open") == desk]
         if group:
-            by_id.update({r["id"]: r for r in play_on_new_stack(group, desk, args.verbose)})
+            by_id.update({r["id"]: r for r in play_on_new_stack(group, desk, args.verbose, not args.no_reset)})
     results = [by_id[c["id"]] for c in conversations]
     elapsed = time.time() - started
 
