@@ -148,10 +148,22 @@
       embedded: true,
       showFullScreenButton: false,
       params: { storage: "session" },
-      // rasa-webchat waits 30 ms per character (0.8 to 3 s) before each bubble: an answer of several bubbles took
-      // many seconds to appear. A short typing pause keeps the rhythm without making people wait.
-      customMessageDelay: function (message) { return Math.min(120 + 2 * (message || "").length, 350); }
+      customMessageDelay: bubblePace()
     }, $("chat"));
+  }
+
+  // rasa-webchat waits 30 ms per character (0.8 to 3 s) before each bubble: an answer of several bubbles took
+  // many seconds to appear. The first bubble of an answer shows as soon as it arrives (the person has waited for
+  // the server already); the next ones follow after a short typing pause that keeps the rhythm readable.
+  // Measured by bench/page_latency.py (docs/benchmarks.md).
+  function bubblePace() {
+    var shownAt = 0;  // when the previous bubble was (or will be) shown
+    return function (message) {
+      var now = Date.now();
+      var delay = now - shownAt > 1000 ? 0 : Math.min(120 + 2 * (message || "").length, 350);
+      shownAt = now + delay;
+      return delay;
+    };
   }
 
   // Agent → bot referral link: https://host/#referral=<token>. The fragment never reaches a server
