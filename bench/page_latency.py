@@ -179,9 +179,10 @@ def summarise(sends: List[Dict[str, Any]]) -> Dict[str, Any]:
                for kind, _ in QUESTIONS}
     page_share = [s["last_bubble_s"] - s["last_frame_s"] for s in sends
                   if s["last_bubble_s"] is not None and s["last_frame_s"] is not None]
+    incomplete = sum(not s["complete"] for s in sends)
     return {
         "sends": len(sends),
-        "incomplete": sum(not s["complete"] for s in sends),
+        "incomplete": incomplete,
         "last_bubble_s": stats(last),
         "first_bubble_s": stats([s["first_bubble_s"] for s in sends if s["first_bubble_s"] is not None]),
         "server_last_frame_s": stats([s["last_frame_s"] for s in sends if s["last_frame_s"] is not None]),
@@ -189,7 +190,7 @@ def summarise(sends: List[Dict[str, Any]]) -> Dict[str, Any]:
         "last_bubble_s_by_kind": by_kind,
         "bubbles_max": max((s["bubbles"] for s in sends), default=0),
         "target_p95_s": TARGET_P95,
-        "target_met": bool(last) and percentile(last, 95) <= TARGET_P95,
+        "target_met": bool(last) and not incomplete and percentile(last, 95) <= TARGET_P95,
     }
 
 
