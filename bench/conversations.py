@@ -17,12 +17,18 @@ user turn through the secure REST channel, then checks, after each turn:
   complaints), counted in the store before and after the turn;
 - ``handoff: true``: the reply offers or brings a person.
 
+Every conversation starts from the demo data: after each one, the tables it changed (a declaration, a ticket, a
+complaint, the audit log, a reference counter...) are put back as they were when the stack started
+(``StoreReset``), so what one conversation creates never shows in the figures another expects. Each one plays
+under a new sender, so Rasa's tracker starts empty too.
+
 It writes ``bench/results/conversations.json`` (every turn with its replies and failed checks) and
 ``bench/results/conversations.png`` (pass rate per writer, failures per check). Results: docs/conversations.md.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sqlite3
@@ -115,14 +121,77 @@ def check_turn(expect: Dict[str, Any], text: str, active_form: Optional[str],
     return failures
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class StoreReset:
+    """Puts a SQLite store back to a snapshot: the rows a conversation inserted, updated or deleted, in every table.
+
+    The snapshot is taken with SQLite's online backup (safe while the servers hold the store open). ``restore()``
+    runs on the harness's own connection, foreign-key checks off (on that connection only: the servers keep
+    theirs), in one ``BEGIN IMMEDIATE`` transaction that waits for a writer of the servers to finish; only the
+    tables whose rows differ from the snapshot are rewritten (``sqlite_sequence`` included, so new ids restart
+    where they did). The servers' own connections see the demo data again at their next read.
+    """
+
+    def __init__(self, store_db: Path, snapshot_db: Path) -> None:
+        self.store_db = Path(store_db)
+        self.snapshot_db = Path(snapshot_db)
+        with contextlib.closing(sqlite3.connect(self.store_db, timeout=60)) as src, \
+                contextlib.closing(sqlite3.connect(self.snapshot_db)) as dst:
+            src.backup(dst)
+            self.tables = [r[0] for r in dst.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            self.columns = {t: ", ".join(_quote(r[1]) for r in dst.execute(f"PRAGMA table_info({_quote(t)})"))
+                            for t in self.tables}
+            self.has_sequence = dst.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+
+    def _differs(self, db: sqlite3.Connection, table: str, columns: str) -> bool:
+        main, snap = f"main.{_quote(table)}", f"snapshot.{_quote(table)}"
+        # table and column names read from the snapshot's schema
+        sql = (f"SELECT (SELECT count(*) FROM {main}) != (SELECT count(*) FROM {snap})"  # noqa: S608
+               f" OR EXISTS (SELECT {columns} FROM {main} EXCEPT SELECT {columns} FROM {snap})"
+               f" OR EXISTS (SELECT {columns} FROM {snap} EXCEPT SELECT {columns} FROM {main})")
+        return bool(db.execute(sql).fetchone()[0])
+
+    def restore(self) -> List[str]:
+        """Rewrite the tables that differ from the snapshot; returns their names (empty: nothing had changed)."""
+        changed: List[str] = []
+        with contextlib.closing(sqlite3.connect(self.store_db, timeout=60, isolation_level=None)) as db:
+            db.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, this connection only
+            db.execute("ATTACH DATABASE ? AS snapshot", (str(self.snapshot_db),))
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                tables = [(t, self.columns[t]) for t in self.tables]
+                if self.has_sequence:
+                    tables.append(("sqlite_sequence", "name, seq"))
+                for table, columns in tables:
+                    if not self._differs(db, table, columns):
+                        continue
+                    changed.append(table)
+                    db.execute(f"DELETE FROM main.{_quote(table)}")  # noqa: S608 (names from the schema)
+                    db.execute(f"INSERT INTO main.{_quote(table)} ({columns}) "  # noqa: S608
+                               f"SELECT {columns} FROM snapshot.{_quote(table)}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("DETACH DATABASE snapshot")
+        return changed
+
+
 class Player:
     """Talks to a running stack: the secure REST channel, Rasa's HTTP API (tracker) and the store (counts)."""
 
-    def __init__(self, rasa_url: str, api_token: str, token_for, store_db: Path) -> None:
+    def __init__(self, rasa_url: str, api_token: str, token_for, store_db: Path,
+                 reset: Optional[StoreReset] = None) -> None:
         self.rasa_url = rasa_url
         self.api_token = api_token
         self.token_for = token_for
         self.store_db = store_db
+        self.reset = reset
 
     def counts(self) -> Dict[str, int]:
         with sqlite3.connect(f"file:{self.store_db}?mode=ro", uri=True) as db:
@@ -147,6 +216,17 @@ class Player:
         return r.json(), elapsed
 
     def play(self, conv: Dict[str, Any], verbose: bool = False) -> Dict[str, Any]:
+        """Play one conversation, then put the store back to the demo data (``reset``: the tables it changed)."""
+        try:
+            result = self._play(conv, verbose)
+        finally:
+            changed = self.reset.restore() if self.reset else []
+        result["reset"] = changed
+        if verbose and changed:
+            print(f"    (store put back: {', '.join(changed)})")
+        return result
+
+    def _play(self, conv: Dict[str, Any], verbose: bool = False) -> Dict[str, Any]:
         from rasa_ext.channels.secure_socketio import conversation_id as channel_conversation_id
 
         company = conv.get("company")
@@ -236,12 +316,14 @@ def plot(summary: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: bool) -> List[Dict[str, Any]]:
+def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: bool,
+                      reset_store: bool = True) -> List[Dict[str, Any]]:
     """Start the product on free ports with the advisers' desk always open or closed for the coming days."""
     from bot.auth import issue_policyholder_token
     from tests.e2e.stack import start_stack
 
-    env = {"RATE_LIMIT_MESSAGES_IP": "100000/60", "RATE_LIMIT_MESSAGES_IDENTITY": "100000/60"}
+    env = {name: "100000/60" for name in ("RATE_LIMIT_MESSAGES_IP", "RATE_LIMIT_MESSAGES_IDENTITY",
+                                          "RATE_LIMIT_LONG_MESSAGES_IP", "RATE_LIMIT_LONG_MESSAGES_IDENTITY")}
     if desk == "closed":
         today = date.today()
         env["HANDOFF_HOURS"] = "mon-fri 09:00-18:00"
@@ -258,7 +340,8 @@ def play_on_new_stack(conversations: List[Dict[str, Any]], desk: str, verbose: b
                     tokens[company] = issue_policyholder_token(settings, int(company))
                 return tokens[company]
 
-            player = Player(stack.rasa_url, stack.env["RASA_API_TOKEN"], token_for, var_dir / "claims.db")
+            reset = StoreReset(var_dir / "claims.db", var_dir / "claims-demo-snapshot.db") if reset_store else None
+            player = Player(stack.rasa_url, stack.env["RASA_API_TOKEN"], token_for, var_dir / "claims.db", reset)
             return [player.play(conv, verbose) for conv in conversations]
         finally:
             stack.stop()
@@ -270,6 +353,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", default=None, help="play only conversations whose id starts with this")
     parser.add_argument("--limit", type=int, default=0, help="play at most this many conversations")
     parser.add_argument("--verbose", action="store_true", help="print every turn")
+    parser.add_argument("--no-reset", action="store_true",
+                        help="play every conversation on the store the previous ones left (to measure the reset)")
     parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json")
     args = parser.parse_args(argv)
 
@@ -288,7 +373,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for desk in ("open", "closed"):
         group = [c for c in conversations if str(c.get("desk") or "open") == desk]
         if group:
-            by_id.update({r["id"]: r for r in play_on_new_stack(group, desk, args.verbose)})
+            by_id.update({r["id"]: r for r in play_on_new_stack(group, desk, args.verbose, not args.no_reset)})
     results = [by_id[c["id"]] for c in conversations]
     elapsed = time.time() - started
 

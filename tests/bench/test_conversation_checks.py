@@ -65,3 +65,55 @@ def test_every_set_is_well_formed():
                 assert set(turn.get("expect") or {}) <= conv.KNOWN_KEYS, (c["id"], turn["user"])
                 form = (turn.get("expect") or {}).get("form")
                 assert form in (None, "none", "declaration", "cap", "callback"), (c["id"], form)
+
+
+def _store(path):
+    """A small store like the real one: WAL, foreign keys, an AUTOINCREMENT table, a server connection kept open."""
+    import sqlite3
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.executescript("""
+        CREATE TABLE claims (id INTEGER PRIMARY KEY, ref TEXT NOT NULL, stage TEXT NOT NULL);
+        CREATE TABLE invoices (id INTEGER PRIMARY KEY, claim_id INTEGER NOT NULL REFERENCES claims(id), amount TEXT);
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, what TEXT);
+        CREATE TABLE ref_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+        INSERT INTO claims VALUES (1, 'SIN-2021-000123', 'paid'), (2, 'SIN-2026-000101', 'open');
+        INSERT INTO invoices VALUES (1, 1, '1000'), (2, 2, '500');
+        INSERT INTO audit_log (what) VALUES ('seed');
+        INSERT INTO ref_counters VALUES (2026, 101);
+    """)
+    return db
+
+
+def _dump(path):
+    import sqlite3
+    import contextlib
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return list(db.iterdump())
+
+
+def test_store_reset_undoes_inserts_updates_and_deletes_while_a_server_holds_the_store(tmp_path):
+    store = tmp_path / "claims.db"
+    server = _store(store)  # stays open, foreign keys on, like the action server's connection
+    before = _dump(store)
+    reset = conv.StoreReset(store, tmp_path / "snapshot.db")
+    assert reset.restore() == []  # nothing changed yet: no table rewritten
+
+    # what a conversation does: a declaration (claim + invoice, counter bumped), an audit line, a deletion
+    server.execute("UPDATE ref_counters SET last = 102 WHERE year = 2026")
+    server.execute("INSERT INTO claims VALUES (3, 'SIN-2026-000102', 'declared')")
+    server.execute("INSERT INTO invoices VALUES (3, 3, '750')")
+    server.execute("INSERT INTO audit_log (what) VALUES ('declaration')")
+    server.execute("UPDATE claims SET stage = 'closed' WHERE id = 2")
+    server.execute("DELETE FROM invoices WHERE id = 1")
+    assert _dump(store) != before
+
+    assert sorted(reset.restore()) == ["audit_log", "claims", "invoices", "ref_counters", "sqlite_sequence"]
+    assert _dump(store) == before
+    # the server's connection reads the demo data again, and the next id is the one the first run would get
+    assert server.execute("SELECT count(*) FROM claims").fetchone()[0] == 2
+    server.execute("INSERT INTO audit_log (what) VALUES ('next')")
+    assert server.execute("SELECT max(id) FROM audit_log").fetchone()[0] == 2
+    assert server.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    server.close()

@@ -93,33 +93,15 @@
     }).catch(function () { show("signin-error", "Les conseillers de démonstration sont indisponibles."); });
   }
 
-  var SIGNIN_ERRORS = {
-    no_role: "Votre compte n’a pas le rôle de conseiller. Demandez-le à votre responsable.",
-    denied: "La connexion a été annulée.",
-    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
-    unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
-    invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
-  };
+  var KEYS = { token: TOKEN_KEY, name: NAME_KEY, exp: EXP_KEY };
+  var SIGNIN_ERRORS = { no_role: "Votre compte n’a pas le rôle de conseiller. Demandez-le à votre responsable." };
 
-  function keep(body) {
-    sessionStorage.setItem(TOKEN_KEY, body.token);
-    sessionStorage.setItem(NAME_KEY, body.name || "");
-    sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (body.expires_in - 30)));
-  }
+  function keep(body) { window.AssistantSignin.keep(KEYS, body); }
 
   // back from the provider: /agent/#signin (pick the token up once) or /agent/#signin-error=<reason>
+  // (web/static/signin.js, shared with the customer page)
   function signinFromUrl() {
-    var hash = location.hash || "";
-    var failed = /^#signin-error=([a-z_]+)$/.exec(hash);
-    if (hash !== "#signin" && !failed) return Promise.resolve();
-    history.replaceState(null, "", location.pathname + location.search);
-    if (failed) return Promise.reject(new Error(SIGNIN_ERRORS[failed[1]] || SIGNIN_ERRORS.invalid));
-    return fetch("/api/auth/session", { method: "POST", credentials: "same-origin" }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (b) {
-        if (!r.ok || b.kind !== "agent") throw new Error(b.error || SIGNIN_ERRORS.invalid);
-        keep(b);
-      });
-    });
+    return window.AssistantSignin.fromUrl("agent", SIGNIN_ERRORS, keep);
   }
 
   function showSignIn() {

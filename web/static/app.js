@@ -2,7 +2,8 @@
 // demo mode only), then the rasa-webchat widget with the signed token.
 // The token goes in the socket URL (checked on connect) and in customData (checked on every message).
 // After the provider's sign-in the server sends the browser back to /#signin and hands the session token
-// over once through POST /api/auth/session (an HttpOnly cookie, never a URL): see web/api/oidc.py.
+// over once through POST /api/auth/session (an HttpOnly cookie, never a URL): web/static/signin.js, shared with
+// the agent desk; see web/api/oidc.py.
 (function () {
   "use strict";
   var TOKEN_KEY = "ai_token", NAME_KEY = "ai_company", EXP_KEY = "ai_token_exp";
@@ -61,35 +62,20 @@
       .catch(function (e) { showError("Connexion impossible : " + e.message); });
   }
 
+  var KEYS = { token: TOKEN_KEY, name: NAME_KEY, exp: EXP_KEY };
   var SIGNIN_ERRORS = {
     unknown_account: "Votre compte n’est pas encore relié à un contrat chez nous\u202f: l’assistant répond aux " +
-      "questions générales. Un conseiller peut relier votre compte.",
-    denied: "La connexion a été annulée.",
-    expired: "La connexion a pris trop de temps. Cliquez à nouveau sur «\u202fSe connecter\u202f».",
-    unavailable: "Le service de connexion ne répond pas. Réessayez dans quelques minutes.",
-    invalid: "Votre connexion n’a pas pu être vérifiée. Réessayez."
+      "questions générales. Un conseiller peut relier votre compte."
   };
 
   function keepSession(body) {
     sessionStorage.clear();  // a new conversation for the signed-in company
-    sessionStorage.setItem(TOKEN_KEY, body.token);
-    sessionStorage.setItem(NAME_KEY, body.name || "");
-    sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (body.expires_in - 30)));
+    window.AssistantSignin.keep(KEYS, body);
   }
 
-  // back from the provider: /#signin (pick the session up once) or /#signin-error=<reason>
+  // back from the provider: /#signin (pick the session up once) or /#signin-error=<reason> (web/static/signin.js)
   function signinFromUrl() {
-    var hash = location.hash || "";
-    var failed = /^#signin-error=([a-z_]+)$/.exec(hash);
-    if (hash !== "#signin" && !failed) return Promise.resolve();
-    history.replaceState(null, "", location.pathname + location.search);
-    if (failed) return Promise.reject(new Error(SIGNIN_ERRORS[failed[1]] || SIGNIN_ERRORS.invalid));
-    return fetch("/api/auth/session", { method: "POST", credentials: "same-origin" }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (b) {
-        if (!r.ok || b.kind !== "policyholder") throw new Error(b.error || SIGNIN_ERRORS.invalid);
-        keepSession(b);
-      });
-    });
+    return window.AssistantSignin.fromUrl("policyholder", SIGNIN_ERRORS, keepSession);
   }
 
   function logout() {
@@ -162,10 +148,22 @@
       embedded: true,
       showFullScreenButton: false,
       params: { storage: "session" },
-      // rasa-webchat waits 30 ms per character (0.8 to 3 s) before each bubble: an answer of several bubbles took
-      // many seconds to appear. A short typing pause keeps the rhythm without making people wait.
-      customMessageDelay: function (message) { return Math.min(120 + 2 * (message || "").length, 350); }
+      customMessageDelay: bubblePace()
     }, $("chat"));
+  }
+
+  // rasa-webchat waits 30 ms per character (0.8 to 3 s) before each bubble: an answer of several bubbles took
+  // many seconds to appear. The first bubble of an answer shows as soon as it arrives (the person has waited for
+  // the server already); the next ones follow after a short typing pause that keeps the rhythm readable.
+  // Measured by bench/page_latency.py (docs/benchmarks.md).
+  function bubblePace() {
+    var shownAt = 0;  // when the previous bubble was (or will be) shown
+    return function (message) {
+      var now = Date.now();
+      var delay = now - shownAt > 1000 ? 0 : Math.min(120 + 2 * (message || "").length, 350);
+      shownAt = now + delay;
+      return delay;
+    };
   }
 
   // Agent → bot referral link: https://host/#referral=<token>. The fragment never reaches a server
@@ -191,9 +189,7 @@
       // whatever happens, the previous session (another company, another conversation) ends here
       sessionStorage.clear();
       if (!rb[0].ok) throw new Error(rb[1].error || "Ce lien n'est pas valide.");
-      sessionStorage.setItem(TOKEN_KEY, rb[1].token);
-      sessionStorage.setItem(NAME_KEY, rb[1].name);
-      sessionStorage.setItem(EXP_KEY, String(Date.now() + 1000 * (rb[1].expires_in - 30)));
+      keepSession(rb[1]);
       sessionStorage.setItem(INIT_KEY, rb[1].init_payload || "/greet");
     });
   }
