@@ -47,7 +47,8 @@ ANSWERABLE: FrozenSet[str] = frozenset({
 _NOT_A_FORM_ANSWER: FrozenSet[str] = frozenset({
     "request_human", "complain", "deny", "goodbye", "express_worry", "affirm", "thank", "greet",
 })
-CONFIDENT = 0.8  # intent confidence a clause needs (chosen by measurement: docs/conversations.md)
+# DIET (softmax) is sure of most pieces: below this a piece stays with the others (false splits: docs/conversations.md)
+CONFIDENT = 0.8
 MIN_WORDS = 3  # « et quand ? » is not a question of its own: it shares the verb of the first one
 # entities that tell two questions of the same intent apart (« où en est le 123 ? et le 456 ? »)
 _SUBJECTS = ("claim_ref", "buyer")
