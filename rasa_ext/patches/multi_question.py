@@ -135,7 +135,11 @@ async def split(processor: Any, message: UserMessage) -> Optional[List[Tuple[Tex
 
 async def handle(processor: Any, message: UserMessage, original: Handler) -> Optional[List[Dict[Text, Any]]]:
     """Rasa's ``handle_message`` once per clause of ``message`` (once when the message holds one question)."""
-    parts = await split(processor, message)
+    try:
+        parts = await split(processor, message)
+    except Exception:  # the step never costs an answer: the message goes whole, as without it
+        logger.exception("conversation %s: the split step failed, the message is answered whole", message.sender_id)
+        parts = None
     if parts is None:
         return await original(processor, message)
     logger.info("conversation %s: one message answered as %d questions (%s)", message.sender_id, len(parts),

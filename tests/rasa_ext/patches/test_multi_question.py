@@ -198,3 +198,14 @@ def test_switched_off_by_the_setting(monkeypatch):
     processor = FakeProcessor(FakeTracker())
     play(processor, "c'est combien mon agrément sur Leroy et j'ai des dossiers ouverts chez eux ?")
     assert len(processor.turns) == 1 and processor.parsed == []
+
+
+def test_a_failing_split_step_leaves_the_message_whole():
+    processor = FakeProcessor(FakeTracker())
+
+    async def broken(message, tracker=None):
+        raise RuntimeError("NLU graph failed")
+
+    processor.parse_message = broken
+    replies, _ = play(processor, "c'est combien mon agrément sur Leroy et j'ai des dossiers ouverts chez eux ?")
+    assert len(processor.turns) == 1 and texts(replies) == ["réponse ?"]
