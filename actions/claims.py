@@ -196,7 +196,9 @@ class ActionClaimStatus(Action):
                 return [SlotSet("claim_ref", None)]
             say(dispatcher, wording.claim_status(view))
             if view.is_open and ASKS_AMOUNT.search(claim_filters.fold(tracker.latest_message.get("text"))):
-                # "il en est où, et combien vous allez me payer ?": both questions answered
+                # "il en est où, vous m'avez payé combien ?": both questions answered. Messages with a place to cut
+                # (« …, et combien… ») are answered as two questions by the split step before this
+                # (rasa_ext/patches/multi_question.py); this covers one clause that asks both.
                 from actions.indemnity import payout_reply
                 reply = await payout_reply(dispatcher, who, view.ref)
                 if reply is not None:

@@ -15,12 +15,15 @@ from bot.wording import core
 
 
 def previous_detail(events: List[Dict[str, Any]]) -> List[str]:
-    """The detail paragraphs of the answer before the latest message of the person, in order."""
+    """The detail paragraphs of the answer before the latest message of the person, in order (all the answers to a
+    message that held several questions)."""
     users_seen = 0
     found: List[List[str]] = []
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
+            if ((event.get("parse_data") or {}).get("split") or {}).get("part", 1) > 1:
+                continue  # a later question of the same message (rasa_ext.patches.multi_question): same answer
             users_seen += 1
             if users_seen == 2:
                 break

@@ -301,6 +301,9 @@ class RasaSettings:
     reply_deadline_seconds: float = setting("REPLY_DEADLINE_SECONDS", DURATION, 20.0,
                                             "Past this, the channel apologises and offers a person "
                                             "(the turn goes on and is recorded).", positive=True)
+    split_questions: bool = setting("SPLIT_QUESTIONS", BOOL, True,
+                                    "Several questions in one message are answered one after the other (the split "
+                                    "step, docs/conversations.md); 0 answers each message as one question.")
 
 
 @_section

@@ -3,9 +3,11 @@
 - :mod:`rasa_ext.patches.fast_paths`: the action server's answer validated with a schema checked once, event
   classes looked up once per type name;
 - :mod:`rasa_ext.patches.incremental_states`: dialogue states computed once per event;
-- :mod:`rasa_ext.patches.memory_trim`: memory freed after the model load given back to the system, then periodically.
+- :mod:`rasa_ext.patches.memory_trim`: memory freed after the model load given back to the system, then periodically;
+- :mod:`rasa_ext.patches.multi_question`: several questions in one message answered one after the other (the split
+  step in front of ``MessageProcessor.handle_message``).
 
-Nothing is installed by an import. :func:`install` installs all three, explicitly: the server launcher
+Nothing is installed by an import. :func:`install` installs all four, explicitly: the server launcher
 (``scripts/rasa_server.py``) calls it before handing over to Rasa's command line, and so does any process that
 runs our channels or tracker store without that launcher (some tests). The patches replace Rasa internals, so
 :func:`install` refuses any Rasa version other than :data:`PINNED_RASA` (the pin of ``requirements/rasa.txt``, checked
@@ -38,14 +40,16 @@ def check_rasa_version(found: Optional[str] = None) -> None:
 
 
 def install() -> None:
-    """Checks the Rasa version, then installs the fast paths, the incremental states and the memory trim.
+    """Checks the Rasa version, then installs the fast paths, the incremental states, the memory trim and the split
+    step.
 
     Idempotent: a second call (or a patch already installed) changes nothing.
     """
     check_rasa_version()
-    from rasa_ext.patches import fast_paths, incremental_states, memory_trim
+    from rasa_ext.patches import fast_paths, incremental_states, memory_trim, multi_question
 
     with _lock:
         fast_paths.install()
         incremental_states.install()
         memory_trim.install()
+        multi_question.install()

@@ -51,6 +51,20 @@ def test_show_detail_says_the_rest_of_the_previous_answer():
     assert _total(messages) <= MAX_WORDS
 
 
+def test_show_detail_after_a_message_with_two_questions_gives_the_detail_of_both_answers():
+    from actions.detail import previous_detail
+
+    events = [{"event": "user", "text": "bonjour"}, {"event": "bot", "text": "Bonjour.", "metadata": {"detail": ["old"]}},
+              {"event": "user", "text": "où en est le dossier", "parse_data": {"split": {"part": 1, "of": 2}}},
+              {"event": "bot", "text": "Statut.", "metadata": {"detail": ["statut 1", "statut 2"]}},
+              {"event": "user", "text": "et l'agrément ?", "parse_data": {"split": {"part": 2, "of": 2}}},
+              {"event": "bot", "text": "Agrément.", "metadata": {"detail": ["agrément 1"]}},
+              {"event": "user", "text": "/show_detail"}]
+    assert previous_detail(events) == ["statut 1", "statut 2", "agrément 1"]
+    events[4]["parse_data"] = {}  # two messages: only the last answer's detail
+    assert previous_detail(events) == ["agrément 1"]
+
+
 def test_show_detail_with_nothing_more_says_so():
     from actions.detail import ActionShowDetail
     tracker = make_tracker("plus de détails", "show_detail", signed=False)

@@ -11,7 +11,7 @@ import pytest
 
 import rasa
 from rasa_ext import patches
-from rasa_ext.patches import fast_paths, incremental_states, memory_trim
+from rasa_ext.patches import fast_paths, incremental_states, memory_trim, multi_question
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -25,7 +25,7 @@ def test_the_pinned_version_is_the_one_of_requirements_txt():
 @pytest.mark.parametrize("other", ["3.6.20", "3.7.0", "3.6.21rc1"])
 def test_install_refuses_another_rasa_version_and_installs_nothing(monkeypatch, other):
     calls = []
-    for module in (fast_paths, incremental_states, memory_trim):
+    for module in (fast_paths, incremental_states, memory_trim, multi_question):
         monkeypatch.setattr(module, "install", lambda name=module.__name__: calls.append(name))
     monkeypatch.setattr(rasa, "__version__", other)
     with pytest.raises(RuntimeError) as refused:
@@ -38,10 +38,10 @@ def test_install_refuses_another_rasa_version_and_installs_nothing(monkeypatch, 
 
 def test_install_on_the_pinned_version_installs_every_patch(monkeypatch):
     calls = []
-    for module in (fast_paths, incremental_states, memory_trim):
+    for module in (fast_paths, incremental_states, memory_trim, multi_question):
         monkeypatch.setattr(module, "install", lambda name=module.__name__.rsplit(".", 1)[1]: calls.append(name))
     patches.install()
-    assert calls == ["fast_paths", "incremental_states", "memory_trim"]
+    assert calls == ["fast_paths", "incremental_states", "memory_trim", "multi_question"]
 
 
 def test_install_is_idempotent():
@@ -59,6 +59,10 @@ def test_install_is_idempotent():
     assert Domain.states_for_tracker_history.__module__ == incremental_states.__name__
     assert not hasattr(Domain.states_for_tracker_history.__wrapped__, "__wrapped__")
     assert memory_trim._installed is True
+    from rasa.core.processor import MessageProcessor
+
+    assert MessageProcessor.handle_message.__module__ == multi_question.__name__
+    assert not hasattr(MessageProcessor.handle_message.__wrapped__, "__wrapped__")
 
 
 def test_importing_rasa_ext_installs_nothing():
@@ -74,10 +78,12 @@ for name in {modules!r}:
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.core.processor import MessageProcessor
 from rasa_ext.patches import memory_trim
 patched = [name for name, fn in (("validate", RemoteAction._validate_action_result),
                                  ("resolve", Event.resolve_by_type),
-                                 ("states", Domain.states_for_tracker_history))
+                                 ("states", Domain.states_for_tracker_history),
+                                 ("handle", MessageProcessor.handle_message))
            if not fn.__module__.startswith("rasa.") or hasattr(fn, "__wrapped__")]
 assert not patched and not memory_trim._installed, patched
 print("untouched", len({modules!r}))
