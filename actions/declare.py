@@ -16,6 +16,7 @@ from bot import declaration as decide
 from bot import dialogue
 from bot.declaration import FORM_SLOTS, idempotency_key
 from bot.store import queries
+from bot.store.views import DeclarationResult
 from bot.wording import core
 from bot.wording import declare as wording
 from bot.wording import dialogue as dialogue_wording
@@ -127,6 +128,29 @@ async def _buyer_named(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     return [SlotSet("buyer", name)] if name else []
 
 
+async def _buyer_to_declare(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """The buyer named in the wish to declare (« déclarer un impayé martin »): set when the store knows
+    it; several close names are listed so the form's first question is answered knowingly."""
+    from bot.claim_filters import buyer_in_words
+
+    who = identity(tracker)
+    name = next(tracker.get_latest_entity_values("buyer"), None)
+    if who is None:
+        return []
+    if name is None:
+        limits = await audited_call(dispatcher, who, queries.limits)
+        name = buyer_in_words(tracker.latest_message.get("text"), [lim.buyer_name for lim in limits or ()])
+    if not name:
+        return []
+    found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, name)
+    if found is None or found.outcome == "none":
+        return []
+    if found.outcome == "match":
+        return [SlotSet("buyer", found.limit.buyer_name)]
+    _say_all(dispatcher, wording.result(DeclarationResult(outcome="buyer_ambiguous", candidates=found.candidates)))
+    return [SlotSet("buyer", None)]
+
+
 class ActionDeclareStart(_Named, Action):
     """Starts the form only on a clear wish; otherwise answers and offers (a buyer in insolvency
     proceedings: what to do first; a question about declaring: the answer)."""
@@ -142,6 +166,18 @@ class ActionDeclareStart(_Named, Action):
             return [FollowupAction(FORM)]
         if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
             return [FollowupAction(active)]
+        from actions.cap import cap_followup
+        if not active and (redirect := cap_followup(tracker)):  # "exemple : mars 2021, demandé 600 000..."
+            return redirect
+        if not clear_wish_to_declare(tracker) and not summary_pending(tracker):
+            if decide.asks_payout(raw):  # « 1 840 €, vous me rembourserez combien ? »: an estimate
+                return [FollowupAction("action_claim_payout")]
+            if decide.asks_coverage(raw):  # « d'autres factures chez eux, je suis encore couverte ? »
+                return [FollowupAction("action_guarantee")]
+            due = decide.future_due(raw)
+            if due is not None and identity(tracker) is not None:  # not due yet: nothing to declare now
+                say(dispatcher, wording.not_yet_due(due))
+                return [SlotSet("declaration_allowed", False)]
         if summary_pending(tracker) and not dialogue.wants_to_declare(raw):
             # a date or an amount after the summary corrects it; anything else shows it again
             return after_summary(tracker) or [FollowupAction("action_declaration_summary")]
@@ -161,9 +197,10 @@ class ActionDeclareStart(_Named, Action):
             say(dispatcher, dialogue_wording.declare_offer())
             return [SlotSet("declaration_allowed", False)] + await _buyer_named(dispatcher, tracker)
         say(dispatcher, wording.start())
+        named = await _buyer_to_declare(dispatcher, tracker)
         # the form starts here, also when the wish came inside another form (the rules then have no path)
         return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None),
-                FollowupAction(FORM)]
+                *named, FollowupAction(FORM)]
 
 
 class ActionDeclarationSummary(_Named, Action):
@@ -178,6 +215,8 @@ class ActionDeclarationSummary(_Named, Action):
             if not _stopped(tracker):  # the form was left on purpose: it said so already
                 say(dispatcher, wording.nothing_pending())
             return _reset()
+        if decide.asks_about_lateness(tracker.latest_message.get("text")):  # « j'ai dépassé ? c'est grave ? »
+            say(dispatcher, wording.late_question())
         say(dispatcher, wording.summary(pending["buyer"], pending["invoice"], pending["amount"], pending["due"]))
         return []
 

@@ -29,6 +29,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
+            return redirect
         from actions.declare import after_summary
         from bot import dialogue
         from bot.wording import dialogue as dialogue_wording

@@ -24,6 +24,9 @@ class ActionGuarantee(Action):
         return "action_guarantee"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
+            return redirect
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))

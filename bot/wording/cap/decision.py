@@ -52,13 +52,17 @@ def _scheme(name: str):
 
 
 def decision_reply(decision) -> Reply:
-    """Explain a :class:`bot.cap.engine.Decision` in plain French."""
+    """Explain a :class:`bot.cap.engine.Decision` in plain French, the fact first (what the scheme
+    is comes last)."""
+    from bot.wording.cap.knowledge import country_note as private_market
+
     d = decision
     buttons = [HUMAN_BUTTON]
     if d.scheme is None:
         return Reply(join(fill("full_cover", granted_amount=money(d.insurer_cover)), fill("human")), buttons)
 
-    parts: List[Optional[str]] = [TEMPLATES[INTRO_KEY[d.scheme]]]
+    note = private_market(d.scheme, d.buyer_country, d.transaction_date)  # a country left to private insurers
+    parts: List[Optional[str]] = [note]
     in_force = d.reason("in_force_at_transaction_date")
     after_end = in_force is not None and in_force.met is False and in_force.data.get("position") == "after_end"
     before_start = in_force is not None and in_force.met is False and in_force.data.get("position") == "before_start"
@@ -102,6 +106,7 @@ def decision_reply(decision) -> Reply:
     if d.to_confirm:
         parts.append(TEMPLATES["to_confirm"])
     parts.append(TEMPLATES["human"])
+    parts.append(TEMPLATES[INTRO_KEY[d.scheme]])
     return Reply(join(*parts), buttons)
 
 
@@ -148,6 +153,8 @@ def _eligible(d, then: bool, tense: str) -> List[Optional[str]]:
             parts.append(fill(f"substitute_quotite_{tense}", quotite_max=percent(q.data["max"]),
                               retained_share=percent(share.data["min_share"])))
     said = {"country_category"} if category is not None and category.met is None else set()
+    if d.reason("country_not_marketable") is not None and d.reason("country_not_marketable").data.get("marketable"):
+        said.add("country_not_marketable")  # said first, with the country's name
     if depends:
         said.add("company_turnover")
     checks = [_check(r) for r in d.to_check if r.code in CHECK_KEY and r.code not in said]
