@@ -94,7 +94,8 @@ def cap_followup(tracker: Tracker) -> List[Dict]:
         this_turn.append(event.get("name"))
     if "action_cap" in this_turn:  # already there this turn: never a loop
         return []
-    if dialogue.is_followup(text, dialogue.last_answer(tracker.events), _today()):
+    if dialogue.is_followup(text, dialogue.last_answer(tracker.events), _today()) or (
+            dialogue.mentions_cap(text) and dialogue.asks_about_record(text)):  # « on avait eu un complément de l'État »
         return [FollowupAction("action_cap")]
     return []
 
@@ -195,7 +196,12 @@ class ActionCap(Action):
             return [] if in_form else [SlotSet("cap_mode", "explain")]
         values: Dict[str, Any] = {slot: None for slot in ALL_SLOTS}
         values.update(prefilled)
-        values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None or typed else buyer
+        figures = bool(prefilled.get("cap_requested") and (prefilled.get("cap_granted") or prefilled.get("cap_refused")))
+        # the figures typed in the question are the sale's: they win over the agrément's (kept for "et en 2021 ?")
+        values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None or typed or figures else buyer
+        if not values.get("cap_country") and tracker.get_slot("cap_country") not in (None, "FR") \
+                and any("Francexport" in s for s in schemes_in(text)):
+            values["cap_country"] = tracker.get_slot("cap_country")  # "ça passerait en cap+ francexport ?": same buyer
         if dialogue.complete(values):  # every figure given ("mars 2021, client français, 600 000 / 200 000"): answer
             request = dialogue.build_request(values, today)
             if request is not None:

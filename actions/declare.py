@@ -139,7 +139,8 @@ async def _buyer_to_declare(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return []
     if name is None:
         limits = await audited_call(dispatcher, who, queries.limits)
-        name = buyer_in_words(tracker.latest_message.get("text"), [lim.buyer_name for lim in limits or ()])
+        name = buyer_in_words(tracker.latest_message.get("text"), [lim.buyer_name for lim in limits or ()]) \
+            or decide.buyer_guess(tracker.latest_message.get("text"))
     if not name:
         return []
     found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, name)

@@ -315,3 +315,23 @@ def due_in(text: Optional[str]) -> Optional[str]:
     if m and parse_date(m.group(), _today()) is not None:
         return m.group()
     return None
+
+
+_AFTER_WISH = re.compile(r"^.*\b(?:impayee?s?|facture|declarer|declaration|dms|pour|de|chez|sur|client)\s+"
+                         r"([a-z][a-z' .&-]{2,40})$")
+
+
+def buyer_guess(text: Optional[str]) -> Optional[str]:
+    """The words that may name the buyer at the end of a wish to declare (« déclarer impayé martin »),
+    to look up in the store (never trusted as is); None when there are none."""
+    from bot.dialogue import fold
+    folded = fold(text).rstrip(" .!")
+    m = _AFTER_WISH.search(folded)
+    if not m:
+        return None
+    guess = m.group(1).strip()
+    words = guess.split()
+    if not words or len(words) > 3 or words[0] in ("un", "une", "le", "la", "les", "mon", "ma", "mes", "ce", "cette",
+                                                    "impaye", "impayee", "impayes", "impayees", "facture", "factures"):
+        return None
+    return guess

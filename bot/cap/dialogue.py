@@ -235,29 +235,31 @@ def complete(values: Mapping[str, Any]) -> bool:
 CAP_ACTIONS = ("action_cap_evaluate", "action_cap", "cap_form")
 
 
-def last_answer(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
-    """The assistant's last action before the latest message of the person (None at the start)."""
-    seen_user = False
+def previous_turn(events: Iterable[Mapping[str, Any]]) -> Tuple[str, ...]:
+    """The assistant's actions between the person's previous message and the latest one, in order."""
+    names, seen_user = [], False
     for event in reversed(list(events)):
         if event.get("event") == "user":
             if seen_user:
-                return None
+                break
             seen_user = True
         elif seen_user and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
-            return event.get("name")
-    return None
+            names.append(event.get("name"))
+    return tuple(reversed(names))
+
+
+def last_answer(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The assistant's last action before the latest message of the person (None at the start); a CAP
+    action of that turn wins (an action may hand over to another: "action_declare_start" -> "action_cap")."""
+    actions = previous_turn(events)
+    cap = [name for name in actions if name in CAP_ACTIONS]
+    return cap[-1] if cap else (actions[-1] if actions else None)
 
 
 def after_decision(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when the assistant's last answer (before the latest message) was a CAP decision:
     a date given now means "and for a sale on that date?"."""
-    seen_user = False
-    for event in reversed(list(events)):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name") in ("action_cap_evaluate", "action_cap")
-    return False
+    return any(name in ("action_cap_evaluate", "action_cap") for name in previous_turn(events))
 
 
 _STOP = re.compile(
@@ -317,7 +319,8 @@ def from_store(buyer: Optional[str]) -> bool:
 
 
 _OTHER_TOPIC = re.compile(r"\bagrements?\b|\bdossiers?\b|\blimites?\b|\bsinistres?\b|\bindemni\w*|\brembours\w*|"
-                          r"\bfactures?\b|\bsin[- ]?\d|\bdeclar\w*|\bimpaye\w*|\bconseiller\b|\brappel\w*")
+                          r"\bfactures?\b|\bsin[- ]?\d|\bdeclar\w*|\bimpaye\w*|\bconseiller\b|\brappel\w*|"
+                          r"\bfrais\b|\bprimes?\b|\bcotisation|\breleve\b|\bquotite\b|\bfranchise\b|\bhoraires?\b")
 _SAME_SALE = re.compile(r"\bet si\b|\bet en\b|\bet pour\b|\bmeme vente\b|\bvente (?:du|de|en)\b|\bexemple\b|"
                         r"\bdemande\w*\b.{0,40}\baccord\w*|\baccord\w*\b.{0,40}\bdemande\w*")
 

@@ -152,3 +152,11 @@ def test_cents_kept_before_a_word_starting_with_j():
     from bot.parsing import parse_amount
     assert parse_amount("le montant c'est 2 540,80 j'ai inversé les chiffres") == Decimal("2540.80")
     assert parse_amount("sous 30 j") is None
+
+
+def test_the_buyer_guessed_at_the_end_of_a_wish_to_declare():
+    from bot.declaration import buyer_guess
+    assert buyer_guess("declarer impayé martin") == "martin"
+    assert buyer_guess("je veux declarer une facture impayée de perrin") == "perrin"
+    assert buyer_guess("je veux déclarer un impayé") is None
+    assert buyer_guess("jdois declarer 1 facture impayee") is None

@@ -68,32 +68,33 @@ def decision_reply(decision) -> Reply:
     before_start = in_force is not None and in_force.met is False and in_force.data.get("position") == "before_start"
     open_reason = d.reason("open_to_new_requests")
 
-    # 1. today: closed or open
+    closed = None
     if d.closed_to_new_requests and open_reason is not None:
-        parts.append(fill("closed", scheme=_label(d.scheme), end_date=day(open_reason.data["last_open_day"]),
-                          closed_date=day(open_reason.data["closed_since"])))
-        if not after_end and not before_start:
-            parts.append(TEMPLATES["closed_but_then"])
+        closed = fill("closed", scheme=_label(d.scheme), end_date=day(open_reason.data["last_open_day"]),
+                      closed_date=day(open_reason.data["closed_since"]))
 
-    # 2. what applied at the transaction date
+    # 1. what applied at the transaction date, the fact asked; then whether it is closed today
     then = d.transaction_date < d.as_of or d.closed_to_new_requests
     tense = "then" if then else "now"
     if d.eligible:
         parts.extend(_eligible(d, then, tense))
-    elif before_start:
-        parts.append(_before_start(d, in_force))
-    elif after_end:
-        end = in_force.data["last_day"]
-        if d.as_of <= end:  # the sale comes after the end, but the scheme is still open today
-            parts.append(fill("why_after_end_future", end_date=day(end), transaction_date=day(d.transaction_date)))
-        elif not d.closed_to_new_requests:
-            parts.append(fill("why_after_end", end_date=day(end)))
-        parts.append(_last_rule(d))
+        parts.append(closed)
     else:
-        parts.append(fill(f"not_eligible_{tense}", transaction_date=day(d.transaction_date), scheme=_label(d.scheme)))
-        for r in d.unmet:
-            if r.code in WHY_KEY:
-                parts.append(_why(r))
+        parts.append(closed)
+        if before_start:
+            parts.append(_before_start(d, in_force))
+        elif after_end:
+            end = in_force.data["last_day"]
+            if d.as_of <= end:  # the sale comes after the end, but the scheme is still open today
+                parts.append(fill("why_after_end_future", end_date=day(end), transaction_date=day(d.transaction_date)))
+            elif not d.closed_to_new_requests:
+                parts.append(fill("why_after_end", end_date=day(end)))
+            parts.append(_last_rule(d))
+        else:
+            parts.append(fill(f"not_eligible_{tense}", transaction_date=day(d.transaction_date), scheme=_label(d.scheme)))
+            for r in d.unmet:
+                if r.code in WHY_KEY:
+                    parts.append(_why(r))
 
     parts.append(_relais(d))
 
