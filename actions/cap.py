@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -83,9 +83,16 @@ def _date_alone(text: str, today):
     return None if dialogue.amounts_in(text) else dialogue.sale_date(text, today)
 
 
-def cap_followup(tracker: Tracker) -> List[Dict]:
-    """[FollowupAction("action_cap")] when the latest message goes on with the CAP talk just had,
-    whatever intent the NLU gave it (other actions call this first); else []."""
+async def cap_followup(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Optional[List[Dict]]:
+    """The CAP answer's events when the latest message goes on with the CAP talk just had, whatever
+    intent the NLU gave it (other actions call this first and return these events); None otherwise.
+    Run here, not as a FollowupAction: the calling action's rule then ends the turn as usual."""
+    if not _continues_cap_talk(tracker):
+        return None
+    return await ActionCap().run(dispatcher, tracker, domain)
+
+
+def _continues_cap_talk(tracker: Tracker) -> bool:
     text = (tracker.latest_message.get("text") or "").strip()
     this_turn = []
     for event in reversed(tracker.events):
@@ -93,11 +100,9 @@ def cap_followup(tracker: Tracker) -> List[Dict]:
             break
         this_turn.append(event.get("name"))
     if "action_cap" in this_turn:  # already there this turn: never a loop
-        return []
-    if dialogue.is_followup(text, dialogue.last_answer(tracker.events), _today()) or (
-            dialogue.mentions_cap(text) and dialogue.asks_about_record(text)):  # « on avait eu un complément de l'État »
-        return [FollowupAction("action_cap")]
-    return []
+        return False
+    return dialogue.is_followup(text, dialogue.last_answer(tracker.events), _today()) or (
+        dialogue.mentions_cap(text) and dialogue.asks_about_record(text))  # « on avait eu un complément de l'État »
 
 
 def focus_schemes(tracker: Tracker, text: str, entities: Dict[str, List[str]]) -> List[str]:

@@ -137,8 +137,8 @@ class ActionClaimStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         from actions.cap import cap_followup
-        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
-            return redirect
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
@@ -245,8 +245,8 @@ class ActionListClaims(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         from actions.cap import cap_followup
-        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
-            return redirect
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))

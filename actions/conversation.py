@@ -98,8 +98,8 @@ class ActionDenyNoContext(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         from actions.cap import cap_followup
-        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
-            return redirect
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         say(dispatcher, wording.deny_no_context())
         return []
 

@@ -105,12 +105,27 @@ def _previous_action(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def _offered(tracker: Tracker) -> bool:
+    """The assistant's previous answer offered to declare (a yes then starts the form); an answer given
+    by action_declare_start on another topic (a CAP question, an estimate) offered nothing."""
+    offer = dialogue_wording.declare_offer().text[:30]
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and event.get("event") == "bot" and offer in (event.get("text") or ""):
+            return True
+    return False
+
+
 def clear_wish_to_declare(tracker: Tracker) -> bool:
     """A button, a sentence that asks to declare, or a yes to our offer: the form may start."""
     raw = tracker.latest_message.get("text") or ""
     if dialogue.is_button(raw):
         return True
-    if _intent(tracker) == "affirm" and _previous_action(tracker) == "action_declare_start":
+    if _intent(tracker) == "affirm" and _previous_action(tracker) == "action_declare_start" and _offered(tracker):
         return True
     return dialogue.wants_to_declare(raw)
 
@@ -168,13 +183,16 @@ class ActionDeclareStart(_Named, Action):
         if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
             return [FollowupAction(active)]
         from actions.cap import cap_followup
-        if not active and (redirect := cap_followup(tracker)):  # "exemple : mars 2021, demandé 600 000..."
-            return redirect
+        not_declaring = [SlotSet("declaration_allowed", False)]  # ends the turn by the rule, no form
+        if not active and (cap := await cap_followup(dispatcher, tracker, domain)) is not None:
+            return cap + not_declaring  # "exemple : mars 2021, demandé 600 000..."
         if not clear_wish_to_declare(tracker) and not summary_pending(tracker):
             if decide.asks_payout(raw):  # « 1 840 €, vous me rembourserez combien ? »: an estimate
-                return [FollowupAction("action_claim_payout")]
+                from actions.indemnity import ActionClaimPayout
+                return await ActionClaimPayout().run(dispatcher, tracker, domain) + not_declaring
             if decide.asks_coverage(raw):  # « d'autres factures chez eux, je suis encore couverte ? »
-                return [FollowupAction("action_guarantee")]
+                from actions.guarantee import ActionGuarantee
+                return await ActionGuarantee().run(dispatcher, tracker, domain) + not_declaring
             due = decide.future_due(raw)
             if due is not None and identity(tracker) is not None:  # not due yet: nothing to declare now
                 say(dispatcher, wording.not_yet_due(due))

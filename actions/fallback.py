@@ -30,8 +30,8 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         from actions.cap import cap_followup
-        if redirect := cap_followup(tracker):  # the CAP talk goes on, whatever the intent
-            return redirect
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         from actions.declare import after_summary
         from bot import dialogue
         from bot.wording import dialogue as dialogue_wording

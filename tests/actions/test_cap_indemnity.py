@@ -497,12 +497,14 @@ def test_thanks_lets_the_cap_form_go(store):
 
 def test_a_cap_follow_up_reaches_the_cap_answer_whatever_the_intent(store):
     from actions.guarantee import ActionGuarantee
-    _, events = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?", intent="ask_guarantee",
-                                                 previous_action="action_cap"))
-    assert any(e.get("event") == "followup" and e.get("name") == "action_cap" for e in events)
-    _, events = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?", intent="ask_guarantee",
-                                                 previous_action="action_claim_status"))
-    assert not any(e.get("event") == "followup" and e.get("name") == "action_cap" for e in events)
+    slots = {"cap_buyer": "aucun", "cap_requested": "400000", "cap_granted": "250000", "cap_refused": False,
+             "cap_country": "US", "cap_transaction_date": "2021-03-01"}
+    messages, events = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?",
+                                                        intent="ask_guarantee", slots=slots, previous_action="action_cap"))
+    assert "dollars ne posent pas de problème" in _texts(messages) and _slots(events) == {"cap_mode": "explain"}
+    messages, _ = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?", intent="ask_guarantee",
+                                                   slots=slots, previous_action="action_claim_status"))
+    assert "dollars" not in _texts(messages)
 
 
 def test_a_stored_top_up_is_named_with_its_scheme_for_a_private_market_country_today(store):
