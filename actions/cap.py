@@ -120,6 +120,17 @@ def focus_schemes(tracker: Tracker, text: str, entities: Dict[str, List[str]]) -
     return [focus] if focus else []
 
 
+async def _focus_country(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[str]:
+    """The country of the buyer being discussed (the CAP talk's, else the conversation's focus), or None."""
+    if tracker.get_slot("cap_country") not in (None, "FR"):
+        return tracker.get_slot("cap_country")
+    who, focus = identity(tracker), tracker.get_slot("buyer")
+    if who is None or not focus:
+        return None
+    found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, focus)
+    return found.limit.buyer_country if found is not None and found.outcome == "match" else None
+
+
 def _to_the_form(tracker: Tracker, text: str, entities: Dict[str, List[str]], today: date) -> bool:
     """An eligibility question on a sale ("Medisupply : 400 000 voulus, 250 000 couverts, Cap
     Francexport pourrait compléter aujourd'hui ?") goes to the form, even with "aujourd'hui" in it,
@@ -204,9 +215,9 @@ class ActionCap(Action):
         figures = bool(prefilled.get("cap_requested") and (prefilled.get("cap_granted") or prefilled.get("cap_refused")))
         # the figures typed in the question are the sale's: they win over the agrément's (kept for "et en 2021 ?")
         values["cap_buyer"] = dialogue.NO_BUYER if identity(tracker) is None or typed or figures else buyer
-        if not values.get("cap_country") and tracker.get_slot("cap_country") not in (None, "FR") \
-                and any("Francexport" in s for s in schemes_in(text)):
-            values["cap_country"] = tracker.get_slot("cap_country")  # "ça passerait en cap+ francexport ?": same buyer
+        if not values.get("cap_country") and any("Francexport" in s for s in schemes_in(text)):
+            # "on voudrait leur revendre..., ça passerait en cap+ francexport ?": the buyer being discussed
+            values["cap_country"] = await _focus_country(dispatcher, tracker)
         if dialogue.complete(values):  # every figure given ("mars 2021, client français, 600 000 / 200 000"): answer
             request = dialogue.build_request(values, today)
             if request is not None:

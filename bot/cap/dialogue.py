@@ -245,6 +245,9 @@ def previous_turn(events: Iterable[Mapping[str, Any]]) -> Tuple[str, ...]:
             seen_user = True
         elif seen_user and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
             names.append(event.get("name"))
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "cap_mode" \
+                and event.get("value") in ("explain", "eligibility"):
+            names.append("action_cap")  # a CAP answer given inside another action (a follow-up)
     return tuple(reversed(names))
 
 

@@ -514,3 +514,13 @@ def test_a_stored_top_up_is_named_with_its_scheme_for_a_private_market_country_t
     messages, _ = _run(ActionCap(), _tracker("et si on avait fait la même vente en mars 2021 ?", intent="ask_claim_status",
                                              signed=False, slots=slots, previous_action="action_cap_evaluate"))
     assert "150 000 €" in _texts(messages)
+
+
+def test_a_francexport_question_on_the_buyer_discussed_takes_its_country(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker(
+        "on voudrait leur revendre 150 000 en janvier, vous refusez toujours de les couvrir, ça passerait en "
+        "cap+ francexport aujourd'hui ?", pid=3, slots={"buyer": "Pharma Maroc SARL", "cap_mode": "explain"},
+        previous_action="action_cap"))
+    assert _slots(events)["cap_country"] == "MA" and "catégorie" in _texts(messages)
+    assert "Maroc est" not in _texts(messages)

@@ -117,3 +117,10 @@ def test_last_answer_is_the_action_before_the_latest_message():
               {"event": "user", "text": "x"}]
     assert last_answer(events) == "action_cap"
     assert last_answer([{"event": "user", "text": "x"}]) is None
+
+
+def test_a_cap_answer_given_inside_another_action_counts_as_the_last_answer():
+    events = [{"event": "user", "text": "exemple"}, {"event": "action", "name": "action_declare_start"},
+              {"event": "slot", "name": "cap_mode", "value": "explain"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "et si l'assureur avait tout refusé ?"}]
+    assert last_answer(events) == "action_cap"
