@@ -92,32 +92,30 @@ def after_summary(tracker: Tracker) -> List[Dict]:
     return []
 
 
-def _previous_action(tracker: Tracker) -> Optional[str]:
-    """The last action the assistant ran before the latest message of the person."""
-    seen_user = False
+def _previous_turn(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The events between the person's previous message and the latest one, latest first."""
+    found, seen_user = [], False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_user:
-                return None
+                break
             seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
+        elif seen_user:
+            found.append(event)
+    return found
+
+
+def _previous_action(tracker: Tracker) -> Optional[str]:
+    """The last action the assistant ran before the latest message of the person."""
+    return next((e.get("name") for e in _previous_turn(tracker)
+                 if e.get("event") == "action" and e.get("name") != "action_listen"), None)
 
 
 def _offered(tracker: Tracker) -> bool:
     """The assistant's previous answer offered to declare (a yes then starts the form); an answer given
     by action_declare_start on another topic (a CAP question, an estimate) offered nothing."""
     offer = dialogue_wording.declare_offer().text[:30]
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif seen_user and event.get("event") == "bot" and offer in (event.get("text") or ""):
-            return True
-    return False
+    return any(e.get("event") == "bot" and offer in (e.get("text") or "") for e in _previous_turn(tracker))
 
 
 def clear_wish_to_declare(tracker: Tracker) -> bool:
