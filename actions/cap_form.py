@@ -14,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today, limit_on
+from actions.cap import ALL_SLOTS, DIGRESSIONS, FORM_SLOTS, _entities, _text, _today, knowledge, limit_on
 from actions.common import answer_next, audited_call, identity, parse, say
 from bot import dialogue as reading
 from bot.cap import dialogue
@@ -63,8 +63,13 @@ class ValidateCapForm(FormValidationAction):
         if asking and (reading.asks_if_machine(text) or intent == "bot_challenge"):
             say(dispatcher, dialogue_wording.machine())
             return [SlotSet("cap_mode", "eligibility")]  # a slot event: the form goes on and asks again
-        if asking and intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
-            say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
+        if asking and (intent == "thank" or reading.is_thanks(text)) and not any(c.isdigit() for c in text) \
+                and len(text.split()) <= 6 and not reading.is_question(text):
+            # "merci c'est clair": the person has what they wanted; the form lets go (nothing was asked for)
+            say(dispatcher, dialogue_wording.form_goodbye())
+            return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
+        if asking and intent == "greet" and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+            say(dispatcher, dialogue_wording.form_hello())
             return [SlotSet("cap_mode", "eligibility")]
         return await super().run(dispatcher, tracker, domain)
 
@@ -91,9 +96,13 @@ class ValidateCapForm(FormValidationAction):
             text = (_entities(tracker).get("buyer") or [text])[0]  # « c'est plutôt pour X, eux ... »
         if intent != "ask_cap" and reading.is_question(text) and not dialogue.answers(slot, text, _today()):
             return []  # a question is never an answer: the rules answer it, then the form asks again
-        if intent == "ask_cap" and not dialogue.answers(slot, text, _today()):
-            scheme = dialogue.scheme_from(text, (_entities(tracker).get("cap_scheme") or [None])[0])
-            say(dispatcher, wording.scheme_reply(scheme, as_of=_today()) if scheme else wording.overview_reply(_today()))
+        if intent == "ask_cap" and not dialogue.answers(slot, text, _today()) or (
+                reading.is_question(text) and await parse(knowledge, tracker, text, _entities(tracker), _today())):
+            answer = await parse(knowledge, tracker, text, _entities(tracker), _today())
+            if answer is None:
+                scheme = dialogue.scheme_from(text, (_entities(tracker).get("cap_scheme") or [None])[0])
+                answer = wording.scheme_reply(scheme, as_of=_today()) if scheme else wording.overview_reply(_today())
+            say(dispatcher, answer)  # the fact asked; the form then asks its question again
             say(dispatcher, wording.form_back())
             tracker.slots[slot] = None
             return [SlotSet(slot, None)]
@@ -126,8 +135,14 @@ class ValidateCapForm(FormValidationAction):
         if found.outcome != "match":
             say(dispatcher, wording.buyer_unknown())
             return {"cap_buyer": dialogue.NO_BUYER}
+        if tracker.get_slot("cap_requested") and (tracker.get_slot("cap_granted") or tracker.get_slot("cap_refused")):
+            # the person typed the figures of the sale: they win over the agrément's
+            country = tracker.get_slot("cap_country") or found.limit.buyer_country or "FR"
+            return {"cap_buyer": dialogue.NO_BUYER, "cap_country": country}
         on = dialogue.parse_tx_date(tracker.get_slot("cap_transaction_date"), _today()) \
             if tracker.get_slot("cap_transaction_date") else None
+        if on is not None and on >= _today():
+            on = None  # a sale to come: today's agrément
         values = dialogue.limit_slots(found.limit, on=on)  # the agrément as it stood on the sale date
         if values is None:
             say(dispatcher, wording.limit_unknown_then(found.limit.buyer_name, on))
@@ -181,6 +196,8 @@ class ValidateCapForm(FormValidationAction):
         if day is None:
             say(dispatcher, wording.problem("bad_cap_date"))
             return {"cap_transaction_date": None}
+        if day >= _today():  # a sale to come: the figures already taken (today's agrément, or typed) stand
+            return {"cap_transaction_date": day.isoformat()}
         then = await limit_on(dispatcher, tracker, day)  # figures from the agrément: as they stood that day
         if then is None:  # no limit known at that date: ask for the figures of then
             say(dispatcher, wording.limit_unknown_then(tracker.get_slot("cap_buyer"), day))

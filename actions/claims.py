@@ -136,6 +136,9 @@ class ActionClaimStatus(Action):
         return "action_claim_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
@@ -243,6 +246,9 @@ class ActionListClaims(Action):
         return "action_list_claims"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))

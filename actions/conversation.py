@@ -97,6 +97,9 @@ class ActionDenyNoContext(Action):
         return "action_deny_no_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         say(dispatcher, wording.deny_no_context())
         return []
 

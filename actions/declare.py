@@ -16,6 +16,7 @@ from bot import declaration as decide
 from bot import dialogue
 from bot.declaration import FORM_SLOTS, idempotency_key
 from bot.store import queries
+from bot.store.views import DeclarationResult
 from bot.wording import core
 from bot.wording import declare as wording
 from bot.wording import dialogue as dialogue_wording
@@ -91,17 +92,30 @@ def after_summary(tracker: Tracker) -> List[Dict]:
     return []
 
 
-def _previous_action(tracker: Tracker) -> Optional[str]:
-    """The last action the assistant ran before the latest message of the person."""
-    seen_user = False
+def _previous_turn(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The events between the person's previous message and the latest one, latest first."""
+    found, seen_user = [], False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_user:
-                return None
+                break
             seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
+        elif seen_user:
+            found.append(event)
+    return found
+
+
+def _previous_action(tracker: Tracker) -> Optional[str]:
+    """The last action the assistant ran before the latest message of the person."""
+    return next((e.get("name") for e in _previous_turn(tracker)
+                 if e.get("event") == "action" and e.get("name") != "action_listen"), None)
+
+
+def _offered(tracker: Tracker) -> bool:
+    """The assistant's previous answer offered to declare (a yes then starts the form); an answer given
+    by action_declare_start on another topic (a CAP question, an estimate) offered nothing."""
+    offer = dialogue_wording.declare_offer().text[:30]
+    return any(e.get("event") == "bot" and offer in (e.get("text") or "") for e in _previous_turn(tracker))
 
 
 def clear_wish_to_declare(tracker: Tracker) -> bool:
@@ -109,7 +123,7 @@ def clear_wish_to_declare(tracker: Tracker) -> bool:
     raw = tracker.latest_message.get("text") or ""
     if dialogue.is_button(raw):
         return True
-    if _intent(tracker) == "affirm" and _previous_action(tracker) == "action_declare_start":
+    if _intent(tracker) == "affirm" and _previous_action(tracker) == "action_declare_start" and _offered(tracker):
         return True
     return dialogue.wants_to_declare(raw)
 
@@ -127,6 +141,30 @@ async def _buyer_named(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     return [SlotSet("buyer", name)] if name else []
 
 
+async def _buyer_to_declare(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """The buyer named in the wish to declare (« déclarer un impayé martin »): set when the store knows
+    it; several close names are listed so the form's first question is answered knowingly."""
+    from bot.claim_filters import buyer_in_words
+
+    who = identity(tracker)
+    name = next(tracker.get_latest_entity_values("buyer"), None)
+    if who is None:
+        return []
+    if name is None:
+        limits = await audited_call(dispatcher, who, queries.limits)
+        name = buyer_in_words(tracker.latest_message.get("text"), [lim.buyer_name for lim in limits or ()]) \
+            or decide.buyer_guess(tracker.latest_message.get("text"))
+    if not name:
+        return []
+    found = await audited_call(dispatcher, who, queries.guarantee_on_buyer, name)
+    if found is None or found.outcome == "none":
+        return []
+    if found.outcome == "match":
+        return [SlotSet("buyer", found.limit.buyer_name)]
+    _say_all(dispatcher, wording.result(DeclarationResult(outcome="buyer_ambiguous", candidates=found.candidates)))
+    return [SlotSet("buyer", None)]
+
+
 class ActionDeclareStart(_Named, Action):
     """Starts the form only on a clear wish; otherwise answers and offers (a buyer in insolvency
     proceedings: what to do first; a question about declaring: the answer)."""
@@ -142,6 +180,21 @@ class ActionDeclareStart(_Named, Action):
             return [FollowupAction(FORM)]
         if active and not clear_wish_to_declare(tracker):  # inside another form: not a wish, ask again
             return [FollowupAction(active)]
+        from actions.cap import cap_followup
+        not_declaring = [SlotSet("declaration_allowed", False)]  # ends the turn by the rule, no form
+        if not active and (cap := await cap_followup(dispatcher, tracker, domain)) is not None:
+            return cap + not_declaring  # "exemple : mars 2021, demandé 600 000..."
+        if not clear_wish_to_declare(tracker) and not summary_pending(tracker):
+            if decide.asks_payout(raw):  # « 1 840 €, vous me rembourserez combien ? »: an estimate
+                from actions.indemnity import ActionClaimPayout
+                return await ActionClaimPayout().run(dispatcher, tracker, domain) + not_declaring
+            if decide.asks_coverage(raw):  # « d'autres factures chez eux, je suis encore couverte ? »
+                from actions.guarantee import ActionGuarantee
+                return await ActionGuarantee().run(dispatcher, tracker, domain) + not_declaring
+            due = decide.future_due(raw)
+            if due is not None and identity(tracker) is not None:  # not due yet: nothing to declare now
+                say(dispatcher, wording.not_yet_due(due))
+                return [SlotSet("declaration_allowed", False)]
         if summary_pending(tracker) and not dialogue.wants_to_declare(raw):
             # a date or an amount after the summary corrects it; anything else shows it again
             return after_summary(tracker) or [FollowupAction("action_declaration_summary")]
@@ -161,9 +214,10 @@ class ActionDeclareStart(_Named, Action):
             say(dispatcher, dialogue_wording.declare_offer())
             return [SlotSet("declaration_allowed", False)] + await _buyer_named(dispatcher, tracker)
         say(dispatcher, wording.start())
+        named = await _buyer_to_declare(dispatcher, tracker)
         # the form starts here, also when the wish came inside another form (the rules then have no path)
         return [SlotSet("declaration_allowed", True), SlotSet("invoice_number", None), SlotSet("due_date", None),
-                FollowupAction(FORM)]
+                *named, FollowupAction(FORM)]
 
 
 class ActionDeclarationSummary(_Named, Action):
@@ -178,6 +232,8 @@ class ActionDeclarationSummary(_Named, Action):
             if not _stopped(tracker):  # the form was left on purpose: it said so already
                 say(dispatcher, wording.nothing_pending())
             return _reset()
+        if decide.asks_about_lateness(tracker.latest_message.get("text")):  # « j'ai dépassé ? c'est grave ? »
+            say(dispatcher, wording.late_question())
         say(dispatcher, wording.summary(pending["buyer"], pending["invoice"], pending["amount"], pending["due"]))
         return []
 

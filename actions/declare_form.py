@@ -126,8 +126,11 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
 
     async def extract_buyer(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = _text(tracker)
+        if tracker.get_slot("requested_slot") != "buyer":  # « c'est pas Garage Martin, c'est Martin Logistique »
+            named = decide.corrected_buyer(text, tuple(tracker.get_latest_entity_values("buyer")))
+            return {"buyer": named} if named and tracker.get_slot("buyer") else {}
         if not self._answering(tracker, "buyer"):
-            if tracker.get_slot("requested_slot") == "buyer" and await self._known_buyer(dispatcher, tracker, text):
+            if await self._known_buyer(dispatcher, tracker, text):
                 return {"buyer": text}  # a buyer's name NLU took for something else
             return {}
         entity = next(tracker.get_latest_entity_values("buyer"), None)
@@ -147,7 +150,12 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
     async def extract_invoice_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if not self._answering(tracker, "invoice_number"):
             return {}
-        return {"invoice_number": _text(tracker) or None}
+        text = _text(tracker)
+        if decide.corrected_buyer(text, tuple(tracker.get_latest_entity_values("buyer"))):
+            return {}  # a correction of the buyer, not an invoice number
+        if decide.money_in(text) or decide.due_in(text):  # several answers at once: the number among them
+            return {"invoice_number": decide.invoice_in(text) or text}
+        return {"invoice_number": text or None}
 
     async def extract_amount(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = decide.amount_answer(_text(tracker), _intent(tracker), tracker.get_slot("requested_slot"),
@@ -175,6 +183,9 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
         if found is None:
             return {"buyer": None}
         if found.outcome == "match":
+            if tracker.get_slot("requested_slot") != "buyer" and decide.corrected_buyer(
+                    _text(tracker), tuple(tracker.get_latest_entity_values("buyer"))):
+                say(dispatcher, wording.buyer_corrected(found.limit.buyer_name))  # said, so the person sees it
             return {"buyer": found.limit.buyer_name}
         outcome = "buyer_ambiguous" if found.outcome == "ambiguous" else "buyer_unknown"
         _say_all(dispatcher, wording.result(DeclarationResult(outcome=outcome, candidates=found.candidates)))

@@ -29,6 +29,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         from actions.declare import after_summary
         from bot import dialogue
         from bot.wording import dialogue as dialogue_wording

@@ -24,6 +24,9 @@ class ActionGuarantee(Action):
         return "action_guarantee"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.cap import cap_followup
+        if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
+            return cap
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))

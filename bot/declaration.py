@@ -97,6 +97,9 @@ def amount_answer(text: str, intent: Optional[str], requested_slot: Optional[str
         return None
     if text and requested_slot == "amount" and not is_cancel(text) and _plain_amount(text):
         return text
+    clause = money_in(text) if text and not is_cancel(text) else None
+    if clause and (requested_slot == "amount" or (requested_slot == "invoice_number" and invoice_in(text))):
+        return clause  # "le montant c'est 18 450 €. au fait ... ?", "facture FA-12 de 250 €, échéance ..."
     if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot == "amount":
@@ -112,6 +115,10 @@ def due_date_answer(text: str, intent: Optional[str], requested_slot: Optional[s
     if text and requested_slot == "due_date" and not is_cancel(text) and _plain_date(text) \
             and not _CORRECTION.search(text):
         return text
+    clause = due_in(text) if text and not is_cancel(text) else None
+    if clause and requested_slot in ("invoice_number", "amount", "due_date") and (
+            requested_slot == "due_date" or money_in(text) or invoice_in(text)):
+        return clause  # several answers at once: "de 250 €, échéance il y a deux semaines"
     if intent in DIGRESSIONS or not text or is_cancel(text) or _question(text):
         return None
     if requested_slot != "due_date":
@@ -214,3 +221,117 @@ def idempotency_key(sender_id: str, buyer: str, invoice: str, amount: str, due: 
     """The same person declaring the same invoice twice gets the same key (no double claim)."""
     raw = "\x1f".join([str(sender_id), buyer.strip().lower(), invoice.strip().upper(), str(amount), str(due)])
     return "chat:" + hashlib.sha256(raw.encode()).hexdigest()[:48]
+
+
+# --- what a message asks besides the form's question ---------------------------------------------
+
+_PAYOUT = re.compile(r"\bcombien\b.{0,40}\b(?:rembours\w*|pay\w*|touch\w*|indemnis\w*|vers\w*|recuper\w*)\b|"
+                     r"\b(?:rembours\w*|pay\w*|touch\w*|indemnis\w*)\b.{0,30}\bcombien\b")
+_COVERAGE = re.compile(r"\b(?:suis|sommes|est|sont|serai|serons|restent?|reste)[- ]?(?:je|on|nous|elles?|ils?|t[- ]elles?)?"
+                       r"\s+(?:encore |toujours |bien |quand meme )?(?:couverte?s?|garantie?s?)\b|\bencore couverte?s?\b")
+_LATE = re.compile(r"\bdepass\w*|\ben retard\b|\btrop tard\b|\bhors delai\b|\bgrave\b|\bhors des delais\b|"
+                   r"\bapres le delai\b")
+
+
+def _folded(text: Optional[str]) -> str:
+    from bot.dialogue import fold
+    return fold(text)
+
+
+def asks_payout(text: Optional[str]) -> bool:
+    """« vous me rembourserez combien ? » with an amount: an estimate, not a declaration."""
+    return "?" in (text or "") and bool(_PAYOUT.search(_folded(text))) and parse_amount(text) is not None
+
+
+def asks_coverage(text: Optional[str]) -> bool:
+    """« je suis encore couverte ? »: a question on the limit, not a declaration."""
+    return _question(text or "") and bool(_COVERAGE.search(_folded(text)))
+
+
+def asks_about_lateness(text: Optional[str]) -> bool:
+    """« ah j'ai dépassé ? c'est grave ? »: a question on a late declaration."""
+    return _question(text or "") and bool(_LATE.search(_folded(text)))
+
+
+def future_due(text: Optional[str], today: Optional[date] = None) -> Optional[date]:
+    """The due date still to come in « l'échéance c'est dans 3 semaines, je peux déjà déclarer ? »."""
+    today = today or _today()
+    folded = _folded(text)
+    if not re.search(r"\bech[eé]ance|\bechoit\b|\bpayable\b|\bdue?\b", folded):
+        return None
+    due = parse_date(text, today)
+    return due if due is not None and due > today else None
+
+
+_NAMED_AFTER = re.compile(r"(?:c'est|c est|plutot|mais|en fait)\s+(?!pas\b)(?:le |la |les |chez )?([^,.;!?]{2,60})$")
+
+
+def corrected_buyer(text: Optional[str], entities: Tuple[str, ...] = ()) -> Optional[str]:
+    """The buyer a correction names (« c'est pas garage martin c'est martin logistique » -> the last
+    name, never the one denied); None when the message corrects nothing about the buyer."""
+    if not text or not is_correction(text) or _question(text):
+        return None
+    folded = _folded(text)
+    kept = [e for e in entities if e and not re.search(r"\bpas\s+(?:le |la |chez )?" + re.escape(_folded(e)), folded)]
+    if kept:
+        return kept[-1]
+    m = _NAMED_AFTER.search(folded)
+    if m and not any(c.isdigit() for c in m.group(1)):
+        return m.group(1).strip()
+    return None
+
+
+_LETTERED_NUMBER = re.compile(r"\b[A-Za-z]{1,6}[-/_.]?\d[\w\-/.]*\d\b|\b[A-Za-z]{1,6}[-/_.]\d+\b")
+
+
+def invoice_in(text: Optional[str]) -> Optional[str]:
+    """An invoice number given among other answers (« facture FA-2026-0901 de 250 € »): a token made of
+    letters then digits; None otherwise."""
+    m = _LETTERED_NUMBER.search(text or "")
+    if not m or re.match(r"(?i)sin\b|sin-", m.group()):
+        return None
+    return m.group().strip(".-/")
+
+
+def money_in(text: Optional[str]) -> Optional[str]:
+    """The part of a message that gives an amount in euros (« de 250 € », « le montant c'est 18 450 euros »),
+    in a clause that is not a question; None otherwise (a phone number is never one)."""
+    from bot.dialogue import looks_like_phone
+    for clause in re.split(r"(?<=[.!?;])\s+|,\s+(?=au fait|et |mais )", text or ""):
+        if "?" in clause or looks_like_phone(clause):
+            continue
+        if _MONEY_MARK.search(clause) or re.search(r"\bmontant\b", clause, re.IGNORECASE):
+            if parse_amount(clause) is not None and parse_date(clause, _today()) is None:
+                return clause
+            masked = re.sub(r"(?i)\b(?:[eé]ch[eé]ance|payable)\b.*$", "", clause)
+            if parse_amount(masked) is not None:
+                return masked
+    return None
+
+
+def due_in(text: Optional[str]) -> Optional[str]:
+    """The part of a message that gives the due date (« échéance il y a deux semaines »); None otherwise."""
+    m = re.search(r"(?i)\b(?:[ée]ch[ée]ance|payable|[ée]chue?)\b[^,;?]*", text or "")
+    if m and parse_date(m.group(), _today()) is not None:
+        return m.group()
+    return None
+
+
+_AFTER_WISH = re.compile(r"^.*\b(?:impayee?s?|facture|declarer|declaration|dms|pour|de|chez|sur|client)\s+"
+                         r"([a-z][a-z' .&-]{2,40})$")
+
+
+def buyer_guess(text: Optional[str]) -> Optional[str]:
+    """The words that may name the buyer at the end of a wish to declare (« déclarer impayé martin »),
+    to look up in the store (never trusted as is); None when there are none."""
+    from bot.dialogue import fold
+    folded = fold(text).rstrip(" .!")
+    m = _AFTER_WISH.search(folded)
+    if not m:
+        return None
+    guess = m.group(1).strip()
+    words = guess.split()
+    if not words or len(words) > 3 or words[0] in ("un", "une", "le", "la", "les", "mon", "ma", "mes", "ce", "cette",
+                                                    "impaye", "impayee", "impayes", "impayees", "facture", "factures"):
+        return None
+    return guess

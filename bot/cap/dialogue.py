@@ -80,10 +80,14 @@ def is_price_question(text: Optional[str]) -> bool:
 
 
 def amounts_in(text: Optional[str], entities: Iterable[str] = ()) -> Tuple[Decimal, ...]:
-    """Every amount in the message: the ``amount`` entities first, else the pieces of the text."""
+    """Every amount in the message: the ``amount`` entities, or the pieces of the text when they hold
+    more (the NLU may miss one of "on veut 400 000, vous couvrez 250 000")."""
     values = [a for a in (parse_amount(str(e)) for e in entities) if a is not None and a > 0]
-    if values:
-        return tuple(values)
+    pieces = _amount_pieces(text)
+    return tuple(values) if len(values) >= len(pieces) else pieces
+
+
+def _amount_pieces(text: Optional[str]) -> Tuple[Decimal, ...]:
     found = []
     for piece in re.split(r"\bmais\b|\bet\b|,\s|;|\bpour\b|\bsur\b|\bsoit\b", text or ""):
         amount = parse_amount(piece)
@@ -128,6 +132,17 @@ def classify(text: Optional[str], entities: Mapping[str, Iterable[str]] = None) 
     if _ELIGIBILITY.search(folded) and not (_EXPLAIN_ONLY.search(folded) and "eligib" not in folded):
         return "eligibility"
     return "explain"
+
+
+def sale_date(text: Optional[str], today: date) -> Optional[date]:
+    """A date given in a follow-up ("et en mars 2021 ?", "pour une vente du 31/03/2021"): a day, or a
+    month and year (the 1st); None otherwise (never "today" by default)."""
+    if not text:
+        return None
+    m = _MONTH_YEAR.search(fold(text))
+    if m:
+        return date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
+    return parse_date(text, today)
 
 
 def parse_tx_date(text: Optional[str], today: date) -> Optional[date]:
@@ -210,16 +225,44 @@ def build_request(slots: Mapping[str, Any], today: date):
                       buyer_country=slots.get("cap_country") or "FR", transaction_date=tx)
 
 
+def complete(values: Mapping[str, Any]) -> bool:
+    """The question itself gives every figure (requested, granted or refused, country, date): the
+    decision can be said at once, without the form."""
+    return bool(values.get("cap_requested") and (values.get("cap_granted") or values.get("cap_refused"))
+                and values.get("cap_country") and values.get("cap_transaction_date"))
+
+
+CAP_ACTIONS = ("action_cap_evaluate", "action_cap", "cap_form")
+
+
+def previous_turn(events: Iterable[Mapping[str, Any]]) -> Tuple[str, ...]:
+    """The assistant's actions between the person's previous message and the latest one, in order."""
+    names, seen_user = [], False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            names.append(event.get("name"))
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "cap_mode" \
+                and event.get("value") in ("explain", "eligibility"):
+            names.append("action_cap")  # a CAP answer given inside another action (a follow-up)
+    return tuple(reversed(names))
+
+
+def last_answer(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The assistant's last action before the latest message of the person (None at the start); a CAP
+    action of that turn wins (an action may hand over to another: "action_declare_start" -> "action_cap")."""
+    actions = previous_turn(events)
+    cap = [name for name in actions if name in CAP_ACTIONS]
+    return cap[-1] if cap else (actions[-1] if actions else None)
+
+
 def after_decision(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when the assistant's last answer (before the latest message) was a CAP decision:
     a date given now means "and for a sale on that date?"."""
-    seen_user = False
-    for event in reversed(list(events)):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name") in ("action_cap_evaluate", "action_cap")
-    return False
+    return any(name in ("action_cap_evaluate", "action_cap") for name in previous_turn(events))
 
 
 _STOP = re.compile(
@@ -276,3 +319,26 @@ def limit_slots(limit, on: Optional[date] = None) -> Optional[Dict[str, Any]]:
 def from_store(buyer: Optional[str]) -> bool:
     """The form's figures were taken from the agrément on ``buyer`` (not typed by the person)."""
     return bool(buyer) and buyer != NO_BUYER
+
+
+_OTHER_TOPIC = re.compile(r"\bagrements?\b|\bdossiers?\b|\blimites?\b|\bsinistres?\b|\bindemni\w*|\brembours\w*|"
+                          r"\bfactures?\b|\bsin[- ]?\d|\bdeclar\w*|\bimpaye\w*|\bconseiller\b|\brappel\w*|"
+                          r"\bfrais\b|\bprimes?\b|\bcotisation|\breleve\b|\bquotite\b|\bfranchise\b|\bhoraires?\b")
+_SAME_SALE = re.compile(r"\bet si\b|\bet en\b|\bet pour\b|\bmeme vente\b|\bvente (?:du|de|en)\b|\bexemple\b|"
+                        r"\bdemande\w*\b.{0,40}\baccord\w*|\baccord\w*\b.{0,40}\bdemande\w*")
+
+
+def is_followup(text: Optional[str], last_action: Optional[str], today: date) -> bool:
+    """A message that goes on with the CAP talk just had ("et si l'assureur avait tout refusé ?",
+    "faut faire une demande pour en profiter ?", "nos ventes sont en dollars, un souci ?"), whatever
+    intent the NLU gave it. Only right after a CAP answer; another topic named ends the CAP talk."""
+    from bot.cap.questions import is_hypothetical_refusal, kind
+
+    if last_action not in CAP_ACTIONS or not text or text.startswith("/"):
+        return False
+    folded = fold(text)
+    if _OTHER_TOPIC.search(folded) and not mentions_cap(text):
+        return False
+    if mentions_cap(text) or kind(text) is not None or is_hypothetical_refusal(text):
+        return True
+    return bool(_SAME_SALE.search(folded)) and (sale_date(text, today) is not None or len(amounts_in(text)) >= 2)

@@ -51,7 +51,9 @@ _NOT_AMOUNT = [
                r"(?:\s+\d{4})?", re.IGNORECASE),
     # anchored where a number starts: unanchored, "\d+" retried from every digit of a long run (quadratic)
     re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:%|pour\s*cent|pourcents?)", re.IGNORECASE),
-    re.compile(r"\b\d+\s*(?:jours?|j\b|semaines?|mois|ans?\b|annees?|heures?|h\b|minutes?|min\b)", re.IGNORECASE),
+    # "30 j" is 30 days, but "2 540,80 j'ai inversé" is an amount followed by "j'ai"
+    re.compile(r"\b\d+\s*(?:jours?|j\b(?!')|semaines?|mois|ans?\b|annees?|heures?|h\b(?!')|minutes?|min\b)",
+               re.IGNORECASE),
     re.compile(r"\b(?:19|20)\d{2}\b(?!\s*(?:€|eur|k\b))", re.IGNORECASE),  # a bare year
 ]
 

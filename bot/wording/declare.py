@@ -39,9 +39,14 @@ TEMPLATES = {
     ),
     # the deadline day itself is allowed (late only after it): "jusqu'au", "a pris fin le"
     "deadline_passed": (
-        "Le délai de déclaration de votre contrat a pris fin le {deadline_date}. "
+        "Vous avez dépassé le délai de déclaration de votre contrat : il a pris fin le {deadline_date}. "
         "Je peux tout de même la transmettre. Nous vous dirons si nous pouvons l’accepter."
     ),
+    "late_question": (
+        "Une déclaration hors délai n’est pas refusée d’office : c’est nous qui décidons si nous pouvons "
+        "l’accepter. Le mieux est de la transmettre sans attendre."
+    ),
+    "buyer_corrected": "C’est noté, je corrige : le client est {buyer}.",
     "deadline_ok": "Vous êtes dans les temps : vous avez jusqu’au {deadline_date} pour déclarer.",
     "summary": (
         "Je récapitule. Client : {buyer}. Facture : {invoice}. Montant : {amount}. Échéance : {due_date}. "
@@ -69,7 +74,7 @@ TEMPLATES = {
         "Je ne trouve pas ce client parmi ceux que votre contrat couvre. "
         "Vérifiez son nom, ou parlez-en à votre gestionnaire."
     ),
-    "buyer_ambiguous": "J’ai trouvé plusieurs clients proches. Lequel est le bon ?",
+    "buyer_ambiguous": "J’ai trouvé plusieurs clients proches : {names}. Lequel est le bon ?",
     "below_minimum": "Le montant est sous le minimum de votre contrat, qui est de {amount}. Je ne peux pas le déclarer.",
     "no_contract": "Je ne trouve pas de contrat en cours à votre nom. Un conseiller peut regarder avec vous.",
     "invalid": "Il manque une information pour déclarer. Reprenons, si vous voulez.",
@@ -116,6 +121,15 @@ def summary(buyer: str, invoice: str, amount, due_date) -> Reply:
     return Reply(text, [Button(BUTTONS["yes"], "/affirm"), Button(BUTTONS["no"], "/deny")])
 
 
+def late_question() -> Reply:
+    """« j'ai dépassé ? c'est grave ? » at a late declaration: we decide; send it anyway."""
+    return Reply(TEMPLATES["late_question"])
+
+
+def buyer_corrected(buyer: str) -> Reply:
+    return Reply(TEMPLATES["buyer_corrected"].format(buyer=buyer))
+
+
 def corrected() -> Reply:
     return Reply(TEMPLATES["corrected"])
 
@@ -145,7 +159,9 @@ def result(res) -> List[Reply]:
         return [Reply(TEMPLATES["duplicate"].format(ref=res.claim.ref))]
     if res.outcome == "buyer_ambiguous":
         buttons = [Button(c.name, c.name) for c in res.candidates[:5]]
-        return [Reply(TEMPLATES["buyer_ambiguous"], buttons)]
+        names = [c.name for c in res.candidates[:5]]
+        listed = ", ".join(names[:-1]) + " ou " + names[-1] if len(names) > 1 else "".join(names)
+        return [Reply(TEMPLATES["buyer_ambiguous"].format(names=listed), buttons)]
     if res.outcome == "below_minimum" and res.minimum is not None:
         return [Reply(TEMPLATES["below_minimum"].format(amount=money(res.minimum)), [HUMAN_BUTTON])]
     if res.outcome == "buyer_unknown":

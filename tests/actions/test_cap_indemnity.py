@@ -448,3 +448,79 @@ def test_ask_cap_guessed_without_a_word_of_the_schemes_goes_to_the_fallback(stor
     _, events = _run(ActionCap(), _tracker("je suis Claire Durand de la Menuiserie Durand, ça ne suffit pas ?",
                                            signed=False, entities=[{"entity": "buyer", "value": "Menuiserie"}]))
     assert [e.get("name") for e in events] == ["action_fallback"]
+
+
+# --- issue 16: knowledge questions, hypotheticals, follow-ups whatever the intent ---------------------
+
+_MARCH_2021 = {"cap_buyer": "aucun", "cap_requested": "600000", "cap_granted": "200000", "cap_refused": False,
+               "cap_country": "FR", "cap_transaction_date": "2021-03-01"}
+
+
+def test_a_hypothetical_refusal_after_a_decision_is_evaluated_as_cap_plus(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker("et si l'assureur avait tout refusé ?", intent="complain",
+                                                  signed=False, slots=_MARCH_2021, previous_action="action_cap_evaluate"))
+    assert "500 000 €" in _texts(messages) and "CAP+" in _texts(messages)
+    assert _slots(events)["cap_mode"] == "explain" and not any(e.get("event") == "followup" for e in events)
+
+
+def test_every_figure_given_is_answered_without_the_form(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker(
+        "exemple : mars 2021, client français, demandé 600 000, accordé 200 000 ?", intent="ask_cap",
+        previous_action="action_cap"))
+    assert "400 000 €" in _texts(messages)
+    assert _slots(events)["cap_mode"] == "explain" and not any(e.get("name") == "cap_form" for e in events)
+
+
+def test_a_knowledge_question_is_answered_not_sent_to_the_buyer_question(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker("et le cap il joue encore ? ça ferait 60 000 couverts"))
+    text = _texts(messages)
+    assert "1er janvier 2022" in text and "Sur quel client" not in text
+    assert _slots(events) == {"cap_mode": "explain"}
+    messages, _ = _run(ActionCap(), _tracker("ça coûte combien ce cap+ ?"))
+    assert "contrat" in _texts(messages)
+
+
+def test_inside_the_form_a_question_is_answered_and_the_answers_kept(store):
+    slots, messages = _validate("cap_buyer", "au fait c'est quoi la différence entre cap et cap+ ?", intent="ask_cap",
+                                slots={"cap_requested": "600000"})
+    text = _texts(messages)
+    assert "refusons" in text and "partie" in text and slots.get("cap_requested", "600000") == "600000"
+
+
+def test_thanks_lets_the_cap_form_go(store):
+    slots, messages = _validate("cap_buyer", "merci c'est clair", intent="thank")
+    assert slots.get("cap_mode") == "stopped" and messages
+
+
+def test_a_cap_follow_up_reaches_the_cap_answer_whatever_the_intent(store):
+    from actions.guarantee import ActionGuarantee
+    slots = {"cap_buyer": "aucun", "cap_requested": "400000", "cap_granted": "250000", "cap_refused": False,
+             "cap_country": "US", "cap_transaction_date": "2021-03-01"}
+    messages, events = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?",
+                                                        intent="ask_guarantee", slots=slots, previous_action="action_cap"))
+    assert "dollars ne posent pas de problème" in _texts(messages) and _slots(events) == {"cap_mode": "explain"}
+    messages, _ = _run(ActionGuarantee(), _tracker("nos ventes sont en dollars ça pose problème ?", intent="ask_guarantee",
+                                                   slots=slots, previous_action="action_claim_status"))
+    assert "dollars" not in _texts(messages)
+
+
+def test_a_stored_top_up_is_named_with_its_scheme_for_a_private_market_country_today(store):
+    from actions.cap import ActionCap
+    slots = {"cap_buyer": "aucun", "cap_requested": "400000", "cap_granted": "250000", "cap_refused": False,
+             "cap_country": "US", "cap_transaction_date": date.today().isoformat()}
+    messages, _ = _run(ActionCap(), _tracker("et si on avait fait la même vente en mars 2021 ?", intent="ask_claim_status",
+                                             signed=False, slots=slots, previous_action="action_cap_evaluate"))
+    assert "150 000 €" in _texts(messages)
+
+
+def test_a_francexport_question_on_the_buyer_discussed_takes_its_country(store):
+    from actions.cap import ActionCap
+    messages, events = _run(ActionCap(), _tracker(
+        "on voudrait leur revendre 150 000 en janvier, vous refusez toujours de les couvrir, ça passerait en "
+        "cap+ francexport aujourd'hui ?", pid=3, slots={"buyer": "Pharma Maroc SARL", "cap_mode": "explain"},
+        previous_action="action_cap"))
+    assert _slots(events)["cap_country"] == "MA" and "catégorie" in _texts(messages)
+    assert "Maroc est" not in _texts(messages)

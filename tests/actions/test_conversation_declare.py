@@ -112,13 +112,7 @@ def test_declare_visitor_gets_explanation_and_no_form(store):
 
 
 def _validate(slot, text, intent="out_of_scope", slots=None):
-    from actions.declare_form import ValidateDeclareUnpaidForm
-    tracker = _tracker(text, intent, slots={"requested_slot": slot, **(slots or {})})
-    dispatcher = CollectingDispatcher()
-    domain = {"forms": {"declare_unpaid_form": {"required_slots": ["buyer", "invoice_number", "amount", "due_date"]}},
-              "slots": {}}
-    events = asyncio.run(ValidateDeclareUnpaidForm().run(dispatcher, tracker, domain))
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, dispatcher.messages
+    return _validate_as(1, slot, text, slots=slots, intent=intent)
 
 
 def test_form_parses_amounts_and_rejects_nonsense(store):
@@ -221,3 +215,62 @@ def test_a_buyer_named_in_words_becomes_the_focus_without_a_form(store):
         "charpentes giraud est en redressement judiciaire, je fais quoi ?", "declare_unpaid"))
     assert {"event": "slot", "timestamp": None, "name": "buyer", "value": "Charpentes Giraud"} in events
     assert {"event": "slot", "timestamp": None, "name": "declaration_allowed", "value": False} in events
+
+
+# --- issue 16: the declaration starts only on a wish, reads several answers, takes corrections ------
+
+def _validate_as(pid, slot, text, slots=None, intent="out_of_scope", entities=None):
+    from actions.declare_form import ValidateDeclareUnpaidForm
+    tracker = _tracker(text, intent, pid=pid, slots={"requested_slot": slot, **(slots or {})}, entities=entities)
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"declare_unpaid_form": {"required_slots": ["buyer", "invoice_number", "amount", "due_date"]}},
+              "slots": {}}
+    events = asyncio.run(ValidateDeclareUnpaidForm().run(dispatcher, tracker, domain))
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, dispatcher.messages
+
+
+def _followups(events):
+    return [e.get("name") for e in events if e.get("event") == "followup"]
+
+
+def test_an_ambiguous_buyer_in_the_wish_is_asked_by_name(store):
+    from actions.declare import ActionDeclareStart
+    messages, events = _run(ActionDeclareStart(), _tracker("declarer impayé martin", "declare_unpaid", pid=2,
+                                                           entities=[{"entity": "buyer", "value": "martin"}]))
+    text = _texts(messages)
+    assert "Martin Logistique" in text and "Garage Martin" in text and "Lequel" in text
+    assert "declare_unpaid_form" in _followups(events)
+
+
+def test_a_payout_question_with_an_amount_is_an_estimate_not_a_declaration(store):
+    from actions.declare import ActionDeclareStart
+    messages, events = _run(ActionDeclareStart(), _tracker(
+        "la facture fait 1 840 euros, échéance il y a dix jours. vous me rembourserez combien ?", "declare_unpaid"))
+    assert "1\u202f656" in _texts(messages) and "declare_unpaid_form" not in _followups(events)
+    assert {"event": "slot", "name": "declaration_allowed", "value": False} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+    messages, events = _run(ActionDeclareStart(), _tracker(
+        "j'ai d'autres factures chez eux pas encore déclarées, je suis encore couverte ?", "declare_unpaid"))
+    assert "agrément" in _texts(messages) and "declare_unpaid_form" not in _followups(events)
+
+
+def test_an_invoice_not_yet_due_is_not_declared(store):
+    from actions.declare import ActionDeclareStart
+    messages, events = _run(ActionDeclareStart(), _tracker(
+        "lefevre me doit 8 000 mais l'échéance c'est dans 3 semaines, je peux déjà déclarer ?", "declare_unpaid"))
+    assert "pas encore échue" in _texts(messages) and "declare_unpaid_form" not in _followups(events)
+
+
+def test_a_buyer_correction_while_the_invoice_number_is_asked(store):
+    slots, messages = _validate_as(2, "invoice_number",
+                                   "ah non je me suis trompé c'est pas garage martin c'est martin logistique",
+                                   slots={"buyer": "Garage Martin"})
+    assert slots.get("buyer") == "Martin Logistique SAS" and "invoice_number" not in slots
+    assert "Martin Logistique" in _texts(messages)
+
+
+def test_several_answers_at_once_and_the_contract_minimum(store):
+    slots, messages = _validate_as(1, "invoice_number", "facture FA-2026-0901 de 250 €, échéance il y a deux semaines",
+                                   slots={"buyer": "Agencement Perrin"})
+    assert slots.get("invoice_number") == "FA-2026-0901" and slots.get("due_date")
+    assert slots.get("amount") is None and "minimum" in _texts(messages)

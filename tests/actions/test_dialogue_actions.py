@@ -54,10 +54,16 @@ def test_inferred_declaration_is_offered_and_yes_starts_it(store):
     assert _slot(events, "declaration_allowed") is False and "/declare_unpaid" in payloads(messages)
     base = make_tracker("oui", "affirm")
     history = [{"event": "user", "text": "Dupuis ne m'a pas payé", "parse_data": {"intent": {"name": "declare_unpaid"}}},
-               {"event": "action", "name": "action_declare_start"}, {"event": "action", "name": "action_listen"}]
+               {"event": "action", "name": "action_declare_start"},
+               {"event": "bot", "text": messages[-1]["text"]}, {"event": "action", "name": "action_listen"}]
     tracker = Tracker(base.sender_id, {}, base.latest_message, history + base.events, False, None, {}, "action_listen")
     _, events = run_action(ActionDeclareStart(), tracker)
     assert _slot(events, "declaration_allowed") is True
+    # the same yes after an answer that offered nothing (a CAP question, an estimate) starts no declaration
+    tracker = Tracker(base.sender_id, {}, base.latest_message, [h for h in history if h["event"] != "bot"] + base.events,
+                      False, None, {}, "action_listen")
+    _, events = run_action(ActionDeclareStart(), tracker)
+    assert _slot(events, "declaration_allowed") is not True
 
 
 def _validate(form, slot, text, intent, slots=None):

@@ -104,3 +104,59 @@ def test_a_stored_amount_that_looks_like_a_year_is_still_an_amount():
     pending = d.pending_from({"buyer": "Agencement Perrin", "invoice_number": "PER-1", "amount": "1980",
                               "due_date": "2026-11-10"})
     assert pending is not None and pending["amount"] == Decimal("1980")
+
+
+# --- issue 16: what a message asks besides the form's question ------------------------------------
+
+def test_a_payout_or_coverage_question_is_not_a_declaration():
+    from bot import declaration as d
+    assert d.asks_payout("la facture fait 1 840 euros. vous me rembourserez combien ?")
+    assert not d.asks_payout("vous me rembourserez combien ?")  # no amount: the claim's payout, elsewhere
+    assert d.asks_coverage("j'ai d'autres factures chez eux, 20 000 €, je suis encore couverte ?")
+    assert not d.asks_coverage("je veux déclarer une facture")
+
+
+def test_a_late_declaration_question_and_a_due_date_to_come():
+    from datetime import date as _date
+    from bot import declaration as d
+    assert d.asks_about_lateness("ah j'ai dépassé ?? c'est grave")
+    assert not d.asks_about_lateness("oui envoyez")
+    assert d.future_due("l'échéance c'est dans 3 semaines, je peux déjà déclarer ?", _date(2026, 12, 4)) \
+        == _date(2026, 12, 25)
+    assert d.future_due("échéance il y a 3 semaines", _date(2026, 12, 4)) is None
+
+
+def test_a_buyer_correction_names_the_new_buyer_never_the_denied_one():
+    from bot import declaration as d
+    text = "ah non je me suis trompé c'est pas garage martin c'est martin logistique"
+    assert d.corrected_buyer(text, ("garage martin", "martin logistique")) == "martin logistique"
+    assert d.corrected_buyer(text, ()) == "martin logistique"
+    assert d.corrected_buyer("FA-2026-12", ()) is None
+    assert d.corrected_buyer("non c'est 12 300", ()) is None
+
+
+def test_several_answers_in_one_message():
+    from bot import declaration as d
+    text = "facture FA-2026-0901 de 250 €, échéance il y a deux semaines"
+    assert d.invoice_in(text) == "FA-2026-0901"
+    assert d.parse_amount(d.amount_answer(text, "inform", "invoice_number", None)) == 250
+    assert d.due_date_answer(text, "inform", "invoice_number", None) == "échéance il y a deux semaines"
+    # an amount then a question: the amount is the answer, the question is answered on the side
+    text = "le montant c'est 18 450 euros. au fait on a combien de temps pour déclarer ?"
+    assert d.parse_amount(d.amount_answer(text, "ask_claim_process", "amount", None)) == 18450
+    assert d.amount_answer("06 12 34 56 78", "inform", "amount", None) is None
+
+
+def test_cents_kept_before_a_word_starting_with_j():
+    from decimal import Decimal
+    from bot.parsing import parse_amount
+    assert parse_amount("le montant c'est 2 540,80 j'ai inversé les chiffres") == Decimal("2540.80")
+    assert parse_amount("sous 30 j") is None
+
+
+def test_the_buyer_guessed_at_the_end_of_a_wish_to_declare():
+    from bot.declaration import buyer_guess
+    assert buyer_guess("declarer impayé martin") == "martin"
+    assert buyer_guess("je veux declarer une facture impayée de perrin") == "perrin"
+    assert buyer_guess("je veux déclarer un impayé") is None
+    assert buyer_guess("jdois declarer 1 facture impayee") is None

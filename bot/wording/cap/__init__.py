@@ -12,10 +12,11 @@ Modules: :mod:`~bot.wording.cap.texts` (every sentence, :data:`TEMPLATES`),
 from bot.wording.cap.decision import CHECK_KEY, WHY_KEY, decision_reply, what_then
 from bot.wording.cap.form import (ASK_BUTTONS, amount_ambiguous, ask, buyer_ambiguous, buyer_unknown, form_back,
                                   form_stopped, from_store, limit_unknown_then, problem)
+from bot.wording.cap.knowledge import country_note, knowledge_reply
 from bot.wording.cap.schemes import overview_reply, price_reply, scheme_reply
 from bot.wording.cap.texts import HUMAN_BUTTON, INTRO_KEY, TEMPLATES, ratio_words
 
 __all__ = ["TEMPLATES", "INTRO_KEY", "WHY_KEY", "CHECK_KEY", "ASK_BUTTONS", "HUMAN_BUTTON", "ratio_words",
            "decision_reply", "what_then", "scheme_reply", "overview_reply", "price_reply", "ask", "form_stopped",
            "form_back", "problem", "from_store", "buyer_unknown", "buyer_ambiguous", "amount_ambiguous",
-           "limit_unknown_then"]
+           "limit_unknown_then", "knowledge_reply", "country_note"]

@@ -52,44 +52,49 @@ def _scheme(name: str):
 
 
 def decision_reply(decision) -> Reply:
-    """Explain a :class:`bot.cap.engine.Decision` in plain French."""
+    """Explain a :class:`bot.cap.engine.Decision` in plain French, the fact first (what the scheme
+    is comes last)."""
+    from bot.wording.cap.knowledge import country_note as private_market
+
     d = decision
     buttons = [HUMAN_BUTTON]
     if d.scheme is None:
         return Reply(join(fill("full_cover", granted_amount=money(d.insurer_cover)), fill("human")), buttons)
 
-    parts: List[Optional[str]] = [TEMPLATES[INTRO_KEY[d.scheme]]]
+    note = private_market(d.scheme, d.buyer_country, d.transaction_date)  # a country left to private insurers
+    parts: List[Optional[str]] = [note]
     in_force = d.reason("in_force_at_transaction_date")
     after_end = in_force is not None and in_force.met is False and in_force.data.get("position") == "after_end"
     before_start = in_force is not None and in_force.met is False and in_force.data.get("position") == "before_start"
     open_reason = d.reason("open_to_new_requests")
 
-    # 1. today: closed or open
+    closed = None
     if d.closed_to_new_requests and open_reason is not None:
-        parts.append(fill("closed", scheme=_label(d.scheme), end_date=day(open_reason.data["last_open_day"]),
-                          closed_date=day(open_reason.data["closed_since"])))
-        if not after_end and not before_start:
-            parts.append(TEMPLATES["closed_but_then"])
+        closed = fill("closed", scheme=_label(d.scheme), end_date=day(open_reason.data["last_open_day"]),
+                      closed_date=day(open_reason.data["closed_since"]))
 
-    # 2. what applied at the transaction date
+    # 1. what applied at the transaction date, the fact asked; then whether it is closed today
     then = d.transaction_date < d.as_of or d.closed_to_new_requests
     tense = "then" if then else "now"
     if d.eligible:
         parts.extend(_eligible(d, then, tense))
-    elif before_start:
-        parts.append(_before_start(d, in_force))
-    elif after_end:
-        end = in_force.data["last_day"]
-        if d.as_of <= end:  # the sale comes after the end, but the scheme is still open today
-            parts.append(fill("why_after_end_future", end_date=day(end), transaction_date=day(d.transaction_date)))
-        elif not d.closed_to_new_requests:
-            parts.append(fill("why_after_end", end_date=day(end)))
-        parts.append(_last_rule(d))
+        parts.append(closed)
     else:
-        parts.append(fill(f"not_eligible_{tense}", transaction_date=day(d.transaction_date), scheme=_label(d.scheme)))
-        for r in d.unmet:
-            if r.code in WHY_KEY:
-                parts.append(_why(r))
+        parts.append(closed)
+        if before_start:
+            parts.append(_before_start(d, in_force))
+        elif after_end:
+            end = in_force.data["last_day"]
+            if d.as_of <= end:  # the sale comes after the end, but the scheme is still open today
+                parts.append(fill("why_after_end_future", end_date=day(end), transaction_date=day(d.transaction_date)))
+            elif not d.closed_to_new_requests:
+                parts.append(fill("why_after_end", end_date=day(end)))
+            parts.append(_last_rule(d))
+        else:
+            parts.append(fill(f"not_eligible_{tense}", transaction_date=day(d.transaction_date), scheme=_label(d.scheme)))
+            for r in d.unmet:
+                if r.code in WHY_KEY:
+                    parts.append(_why(r))
 
     parts.append(_relais(d))
 
@@ -102,6 +107,7 @@ def decision_reply(decision) -> Reply:
     if d.to_confirm:
         parts.append(TEMPLATES["to_confirm"])
     parts.append(TEMPLATES["human"])
+    parts.append(TEMPLATES[INTRO_KEY[d.scheme]])
     return Reply(join(*parts), buttons)
 
 
@@ -148,6 +154,8 @@ def _eligible(d, then: bool, tense: str) -> List[Optional[str]]:
             parts.append(fill(f"substitute_quotite_{tense}", quotite_max=percent(q.data["max"]),
                               retained_share=percent(share.data["min_share"])))
     said = {"country_category"} if category is not None and category.met is None else set()
+    if d.reason("country_not_marketable") is not None and d.reason("country_not_marketable").data.get("marketable"):
+        said.add("country_not_marketable")  # said first, with the country's name
     if depends:
         said.add("company_turnover")
     checks = [_check(r) for r in d.to_check if r.code in CHECK_KEY and r.code not in said]
