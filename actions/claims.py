@@ -93,7 +93,7 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
             buyer = next((i.buyer_name for i in items if i.ref == focus_ref), None)
     if buyer is None:
         return None, [], None, []
-    chosen = claim_filters.apply(items, flt, buyer)
+    chosen = claim_filters.for_buyer(items, flt, buyer)
     if claim_filters.asks_other(text) and focus_ref:
         chosen = [i for i in chosen if i.ref != focus_ref] or chosen
     if len(chosen) > 1:
@@ -262,7 +262,7 @@ class ActionListClaims(Action):
                 buyer = found[0] if outcome == "match" else None
             if buyer is not None or not flt.empty:
                 status, _ = list_request(tracker)
-                chosen = claim_filters.apply(items, flt, buyer)
+                chosen = claim_filters.for_buyer(items, flt, buyer) if buyer else claim_filters.apply(items, flt)
                 if status == "open" and not flt.stages and any(w in text.lower() for w in ("en cours", "ouvert")):
                     chosen = [i for i in chosen if i.is_open]
                 say(dispatcher, focus_wording.claims(chosen, buyer))

@@ -70,6 +70,7 @@ TEMPLATES = {
         "Vérifiez son nom, ou parlez-en à votre gestionnaire."
     ),
     "buyer_ambiguous": "J’ai trouvé plusieurs clients proches. Lequel est le bon ?",
+    "buyer_ambiguous_one": "Parlez-vous de votre client {name} ?",
     "below_minimum": "Le montant est sous le minimum de votre contrat, qui est de {amount}. Je ne peux pas le déclarer.",
     "no_contract": "Je ne trouve pas de contrat en cours à votre nom. Un conseiller peut regarder avec vous.",
     "invalid": "Il manque une information pour déclarer. Reprenons, si vous voulez.",
@@ -145,6 +146,8 @@ def result(res) -> List[Reply]:
         return [Reply(TEMPLATES["duplicate"].format(ref=res.claim.ref))]
     if res.outcome == "buyer_ambiguous":
         buttons = [Button(c.name, c.name) for c in res.candidates[:5]]
+        if len(res.candidates) == 1:  # one name close to what was typed: "did you mean"
+            return [Reply(TEMPLATES["buyer_ambiguous_one"].format(name=res.candidates[0].name), buttons)]
         return [Reply(TEMPLATES["buyer_ambiguous"], buttons)]
     if res.outcome == "below_minimum" and res.minimum is not None:
         return [Reply(TEMPLATES["below_minimum"].format(amount=money(res.minimum)), [HUMAN_BUTTON])]

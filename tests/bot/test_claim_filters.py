@@ -61,3 +61,22 @@ def test_focus_wording_lists_references_first():
     assert "SIN-2026-000001" in text and "SIN-2026-000002" in text
     assert "aucun" in focus.claims([], "Garage Martin").text.lower()
     assert "délai" in focus.refusal_reason("declared_late")
+
+
+@pytest.mark.parametrize("text", ["ils ne nous ont pas payés, c'est reçu ?", "il se termine quand ?",
+                                  "le redressement change quoi ?"])
+def test_words_read_as_a_filter_never_hide_the_buyers_claims(text):
+    """A buyer who has claims never gets "no claim on this buyer" because a word of the question read as a filter."""
+    flt = claim_filters.read_filter(text)
+    assert not flt.empty and not claim_filters.apply(ITEMS, flt, "Garage Martin")
+    assert [i.ref for i in claim_filters.for_buyer(ITEMS, flt, "Garage Martin")] == ["SIN-2026-000001"]
+    assert [i.ref for i in claim_filters.for_buyer(ITEMS, claim_filters.read_filter("refusés"),
+                                                   "Martin Distribution SARL")] == ["SIN-2026-000002"]
+    assert claim_filters.for_buyer(ITEMS, flt, "Charpentes Giraud") == []
+
+
+def test_one_close_name_is_asked_about_not_called_several():
+    one = focus.which_buyer(["Holzbau Schneider GmbH"]).text
+    assert "Holzbau Schneider GmbH" in one and "Plusieurs" not in one
+    several = focus.which_buyer(["Garage Martin", "Martin Distribution SARL"]).text
+    assert "Plusieurs" in several and "Garage Martin" in several
