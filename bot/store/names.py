@@ -94,6 +94,8 @@ def _word(typed: str, word: str) -> float:
     """How close one typed word is to one word of a name (0-100)."""
     if typed == word or _singular(typed) == _singular(word):
         return 100.0
+    if len(typed) >= 5 and typed[0] in "ld" and typed[1] in "aeiouyh" and _singular(typed[1:]) == _singular(word):
+        return 100.0  # "lepicerie", "lhotel": the article's elision typed without its apostrophe
     if typed in ORDINARY or len(typed) < 4:
         return 0.0  # "merci" is not "Mercier", "depuis" not "Dupuis"; three letters are no typo
     if word.startswith(typed):

@@ -38,6 +38,8 @@ def _pick(query, buyers):
     ("LOPEZ SL", MOREL, "Transportes López SL"),
     ("hotel du port", PETIT, "Hôtel du Port SAS"),  # no accent, no legal form
     ("l'hôtel du port", PETIT, "Hôtel du Port SAS"),
+    ("lhotel du port", PETIT, "Hôtel du Port SAS"),  # the elision typed without its apostrophe
+    ("lepicerie", PETIT, "Épicerie fine Chevalier"),
     ("giraud", DURAND, "Charpentes Giraud"),
     ("charpente girau", DURAND, "Charpentes Giraud"),  # a typo in each word
     ("charpentes girod", DURAND, "Charpentes Giraud"),
@@ -130,3 +132,4 @@ def test_claim_filters_use_the_same_matching():
     assert claim_filters.buyer_in_words("et chez giraud ça avance ?", DURAND) == "Charpentes Giraud"
     assert claim_filters.buyer_in_words("merci pour tout, bonne soirée", MOREL) is None
     assert claim_filters.buyer_in_words("le dossier martin", MOREL) is None  # three of them: not one
+    assert claim_filters.buyer_in_words("et lepicerie", PETIT) == "Épicerie fine Chevalier"
