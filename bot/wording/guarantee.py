@@ -20,7 +20,7 @@ from bot.store.views import (
 )
 from bot.wording.claims import country_name, tidy
 from bot.wording.core import HUMAN_BUTTON
-from bot.wording.format import day, money, percent
+from bot.wording.format import choices_fr, day, money, percent
 from bot.wording.reply import Button, Reply
 
 TEMPLATES = {
@@ -88,7 +88,7 @@ TEMPLATES = {
     ),
     "ask_increase": "Vous voulez un agrément plus élevé ? Dites-moi le montant, je transmets votre demande.",
     # --- lookups ---------------------------------------------------------------------------------
-    "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
+    "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche{noms}. Duquel parlez-vous ?",
     "lookup.ambiguous_one": "Parlez-vous de votre client {acheteur} ?",
     "lookup.none": (
         "Je ne trouve pas ce client parmi ceux que nous suivons pour vous. "
@@ -120,7 +120,7 @@ TEMPLATES = {
     "increase.current": "Votre agrément actuel de {montant} reste le même tant qu’il n’a pas décidé.",
     "increase.new_buyer": "C’est une première demande sur ce client. Nous allons d’abord l’étudier.",
     "increase.invalid_amount": "Quel montant voulez-vous demander pour ce client ?",
-    "increase.ambiguous": "Plusieurs de vos clients ont un nom proche. Pour lequel faites-vous la demande ?",
+    "increase.ambiguous": "Plusieurs de vos clients ont un nom proche{noms}. Pour lequel faites-vous la demande ?",
     "increase.ambiguous_one": "Faites-vous la demande pour votre client {acheteur} ?",
     # --- contract terms --------------------------------------------------------------------------
     "contract.intro": "Votre contrat {numero} court depuis le {date_debut}.",
@@ -178,7 +178,9 @@ def _t(key: str, **values) -> str:
 
 def _ambiguous(key: str, candidates) -> str:
     """Several close names, or the one name close to what was typed ("did you mean")."""
-    return _t(key) if len(candidates) != 1 else _t(key + "_one", acheteur=candidates[0].name)
+    if len(candidates) == 1:
+        return _t(key + "_one", acheteur=candidates[0].name)
+    return _t(key, noms=choices_fr([c.name for c in candidates]))
 
 
 def guarantee_payload(buyer: str) -> str:

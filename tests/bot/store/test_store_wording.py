@@ -182,6 +182,7 @@ def test_guarantee_cap_and_abroad(session):
 def test_guarantee_ambiguous_and_none(session):
     reply = guarantee.guarantee(q.guarantee_on_buyer(session, 2, "Martin"))
     assert "Duquel" in _text(reply)
+    assert all(name in _text(reply) for name in ("Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"))
     assert {b.payload for b in reply.buttons} >= {'/ask_guarantee{"buyer":"Garage Martin"}'}
     assert "Je ne trouve pas" in _text(guarantee.guarantee(q.guarantee_on_buyer(session, 2, "Zorglub")))
     near = q.guarantee_on_buyer(session, 1, "shnaider")  # one name close to what was typed: "did you mean"
