@@ -80,7 +80,6 @@ async def _about_a_buyer(dispatcher: CollectingDispatcher, tracker: Tracker, dom
     (its claims, or its agrément); several close names are asked about. None when no buyer is named."""
     from bot import claim_filters
     from bot.store import queries
-    from bot.wording import focus as focus_wording
 
     who = identity(tracker)
     text = tracker.latest_message.get("text") or ""
@@ -89,23 +88,14 @@ async def _about_a_buyer(dispatcher: CollectingDispatcher, tracker: Tracker, dom
     limits = await audited_call(dispatcher, who, queries.limits)
     if not limits:
         return None
-    buyers = sorted({view.buyer_name for view in limits})
-    outcome, found = "none", []
-    for query in [e for e in tracker.get_latest_entity_values("buyer") if isinstance(e, str)] + \
-            claim_filters.words_after_preposition(text) + [text]:
-        outcome, found = claim_filters.match_buyer(query, buyers)
-        if outcome != "none":
-            break
+    entities = [e for e in tracker.get_latest_entity_values("buyer") if isinstance(e, str)]
+    outcome, found, query = claim_filters.buyer_named(text, sorted({v.buyer_name for v in limits}), entities + [text])
     if outcome == "none":
-        named = claim_filters.buyer_in_words(text, buyers)
-        outcome, found = ("match", [named]) if named else ("none", [])
-    if outcome == "ambiguous":
-        say(dispatcher, focus_wording.which_buyer(found))
-        return []
-    if outcome != "match":
         return None
+    # the action of the topic reads the buyer from the entity: the name found, or the words naming several
     tracker.latest_message["entities"] = [e for e in tracker.latest_message.get("entities") or []
-                                          if e.get("entity") != "buyer"] + [{"entity": "buyer", "value": found[0]}]
+                                          if e.get("entity") != "buyer"] + [
+        {"entity": "buyer", "value": found[0] if outcome == "match" else query}]
     folded = claim_filters.fold(text)
     if _previous_action(tracker) in CLAIM_ACTIONS and not any(w in folded for w in LIMIT_WORDS):
         from actions.claims import ActionClaimStatus

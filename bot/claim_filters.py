@@ -19,7 +19,7 @@ STAGE_WORDS = (
     (re.compile(r"a l.?etude|\betud|en cours d'examen|\bexamin"), "under_review"),
     (re.compile(r"\b(?:deja |a ete |ont ete |qui a ete |celui )?(?:paye|payes|indemnise|indemnises|regle|regles)\b"),
      "indemnified"),
-    (re.compile(r"\bclos\b|\bclotur|\bferme|\btermine"), "closed"),
+    (re.compile(r"\bclos\b|\bclotur|\bferme|\btermine|\bfini"), "closed"),
 )
 INSOLVENCY = re.compile(r"procedure collective|\bfaillite|\bredressement|\bliquidation|\binsolvab")
 YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
@@ -84,6 +84,20 @@ def match_buyer(query: Optional[str], buyer_names: Sequence[str]) -> tuple:
         return "none", []
     unique = sorted(set(buyer_names))
     return names.pick(query, unique, lambda n: n)
+
+
+def buyer_named(text: Optional[str], buyer_names: Sequence[str], queries: Sequence[str] = ()) -> tuple:
+    """Which of ``buyer_names`` a message names: ("match"|"ambiguous"|"none", names, the words that named them).
+
+    Tried in order: ``queries`` (the NLU's buyer entity, ...), the words after "sur / pour / chez / de" (one
+    word there may name several buyers: "sur martin"), then a buyer named anywhere (:func:`buyer_in_words`)."""
+    queries = [q for q in queries if isinstance(q, str) and q.strip()]
+    for i, candidate in enumerate(queries + words_after_preposition(text)):
+        outcome, found = match_buyer(candidate, buyer_names)
+        if outcome == "match" or (outcome == "ambiguous" and (i < len(queries) or len(candidate.split()) == 1)):
+            return outcome, list(found), candidate
+    named = buyer_in_words(text, buyer_names)
+    return ("match", [named], named) if named else ("none", [], None)
 
 
 def points_at_focus(text: Optional[str]) -> bool:

@@ -30,6 +30,7 @@ ITEMS = [
     ("mes dossiers 2021", set(), False, 2021),
     ("celui qui est a l'etude", {"under_review"}, False, None),
     ("mes dossiers", set(), False, None),
+    ("celui sur perrin il s'est fini comment ?", {"closed"}, False, None),
 ])
 def test_read_filter(text, stages, insolvency, year):
     flt = claim_filters.read_filter(text)
@@ -80,3 +81,13 @@ def test_one_close_name_is_asked_about_not_called_several():
     assert "Holzbau Schneider GmbH" in one and "Plusieurs" not in one
     several = focus.which_buyer(["Garage Martin", "Martin Distribution SARL"]).text
     assert "Plusieurs" in several and "Garage Martin" in several
+
+
+def test_buyer_named_in_a_message():
+    names = [i.buyer_name for i in ITEMS] + ["Martin Logistique SAS"]
+    assert claim_filters.buyer_named("c quoi mon agrement sur martin et mes dossiers ?", names)[:2] == (
+        "ambiguous", ["Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"])
+    assert claim_filters.buyer_named("et martin logistique ils ont combien de dossiers", names)[:2] == (
+        "match", ["Martin Logistique SAS"])
+    assert claim_filters.buyer_named("et laiterie girar ?", names, ["laiterie girar"])[:2] == ("match", ["Laiterie Girard SA"])
+    assert claim_filters.buyer_named("merci, bonne soirée", names, ["merci, bonne soirée"]) == ("none", [], None)
