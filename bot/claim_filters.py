@@ -90,11 +90,13 @@ def buyer_named(text: Optional[str], buyer_names: Sequence[str], queries: Sequen
     """Which of ``buyer_names`` a message names: ("match"|"ambiguous"|"none", names, the words that named them).
 
     Tried in order: ``queries`` (the NLU's buyer entity, ...), the words after "sur / pour / chez / de" (one
-    word there may name several buyers: "sur martin"), then a buyer named anywhere (:func:`buyer_in_words`)."""
+    word there may name several buyers: "sur martin"; a near miss there is no name: "du mobilier" is not
+    Immobilière Faure), then a buyer named anywhere (:func:`buyer_in_words`)."""
     queries = [q for q in queries if isinstance(q, str) and q.strip()]
     for i, candidate in enumerate(queries + words_after_preposition(text)):
         outcome, found = match_buyer(candidate, buyer_names)
-        if outcome == "match" or (outcome == "ambiguous" and (i < len(queries) or len(candidate.split()) == 1)):
+        if outcome == "match" or (outcome == "ambiguous" and (i < len(queries) or len(candidate.split()) == 1
+                                                              and len(found) > 1)):  # "sur martin": several
             return outcome, list(found), candidate
     named = buyer_in_words(text, buyer_names)
     return ("match", [named], named) if named else ("none", [], None)

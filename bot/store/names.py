@@ -53,7 +53,7 @@ def _ordinary_words() -> FrozenSet[str]:
 MATCH = 80.0  # a name at least this close can be the match
 MARGIN = 10.0  # ... when it leads the next name by this much; names closer than that are all offered
 NEAR = 65.0  # below MATCH but at least this close: offered as "did you mean"
-WORD_FLOOR = 80.0  # a typed word below this (fuzz.ratio) with every word of the name counts 0
+WORD_FLOOR = 85.0  # a typed word below this (fuzz.ratio) with every word of the name counts 0
 PART = 0.95  # every typed word found, but not the whole name
 TYPO, TWO_TYPOS, START = 90.0, 80.0, 85.0  # word scores: one typo, two typos (8+ letters), start of a word
 MAX_CANDIDATES = 5

@@ -91,3 +91,5 @@ def test_buyer_named_in_a_message():
         "match", ["Martin Logistique SAS"])
     assert claim_filters.buyer_named("et laiterie girar ?", names, ["laiterie girar"])[:2] == ("match", ["Laiterie Girard SA"])
     assert claim_filters.buyer_named("merci, bonne soirée", names, ["merci, bonne soirée"]) == ("none", [], None)
+    faure = ["Immobilière Faure SA", "Charpentes Giraud"]
+    assert claim_filters.buyer_named("si je continue à leur livrer du mobilier, je suis couvert ?", faure)[0] == "none"
