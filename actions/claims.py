@@ -51,21 +51,11 @@ def buyer_query(tracker: Tracker) -> Tuple[Optional[str], bool]:
 def resolve_buyer(tracker: Tracker, items) -> Tuple[str, List[str]]:
     """Which buyer of the person's claims the message names: ("match"|"ambiguous"|"none", names).
 
-    The NLU entity first, then the words after "sur / pour / chez / de"."""
-    buyer_names = [i.buyer_name for i in items]
+    The NLU entity first, then the words after "sur / pour / chez / de", then a name anywhere."""
     query, _ = buyer_query(tracker)
-    candidates = [query] if query else []
-    candidates += claim_filters.words_after_preposition(tracker.latest_message.get("text"))
-    for i, candidate in enumerate(candidates):
-        outcome, found = claim_filters.match_buyer(candidate, buyer_names)
-        if outcome == "match" or (outcome == "ambiguous" and (query and i == 0 or _one_word(candidate))):
-            return outcome, list(found)
-    return "none", []
-
-
-def _one_word(candidate: str) -> bool:
-    """"martin" alone may name several buyers; "medisupply en cours" is only words after a preposition."""
-    return len(candidate.split()) == 1
+    outcome, found, _ = claim_filters.buyer_named(tracker.latest_message.get("text"), [i.buyer_name for i in items],
+                                                  [query] if query else [])
+    return outcome, found
 
 
 def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], Optional[str], List[str]]:
@@ -80,8 +70,6 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
     if outcome == "ambiguous":
         return None, [], None, found
     buyer = found[0] if outcome == "match" else None
-    if buyer is None:
-        buyer = claim_filters.buyer_in_words(text, [i.buyer_name for i in items])
     flt = claim_filters.read_filter(text)
     focus_ref = tracker.get_slot("claim_ref")
     if buyer is None and (claim_filters.points_at_focus(text) or claim_filters.asks_other(text) or not flt.empty):
@@ -93,7 +81,7 @@ def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], O
             buyer = next((i.buyer_name for i in items if i.ref == focus_ref), None)
     if buyer is None:
         return None, [], None, []
-    chosen = claim_filters.apply(items, flt, buyer)
+    chosen = claim_filters.for_buyer(items, flt, buyer)
     if claim_filters.asks_other(text) and focus_ref:
         chosen = [i for i in chosen if i.ref != focus_ref] or chosen
     if len(chosen) > 1:
@@ -270,7 +258,7 @@ class ActionListClaims(Action):
                 buyer = found[0] if outcome == "match" else None
             if buyer is not None or not flt.empty:
                 status, _ = list_request(tracker)
-                chosen = claim_filters.apply(items, flt, buyer)
+                chosen = claim_filters.for_buyer(items, flt, buyer) if buyer else claim_filters.apply(items, flt)
                 if status == "open" and not flt.stages and any(w in text.lower() for w in ("en cours", "ouvert")):
                     chosen = [i for i in chosen if i.is_open]
                 say(dispatcher, focus_wording.claims(chosen, buyer))

@@ -79,14 +79,14 @@ class ActionGuarantee(Action):
         if views is not None and ask.kind == "overview":
             # a buyer named in passing ("ce qu'on livre à fournier"), or the one being discussed ("chez eux")
             text = tracker.latest_message.get("text")
-            named = claim_filters.buyer_in_words(text, [v.buyer_name for v in views])
+            outcome, _, named = claim_filters.buyer_named(text, [v.buyer_name for v in views])
             if named is None and claim_filters.points_at_focus(text) and tracker.get_slot("buyer"):
                 named = tracker.get_slot("buyer")
-            if named:
+            if named:  # one buyer, or the words that name several ("sur martin": which one?)
                 lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, named)
-                if lookup is not None and lookup.outcome == "match":
+                if lookup is not None and lookup.outcome != "none":
                     say(dispatcher, wording.guarantee(lookup))
-                    return [SlotSet("buyer", lookup.limit.buyer_name)]
+                    return [SlotSet("buyer", lookup.limit.buyer_name)] if lookup.outcome == "match" else []
         if views is not None:
             statuses = status_filter(tracker.latest_message.get("text"))
             if statuses:

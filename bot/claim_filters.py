@@ -19,7 +19,7 @@ STAGE_WORDS = (
     (re.compile(r"a l.?etude|\betud|en cours d'examen|\bexamin"), "under_review"),
     (re.compile(r"\b(?:deja |a ete |ont ete |qui a ete |celui )?(?:paye|payes|indemnise|indemnises|regle|regles)\b"),
      "indemnified"),
-    (re.compile(r"\bclos\b|\bclotur|\bferme|\btermine"), "closed"),
+    (re.compile(r"\bclos\b|\bclotur|\bferme|\btermine|\bfini"), "closed"),
 )
 INSOLVENCY = re.compile(r"procedure collective|\bfaillite|\bredressement|\bliquidation|\binsolvab")
 YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
@@ -28,6 +28,7 @@ POINTS_AT_CLAIM = re.compile(r"\bce dossier|\bce sinistre|\bdessus\b|\bcelui-(?:
                              r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b"
                              r"|\bleur\b|\bchez lui\b")
 OTHER = re.compile(r"\bl'autre\b|\bl autre\b|\bun autre\b|\bles autres\b")
+MAX_TEXT = 500  # characters of a message searched for a buyer's name
 
 
 def fold(text: Optional[str]) -> str:
@@ -69,12 +70,36 @@ def apply(items: Iterable, flt: ClaimFilter, buyer: Optional[str] = None) -> Lis
     return out
 
 
+def for_buyer(items: Iterable, flt: ClaimFilter, buyer: str) -> List:
+    """The claims of ``buyer`` that pass the filter; all of that buyer's claims when none passes: words
+    read as a filter ("payés", "se termine", "redressement") are often no filter in a question, and a
+    buyer who has claims never gets "no claim on this buyer" (each claim's stage is shown anyway)."""
+    items = list(items)
+    return apply(items, flt, buyer) or apply(items, ClaimFilter(), buyer)
+
+
 def match_buyer(query: Optional[str], buyer_names: Sequence[str]) -> tuple:
     """("match", [name]) / ("ambiguous", [names]) / ("none", []) among the buyers of the person's claims."""
     if not query or not buyer_names:
         return "none", []
     unique = sorted(set(buyer_names))
     return names.pick(query, unique, lambda n: n)
+
+
+def buyer_named(text: Optional[str], buyer_names: Sequence[str], queries: Sequence[str] = ()) -> tuple:
+    """Which of ``buyer_names`` a message names: ("match"|"ambiguous"|"none", names, the words that named them).
+
+    Tried in order: ``queries`` (the NLU's buyer entity, ...), the words after "sur / pour / chez / de" (one
+    word there may name several buyers: "sur martin"; a near miss there is no name: "du mobilier" is not
+    Immobilière Faure), then a buyer named anywhere (:func:`buyer_in_words`)."""
+    queries = [q for q in queries if isinstance(q, str) and q.strip()]
+    for i, candidate in enumerate(queries + words_after_preposition(text)):
+        outcome, found = match_buyer(candidate, buyer_names)
+        if outcome == "match" or (outcome == "ambiguous" and (i < len(queries) or len(candidate.split()) == 1
+                                                              and len(found) > 1)):  # "sur martin": several
+            return outcome, list(found), candidate
+    named = buyer_in_words(text, buyer_names)
+    return ("match", [named], named) if named else ("none", [], None)
 
 
 def points_at_focus(text: Optional[str]) -> bool:
@@ -124,23 +149,29 @@ def amounts_in_text(text: Optional[str]) -> List:
     return out
 
 
-_COMMON = frozenset("""
-dossier dossiers sinistre sinistres facture factures client clients combien payer paye verser verse vous votre
-notre nous quand pour avec cette celui celle sont etre etait deja encore toujours merci bonjour espagne france
-allemagne italie faillite redressement liquidation decision indemnite indemnisation montant agrement garantie
-contrat est-ce quoi comment pourquoi alors aussi avez avons ont elle ils eux leur leurs chez dans depuis
-semaine mois annee jour jours couvert couverts couverte declare declarer declaration recouvrement carence
-""".split())
+# words that name no buyer on their own, on top of the matcher's everyday words (bot/store/ordinary_words.txt)
+_COMMON = names.ORDINARY | frozenset("espagne france allemagne italie belgique suisse est-ce couverts".split())
+IN_WORDS = 0.9  # a run of words names a buyer when at least this close (a word of the name typed as it is)
 
 
 def buyer_in_words(text: Optional[str], buyer_names: Sequence[str]) -> Optional[str]:
-    """The one buyer of ``buyer_names`` that a single word of the text names ("le dossier medisupply"), if exactly one."""
-    found = set()
-    for word in re.findall(r"[a-z][a-z'-]{3,}", fold(text)):
-        word = word.split("'")[-1]
-        if len(word) < 4 or word in _COMMON:
-            continue
-        for name in set(buyer_names):
-            if names.score(word, name) >= 0.9:
-                found.add(name)
-    return found.pop() if len(found) == 1 else None
+    """The one buyer of ``buyer_names`` that words of the text name ("le dossier medisupply", "martin
+    distribution est en redressement"), if exactly one: runs of one to three words are tried, and the
+    closest buyer must be closer than every other ("martin" alone names three buyers: none)."""
+    keys = {name: names.name_key(name) for name in set(buyer_names)}
+    words = [w.split("'")[-1] for w in re.findall(r"[a-z0-9][a-z0-9'-]*", fold(text)[:MAX_TEXT])]
+    best: dict = {}
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            if run[0] in _COMMON or run[-1] in _COMMON or len(run[0]) < 4 and size == 1:
+                continue
+            for score, name in names.rank(" ".join(run), keys, str, keys.get):
+                if score < IN_WORDS:
+                    break
+                best[name] = max(score, best.get(name, 0.0))
+    if not best:
+        return None
+    top = max(best.values())
+    leaders = [name for name, score in best.items() if score == top]
+    return leaders[0] if len(leaders) == 1 else None

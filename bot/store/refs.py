@@ -39,6 +39,14 @@ _PREFIX = re.compile(r"(?<![A-Za-z0-9])S\s?I\s?N(?![A-Za-zÀ-ÿ])", re.IGNORECAS
 _GROUP = re.compile(r"[\s\-_./:#n°]*([0-9Oo]*[0-9][0-9Oo]*|[Oo]{2,}[0-9Oo]*)(?![A-Za-z0-9])")
 # a bare "2021-000123" / "2021000123" when it is the whole text (e.g. a button or an entity)
 _BARE = re.compile(r"^\s*(\d{4})[\s\-_./]?(\d{6})\s*$")
+# the same inside a sentence ("où en est le 2021-000123 ?"): a plausible year, a separator, six digits
+_YEAR_NUMBER = re.compile(r"(?<![\w.,/-])((?:19|20)\d{2})[\-_./](\d{6})(?![\w.,/-]|,\d)")
+# after a claim word, the number may be short: "dossier 2026-103", "sinistre n° 2026/00103", "ref 2021000123"
+_CLAIM_WORDS = r"\bdossiers?|\bsinistres?|\bn°|\bnumero|\bnuméro|\bref(?:erence|érence)?"
+_CLAIM_WORD = r"(?:" + _CLAIM_WORDS + r")\s*(?:n°\s*|no\s*|numero\s*|numéro\s*)?"
+_INVOICE_BEFORE = re.compile(r"factur|invoice|\bfa\b|\bfac\b", re.IGNORECASE)  # "facture 2026-000103" is no claim
+_WORD_YEAR_NUMBER = re.compile(_CLAIM_WORD + r"((?:19|20)\d{2})(?:[\s\-_./]?(\d{6})|[\-_./](\d{1,6}))"
+                               r"(?![\d/.,]|\s*(?:€|eur|k\b|euros?))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ def _judge(groups, raw: str) -> RefParse:
     if len(groups) == 1:
         if len(first) == 10:
             return _check_year(first[:4], first[4:], raw)
+        if 7 <= len(first) <= 9 and first[:2] in ("19", "20"):
+            return _check_year(first[:4], first[4:].zfill(6), raw)  # "sin2026103": the zeros left out
         if len(first) == 4 and YEAR_MIN <= int(first) <= YEAR_MAX:
             return RefParse("malformed", problem="number_missing", raw=raw)
         if len(first) == 6:
@@ -135,21 +145,32 @@ def parse_ref(text: object) -> RefParse:
         groups, end = _groups(text, prefix.end())
         if groups:
             return _judge(groups, text[prefix.start():end].strip())
+    for pattern in (_WORD_YEAR_NUMBER, _YEAR_NUMBER):  # no "SIN": a year and a number, as people type them
+        for m in pattern.finditer(text):
+            if not _INVOICE_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+                number = next(g for g in m.groups()[1:] if g)
+                return _check_year(m.group(1), number.zfill(6), m.group().strip())
     return NONE
 
 
 # "dossier 123", "le sinistre n° 456", "SIN 000123": a claim number typed without its year
-_NUMBER_ONLY = re.compile(r"(?:\bdossiers?|\bsinistres?|\bsin|\bn°|\bnumero|\bnuméro|\bref(?:erence|érence)?)\s*"
-                          r"(?:n°\s*|no\s*|numero\s*|numéro\s*)?(\d{1,6})(?![\d/.,]|\s*(?:€|eur|k\b|euros?))",
+_NUMBER_ONLY = re.compile(r"(?:\bsin\s*|" + _CLAIM_WORD + r")(\d{1,6})(?![\d/.,-]|\s*(?:€|eur|k\b|euros?)|\s+\d)",
                           re.IGNORECASE)
+# the whole message is the number ("000123", "le 123", "et le 456 ?"): an answer to "which claim?"
+_NUMBER_ALONE = re.compile(r"^\s*(?:et\s+)?(?:(?:le|du|au)\s+)?(?:n°\s*)?(\d{3,6})\s*[?!.]?\s*$", re.IGNORECASE)
 
 
 def number_without_year(text: object) -> Optional[str]:
-    """The six-digit claim number of a reference typed without its year ("dossier 123" -> "000123"), or None.
+    """The six-digit claim number of a reference typed without its year ("dossier 123", "le 123",
+    "000123" -> "000123"), or None.
 
-    The caller resolves it among the person's own claims (the year is omitted only when that is unambiguous)."""
+    The caller resolves it among the person's own claims (the year is omitted only when that is
+    unambiguous: :func:`resolve_number`)."""
     if not isinstance(text, str) or parse_ref(text).valid:
         return None
+    alone = _NUMBER_ALONE.match(text[:MAX_INPUT])
+    if alone and not (len(alone.group(1)) == 4 and alone.group(1)[:2] in ("19", "20")):  # "le 2021": a year
+        return alone.group(1).zfill(6)
     m = _NUMBER_ONLY.search(text[:MAX_INPUT])
     if not m or len(m.group(1)) < 2:
         return None

@@ -21,9 +21,10 @@ No Rasa import.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import List, Optional, Sequence, Tuple
+
+from rapidfuzz import fuzz, process
 
 from bot.text import fold
 
@@ -314,9 +315,9 @@ def choose(text: str, options: Sequence[str]) -> Optional[int]:
     inside = [i for i, option in enumerate(folded) if len(said) > 3 and f" {said} " in f" {option} "]
     if len(inside) == 1:
         return inside[0]
-    scores = [difflib.SequenceMatcher(None, said, option).ratio() for option in folded]
-    best = max(range(len(options)), key=lambda i: scores[i])
-    return best if scores[best] >= 0.75 else None
+    # the closest option as a whole, when close enough (a word misheard: "conseillé", "le garage martine")
+    best = process.extractOne(said, folded, scorer=fuzz.ratio, score_cutoff=75)
+    return best[2] if best else None
 
 
 def digits(text: str) -> str:

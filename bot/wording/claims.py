@@ -13,7 +13,7 @@ from typing import Collection, List, Optional
 from bot.store.refs import EXAMPLE, RefParse, is_normalised
 from bot.store.views import ClaimPage, ClaimSummary, ClaimView, DeclarationResult
 from bot.wording.core import HUMAN_BUTTON
-from bot.wording.format import day, money, percent
+from bot.wording.format import choices_fr, day, money, percent
 from bot.wording.reply import Button, Reply
 
 TEMPLATES = {
@@ -128,7 +128,8 @@ TEMPLATES = {
         "Un gestionnaire va regarder votre cas avec attention."
     ),
     "declare.duplicate": "Cette facture est déjà dans votre dossier {ref}. Inutile de la déclarer à nouveau.",
-    "declare.buyer_ambiguous": "Plusieurs de vos clients ont un nom proche. Lequel ne vous a pas payé ?",
+    "declare.buyer_ambiguous": "Plusieurs de vos clients ont un nom proche{noms}. Lequel ne vous a pas payé ?",
+    "declare.buyer_ambiguous_one": "Parlez-vous de votre client {acheteur} ?",
     "declare.buyer_unknown": (
         "Je ne trouve pas ce client parmi ceux que nous couvrons pour vous. "
         "Vérifiez son nom, ou donnez-moi son numéro SIREN, le numéro à 9 chiffres de l’entreprise. "
@@ -339,7 +340,10 @@ def declaration(result: DeclarationResult, *, buyer_payloads: bool = True) -> Re
         buttons = [Button(c.name, "/declare_unpaid" + json.dumps({"buyer": c.name}, ensure_ascii=False,
                                                                   separators=(",", ":")))
                    for c in result.candidates] if buyer_payloads else []
-        return Reply(_t("declare.buyer_ambiguous"), buttons + [HUMAN_BUTTON])
+        one = len(result.candidates) == 1  # one name close to what was typed: "did you mean"
+        text = _t("declare.buyer_ambiguous_one", acheteur=result.candidates[0].name) if one else \
+            _t("declare.buyer_ambiguous", noms=choices_fr([c.name for c in result.candidates]))
+        return Reply(text, buttons + [HUMAN_BUTTON])
     if outcome == "buyer_unknown":
         return Reply(_t("declare.buyer_unknown"), [HUMAN_BUTTON])
     if outcome == "below_minimum":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List
 
-from bot.wording.format import day, money
+from bot.wording.format import choices_fr, day, money
 from bot.wording.reply import Button, Reply
 
 HUMAN_BUTTON = Button("Parler à un conseiller", "/request_human")
@@ -74,7 +74,8 @@ TEMPLATES = {
         "Je ne trouve pas ce client parmi ceux que votre contrat couvre. "
         "Vérifiez son nom, ou parlez-en à votre gestionnaire."
     ),
-    "buyer_ambiguous": "J’ai trouvé plusieurs clients proches : {names}. Lequel est le bon ?",
+    "buyer_ambiguous": "J’ai trouvé plusieurs clients proches{names}. Lequel est le bon ?",
+    "buyer_ambiguous_one": "Parlez-vous de votre client {name} ?",
     "below_minimum": "Le montant est sous le minimum de votre contrat, qui est de {amount}. Je ne peux pas le déclarer.",
     "no_contract": "Je ne trouve pas de contrat en cours à votre nom. Un conseiller peut regarder avec vous.",
     "invalid": "Il manque une information pour déclarer. Reprenons, si vous voulez.",
@@ -159,9 +160,10 @@ def result(res) -> List[Reply]:
         return [Reply(TEMPLATES["duplicate"].format(ref=res.claim.ref))]
     if res.outcome == "buyer_ambiguous":
         buttons = [Button(c.name, c.name) for c in res.candidates[:5]]
-        names = [c.name for c in res.candidates[:5]]
-        listed = ", ".join(names[:-1]) + " ou " + names[-1] if len(names) > 1 else "".join(names)
-        return [Reply(TEMPLATES["buyer_ambiguous"].format(names=listed), buttons)]
+        if len(res.candidates) == 1:  # one name close to what was typed: "did you mean"
+            return [Reply(TEMPLATES["buyer_ambiguous_one"].format(name=res.candidates[0].name), buttons)]
+        return [Reply(TEMPLATES["buyer_ambiguous"].format(names=choices_fr([c.name for c in res.candidates[:5]])),
+                      buttons)]
     if res.outcome == "below_minimum" and res.minimum is not None:
         return [Reply(TEMPLATES["below_minimum"].format(amount=money(res.minimum)), [HUMAN_BUTTON])]
     if res.outcome == "buyer_unknown":

@@ -8,7 +8,7 @@ from bot.store.views import ClaimSummary
 from bot.wording.claims import LABELS as CLAIM_LABELS
 from bot.wording.claims import claim_payload, stage_label, tidy
 from bot.wording.core import HUMAN_BUTTON
-from bot.wording.format import money
+from bot.wording.format import choices_fr, money
 from bot.wording.reply import Button, Reply
 
 TEMPLATES = {
@@ -22,7 +22,8 @@ TEMPLATES = {
     "line_buyer": "Le dossier {ref} sur {acheteur} est au stade : {etape}.",
     "more": "Et {nombre} autres.",
     "pick": "Choisissez un dossier pour voir le détail.",
-    "which_buyer": "Plusieurs de vos clients ont un nom proche : {noms}. Duquel parlez-vous ?",
+    "which_buyer": "Plusieurs de vos clients ont un nom proche{noms}. Duquel parlez-vous ?",
+    "which_buyer_one": "Parlez-vous de votre client {nom} ?",
     "refusal.declared_late": "Nous avons refusé ce dossier car la déclaration est arrivée après le délai de votre contrat.",
     "refusal.not_covered": "Nous avons refusé ce dossier car cette créance n’était pas couverte par votre contrat.",
     "refusal.generic": "Un conseiller peut vous expliquer la raison du refus.",
@@ -54,8 +55,9 @@ def claims(items: Sequence[ClaimSummary], buyer: Optional[str] = None) -> Reply:
 def which_buyer(candidates: Sequence[str]) -> Reply:
     buttons = [Button(name, "/ask_claim_status" + json.dumps({"buyer": name}, ensure_ascii=False, separators=(",", ":")))
                for name in candidates]
-    listed = ", ".join(candidates[:-1]) + " ou " + candidates[-1] if len(candidates) > 1 else "".join(candidates)
-    return Reply(tidy(TEMPLATES["which_buyer"].format(noms=listed)), buttons + [HUMAN_BUTTON])
+    key = "which_buyer" if len(candidates) != 1 else "which_buyer_one"  # one name close to what was typed
+    return Reply(tidy(TEMPLATES[key].format(noms=choices_fr(candidates), nom="".join(candidates[:1]))),
+                 buttons + [HUMAN_BUTTON])
 
 
 def refusal_reason(note_code: Optional[str]) -> str:

@@ -80,3 +80,11 @@ def typo(text: str) -> str:
     text = _CLOSE_QUOTE.sub(NNBSP + "»", text)
     text = _BEFORE_UNIT.sub(lambda m: m.group(1) + NBSP + m.group(2), text)
     return text
+
+
+def choices_fr(names) -> str:
+    """" : A, B ou C" to list the names a question offers (empty when there is none)."""
+    names = [str(n) for n in names]
+    if not names:
+        return ""
+    return " : " + (", ".join(names[:-1]) + " ou " + names[-1] if len(names) > 1 else names[0])

@@ -20,7 +20,7 @@ from bot.store.views import (
 )
 from bot.wording.claims import country_name, tidy
 from bot.wording.core import HUMAN_BUTTON
-from bot.wording.format import day, money, percent
+from bot.wording.format import choices_fr, day, money, percent
 from bot.wording.reply import Button, Reply
 
 TEMPLATES = {
@@ -88,7 +88,8 @@ TEMPLATES = {
     ),
     "ask_increase": "Vous voulez un agrément plus élevé ? Dites-moi le montant, je transmets votre demande.",
     # --- lookups ---------------------------------------------------------------------------------
-    "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche. Duquel parlez-vous ?",
+    "lookup.ambiguous": "Plusieurs de vos clients ont un nom proche{noms}. Duquel parlez-vous ?",
+    "lookup.ambiguous_one": "Parlez-vous de votre client {acheteur} ?",
     "lookup.none": (
         "Je ne trouve pas ce client parmi ceux que nous suivons pour vous. "
         "Vérifiez son nom, ou donnez-moi son numéro SIREN, le numéro à 9 chiffres de l’entreprise."
@@ -119,7 +120,8 @@ TEMPLATES = {
     "increase.current": "Votre agrément actuel de {montant} reste le même tant qu’il n’a pas décidé.",
     "increase.new_buyer": "C’est une première demande sur ce client. Nous allons d’abord l’étudier.",
     "increase.invalid_amount": "Quel montant voulez-vous demander pour ce client ?",
-    "increase.ambiguous": "Plusieurs de vos clients ont un nom proche. Pour lequel faites-vous la demande ?",
+    "increase.ambiguous": "Plusieurs de vos clients ont un nom proche{noms}. Pour lequel faites-vous la demande ?",
+    "increase.ambiguous_one": "Faites-vous la demande pour votre client {acheteur} ?",
     # --- contract terms --------------------------------------------------------------------------
     "contract.intro": "Votre contrat {numero} court depuis le {date_debut}.",
     "contract.quotite": (
@@ -172,6 +174,13 @@ ALL_LIMITS_BUTTON = Button(LABELS["button.all_limits"], "/ask_guarantee")
 
 def _t(key: str, **values) -> str:
     return TEMPLATES[key].format(**values)
+
+
+def _ambiguous(key: str, candidates) -> str:
+    """Several close names, or the one name close to what was typed ("did you mean")."""
+    if len(candidates) == 1:
+        return _t(key + "_one", acheteur=candidates[0].name)
+    return _t(key, noms=choices_fr([c.name for c in candidates]))
 
 
 def guarantee_payload(buyer: str) -> str:
@@ -263,7 +272,7 @@ def guarantee(lookup: GuaranteeLookup, *, today: Optional[date] = None) -> Reply
         return limit_detail(lookup.limit, today=today)
     if lookup.outcome == "ambiguous":
         buttons = [Button(c.name, guarantee_payload(c.name)) for c in lookup.candidates]
-        return Reply(_t("lookup.ambiguous"), buttons + [HUMAN_BUTTON])
+        return Reply(_ambiguous("lookup.ambiguous", lookup.candidates), buttons + [HUMAN_BUTTON])
     return Reply(_t("lookup.none"), [ALL_LIMITS_BUTTON, HUMAN_BUTTON])
 
 
@@ -315,7 +324,7 @@ def limit_increase(result: LimitIncreaseResult) -> Reply:
         return Reply(tidy(" ".join(parts)), [HUMAN_BUTTON])
     if result.outcome == "buyer_ambiguous" and result.candidates:
         buttons = [Button(c.name, guarantee_payload(c.name)) for c in result.candidates]
-        return Reply(_t("increase.ambiguous"), buttons + [HUMAN_BUTTON])
+        return Reply(_ambiguous("increase.ambiguous", result.candidates), buttons + [HUMAN_BUTTON])
     return Reply(_t("increase.invalid_amount"), [HUMAN_BUTTON])
 
 

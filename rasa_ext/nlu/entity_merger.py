@@ -16,7 +16,8 @@ component, placed after the extractors and before EntitySynonymMapper:
 * makes each buyer name one span, with the conventions of the training data
   (``fix_buyer_spans``): DIET often cuts a company name in two ("Tissages du" + "Nord",
   "Kowalski Sp" + "z o.o.") or stops one word short ("Hôtel des", "Agri" for "Agri Conseil",
-  "Vasseur" for "Charpentes Vasseur"). Adjacent buyer pieces are joined; a span is extended
+  "Vasseur" for "Charpentes Vasseur"). Adjacent buyer pieces are joined (also across "de / du /
+  des / d'": "hotel" + "port" in "hotel du port"); a span is extended
   over a legal form written next to it (SARL, SAS, GmbH, Ets…: inside the span by
   convention), over the word after a trailing "de / du / des / et / &", and over capitalised
   words right next to it (not at the start of a sentence, not greetings or pronouns, never
@@ -110,6 +111,8 @@ _CAP_BEFORE = re.compile(r"([A-ZÀ-Ý][\w'’-]*\w)[ \u00a0]$")
 # two pieces of one name: only blanks, a hyphen or "&" between them ("Bois et" + "Scieries du";
 # "Dupont" + "et" + "Martin" stays two buyers)
 _GAP = re.compile(r"[ \u00a0]*(?:[-&][ \u00a0]*)?")
+# ... or "de / du / des / de la / d'" ("hotel" + "du" + "port": one name typed in lower case)
+_GAP_OF = re.compile(r"[ \u00a0]+(?:de|du|des|de[ \u00a0]+la|d['’])[ \u00a0]*", re.I)
 # lower-case words DIET sometimes takes in front of a name (outside the span by convention)
 _LEADING = re.compile(r"^(?:(?:chez|pour|avec|sur|de|du|la|le|les|l['’]|notre|mon|ma|son|"
                       r"client|cliente|acheteur|débiteur|debiteur|société|societe|"
@@ -144,7 +147,7 @@ def fix_buyer_spans(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Te
         if spans:
             prev = spans[-1]
             gap = text[prev[1]:b["start"]]
-            joined = _GAP.fullmatch(gap) or (
+            joined = _GAP.fullmatch(gap) or _GAP_OF.fullmatch(gap) or (
                 re.fullmatch(r"\.[ \u00a0]+", gap) and re.search(r"\b\w{1,3}$", text[:prev[1]]))
             if b["start"] <= prev[1] or (joined and free(prev[1], b["start"])):
                 prev[1] = max(prev[1], b["end"])

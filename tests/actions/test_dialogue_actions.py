@@ -278,6 +278,30 @@ def test_the_fallback_tells_what_to_do_for_a_buyer_in_insolvency(store):
     assert "BODACC" in texts(messages) and "2 mois" in texts(messages)
 
 
+@pytest.mark.parametrize("text, pid, fact", [
+    ("Et Primeurs Robert ?", 2, "Primeurs Robert"), ("et lopes ?", 2, "Transportes López SL"),
+    ("et le mien sur l'hotel du port c'est combien ?", 4, "5"),
+])
+def test_a_buyer_named_in_a_message_the_nlu_did_not_place_is_answered_about(store, text, pid, fact):
+    """A bare buyer's name (typos, part of it) is a follow-up about that buyer: its agrément, not "not understood"."""
+    from actions.fallback import ActionFallback
+    messages, events = run_action(ActionFallback(), make_tracker(text, "nlu_fallback", pid=pid))
+    assert fact in texts(messages) and "pas sûr d’avoir compris" not in texts(messages)
+    assert any(e.get("name") == "buyer" for e in events)
+
+
+def test_a_buyer_after_a_claim_answer_gets_its_claims_and_close_names_are_asked_about(store):
+    from actions.fallback import ActionFallback
+    tracker = make_tracker("et celui sur giraud", "nlu_fallback", pid=1)
+    tracker.events[:0] = [{"event": "action", "name": "action_claim_status"}, {"event": "user", "text": "x"}]
+    messages, _ = run_action(ActionFallback(), tracker)
+    assert "SIN-" in texts(messages) and "Charpentes Giraud" in texts(messages)
+    messages, _ = run_action(ActionFallback(), make_tracker("Et Martin ?", "nlu_fallback", pid=2))
+    assert all(n in texts(messages) for n in ("Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"))
+    messages, _ = run_action(ActionFallback(), make_tracker("Et Martin ?", "nlu_fallback", pid=1))  # not a buyer of 1
+    assert "Martin" not in texts(messages)
+
+
 def test_every_question_intent_of_the_domain_is_answered_while_waiting_for_a_person():
     """A question asked while a ticket waits gets its answer: every asking intent maps to an action."""
     from pathlib import Path

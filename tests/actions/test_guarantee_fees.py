@@ -297,3 +297,11 @@ def test_buyer_guess_reads_only_names():
     assert buyer_guess("garantie sur ce client") is None
     assert buyer_guess("couvert pour l'export ?") is None
     assert buyer_guess("combien de garantie") is None
+
+
+def test_an_agrement_on_a_name_several_buyers_share_asks_which_one(store):
+    """"c quoi mon agrement sur martin": the three Martins are named and asked about, not the whole list."""
+    messages, events = _guarantee("slt, c quoi mon agrement sur martin et j'ai des dossiers ouverts sur eux ?", pid=2)
+    text = _texts(messages)
+    assert all(n in text for n in ("Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"))
+    assert "Brasserie Fournier" not in text and events == []

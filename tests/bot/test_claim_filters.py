@@ -30,6 +30,7 @@ ITEMS = [
     ("mes dossiers 2021", set(), False, 2021),
     ("celui qui est a l'etude", {"under_review"}, False, None),
     ("mes dossiers", set(), False, None),
+    ("celui sur perrin il s'est fini comment ?", {"closed"}, False, None),
 ])
 def test_read_filter(text, stages, insolvency, year):
     flt = claim_filters.read_filter(text)
@@ -61,3 +62,34 @@ def test_focus_wording_lists_references_first():
     assert "SIN-2026-000001" in text and "SIN-2026-000002" in text
     assert "aucun" in focus.claims([], "Garage Martin").text.lower()
     assert "délai" in focus.refusal_reason("declared_late")
+
+
+@pytest.mark.parametrize("text", ["ils ne nous ont pas payés, c'est reçu ?", "il se termine quand ?",
+                                  "le redressement change quoi ?"])
+def test_words_read_as_a_filter_never_hide_the_buyers_claims(text):
+    """A buyer who has claims never gets "no claim on this buyer" because a word of the question read as a filter."""
+    flt = claim_filters.read_filter(text)
+    assert not flt.empty and not claim_filters.apply(ITEMS, flt, "Garage Martin")
+    assert [i.ref for i in claim_filters.for_buyer(ITEMS, flt, "Garage Martin")] == ["SIN-2026-000001"]
+    assert [i.ref for i in claim_filters.for_buyer(ITEMS, claim_filters.read_filter("refusés"),
+                                                   "Martin Distribution SARL")] == ["SIN-2026-000002"]
+    assert claim_filters.for_buyer(ITEMS, flt, "Charpentes Giraud") == []
+
+
+def test_one_close_name_is_asked_about_not_called_several():
+    one = focus.which_buyer(["Holzbau Schneider GmbH"]).text
+    assert "Holzbau Schneider GmbH" in one and "Plusieurs" not in one
+    several = focus.which_buyer(["Garage Martin", "Martin Distribution SARL"]).text
+    assert "Plusieurs" in several and "Garage Martin" in several
+
+
+def test_buyer_named_in_a_message():
+    names = [i.buyer_name for i in ITEMS] + ["Martin Logistique SAS"]
+    assert claim_filters.buyer_named("c quoi mon agrement sur martin et mes dossiers ?", names)[:2] == (
+        "ambiguous", ["Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"])
+    assert claim_filters.buyer_named("et martin logistique ils ont combien de dossiers", names)[:2] == (
+        "match", ["Martin Logistique SAS"])
+    assert claim_filters.buyer_named("et laiterie girar ?", names, ["laiterie girar"])[:2] == ("match", ["Laiterie Girard SA"])
+    assert claim_filters.buyer_named("merci, bonne soirée", names, ["merci, bonne soirée"]) == ("none", [], None)
+    faure = ["Immobilière Faure SA", "Charpentes Giraud"]
+    assert claim_filters.buyer_named("si je continue à leur livrer du mobilier, je suis couvert ?", faure)[0] == "none"

@@ -63,4 +63,5 @@ def buyer_unknown() -> Reply:
 
 def buyer_ambiguous(candidates) -> Reply:
     names = [c.name for c in candidates][:5]
-    return Reply(fill("buyer_ambiguous", names=list_fr(names)), [Button(n, n) for n in names])
+    key = "buyer_ambiguous" if len(names) > 1 else "buyer_ambiguous_one"  # one close name: "did you mean"
+    return Reply(fill(key, names=list_fr(names)), [Button(n, n) for n in names])

@@ -287,6 +287,7 @@ TEMPLATES.update({
     ),
     "buyer_unknown": "Je ne trouve pas ce client dans vos agréments. Je vais donc vous demander les chiffres.",
     "buyer_ambiguous": "J’ai plusieurs clients proches de ce nom : {names}. Lequel est le bon ?",
+    "buyer_ambiguous_one": "Parlez-vous de votre client {names} ?",
     "what_then_ask": (
         "Pour savoir ce que l’aide de l’État aurait ajouté, j’ai besoin de deux choses : la date "
         "de la vente, et la limite que nous vous accordions alors sur ce client."

@@ -113,6 +113,24 @@ def test_guarantee_ambiguous_and_none(session):
         assert q.guarantee_on_buyer(session, 2, nothing).outcome == "none", nothing
 
 
+@pytest.mark.parametrize("ph, query, expected", [
+    (2, "lopes", "Transportes López SL"), (2, "martin distrib", "Martin Distribution SARL"),
+    (1, "charpente girau", "Charpentes Giraud"), (1, "giraud", "Charpentes Giraud"),
+    (4, "hotel du port", "Hôtel du Port SAS"), (3, "medi supply", "Medisupply Inc."),
+])
+def test_guarantee_on_names_as_typed(session, ph, query, expected):
+    assert q.guarantee_on_buyer(session, ph, query).limit.buyer_name == expected
+
+
+@pytest.mark.parametrize("ph, query", [
+    (1, "Transportes López"), (1, "lopes"), (3, "martin distribution"), (2, "charpentes giraud"), (1, "hotel du port"),
+    (2, "merci"), (2, "bonne soirée"), (1, "rien"), (4, "oui"), (1, "depuis"),
+])
+def test_another_companys_buyer_or_an_everyday_word_answers_like_an_unknown_name(session, ph, query):
+    assert q.guarantee_on_buyer(session, ph, query) == q.guarantee_on_buyer(session, ph, "Zorglub Industries")
+    assert q.guarantee_on_buyer(session, ph, query).outcome == "none"
+
+
 def test_limits_history_and_reasons(session):
     by_name = {l.buyer_name: l for l in q.limits(session, 1)}
     giraud = by_name["Charpentes Giraud"]

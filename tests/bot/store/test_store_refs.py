@@ -38,7 +38,7 @@ def test_malformed(text, problem):
 
 @pytest.mark.parametrize("text", [
     None, "", "   ", "bonjour", "mon sinistre", "SIN", "SIN nouveau dossier", "sinus 2021 000123",
-    "raisin 2021-000123", "'; DROP TABLE claims;--", 42, "1234567890123", "2021-12",
+    "raisin 2021 000123", "'; DROP TABLE claims;--", 42, "1234567890123", "2021-12",
 ])
 def test_none(text):
     assert parse_ref(text).kind == "none"
@@ -65,9 +65,33 @@ def test_missing_zeros_are_added(text, ref):
 @pytest.mark.parametrize("text, number", [
     ("ou en est le dossier 123 ?", "000123"), ("le sinistre n° 456", "000456"), ("SIN 000123", "000123"),
     ("mon dossier sur giraud", None), ("le dossier SIN-2021-000123", None), ("dossier de 12 000 €", None),
+    ("000123", "000123"), ("le 123", "000123"), ("et le 456 ?", "000456"), ("dossier 456", "000456"),
+    ("n° 00123", "000123"), ("le dossier 123 de 2026", "000123"),
+    # not a claim number: a day, a year, an amount, a reference with its year, an invoice number
+    ("le 30", None), ("le 2021", None), ("123 €", None), ("dossier 2026-000103", None), ("SIN 26 103", None),
+    ("le 12/10", None), ("dossier 2026 103", None),
 ])
 def test_number_without_year(text, number):
     assert number_without_year(text) == number
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("sin 2026 103", "SIN-2026-000103"), ("SIN2026-103", "SIN-2026-000103"), ("sin2026103", "SIN-2026-000103"),
+    ("Sin-2026-00103", "SIN-2026-000103"), ("ou en est le 2021-000123 ?", "SIN-2021-000123"),
+    ("mon dossier 2026-000103 svp", "SIN-2026-000103"), ("dossier n°2026-103", "SIN-2026-000103"),
+    ("sinistre 2026/00103 ?", "SIN-2026-000103"), ("ref 2021000123", "SIN-2021-000123"),
+    ("la facture n° 2026-000103 du dossier 2021-000123", "SIN-2021-000123"),
+])
+def test_references_as_people_type_them(text, ref):
+    assert parse_ref(text).ref == ref
+
+
+@pytest.mark.parametrize("text", [
+    "les exercices 2021-2022", "payé le 2026-11-30", "facture 2026-000103 de 300 €", "FA-2026-000103",
+    "2026/103", "dossier 2026 103",
+])
+def test_year_and_number_that_are_no_reference(text):
+    assert parse_ref(text).kind == "none"
 
 
 def test_resolve_number_only_when_unambiguous():

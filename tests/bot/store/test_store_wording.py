@@ -182,8 +182,14 @@ def test_guarantee_cap_and_abroad(session):
 def test_guarantee_ambiguous_and_none(session):
     reply = guarantee.guarantee(q.guarantee_on_buyer(session, 2, "Martin"))
     assert "Duquel" in _text(reply)
+    assert all(name in _text(reply) for name in ("Garage Martin", "Martin Distribution SARL", "Martin Logistique SAS"))
     assert {b.payload for b in reply.buttons} >= {'/ask_guarantee{"buyer":"Garage Martin"}'}
     assert "Je ne trouve pas" in _text(guarantee.guarantee(q.guarantee_on_buyer(session, 2, "Zorglub")))
+    near = q.guarantee_on_buyer(session, 1, "shnaider")  # one name close to what was typed: "did you mean"
+    assert near.outcome == "ambiguous" and [c.name for c in near.candidates] == ["Holzbau Schneider GmbH"]
+    assert "Parlez-vous de votre client Holzbau Schneider GmbH" in _text(guarantee.guarantee(near))
+    one = DeclarationResult(outcome="buyer_ambiguous", candidates=near.candidates)
+    assert "Plusieurs" not in _text(claims.declaration(one)) and "Holzbau Schneider GmbH" in _text(claims.declaration(one))
 
 
 def test_limit_increase_is_never_granted(session):

@@ -95,6 +95,15 @@ def test_pieces_of_one_name_become_one_span():
         ("Kowalski Sp. z o.o.", "buyer")]
 
 
+def test_pieces_of_a_lower_case_name_across_du_become_one_span():
+    text = "hotel du port me doit 1 200 €"
+    assert run_text(text, spans(text, ("hotel", "buyer"), ("port", "buyer"), other=[("1 200 €", "amount")])) == [
+        ("hotel du port", "buyer"), ("1 200 €", "amount")]
+    text = "epicerie fine d'Auvergne ne paie pas"
+    assert run_text(text, spans(text, ("epicerie fine", "buyer"), ("Auvergne", "buyer"))) == [
+        ("epicerie fine d'Auvergne", "buyer")]
+
+
 def test_two_buyers_joined_by_et_stay_two():
     text = "entre Dupont et Martin qui paie le mieux ?"
     assert run_text(text, spans(text, ("Dupont", "buyer"), ("Martin", "buyer"))) == [
