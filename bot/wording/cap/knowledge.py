@@ -31,17 +31,18 @@ TEMPLATES.update({
     "k_launched": "{scheme} existe depuis le {launch_date} : Bpifrance l’a lancé à cette date.",
     "k_reinforced": "En {month}, face à la crise du covid, l’État l’a renforcé ; il ne l’a pas créé.",
     "k_reactivated": (
-        "Le {scheme} n’est pas né avec le covid : il a servi pendant la {first_period}, "
-        "et l’État l’a réactivé en {month}."
+        "Le {scheme} n’est pas né avec le covid. Il a servi pendant la {first_period}. "
+        "L’État l’a remis en place en {date_mois}."
     ),
     "k_agreed": "Cap Relais a été mis en place en {month}, pendant la crise du covid.",
-    "k_currency": "{answer}{scheme} accepte les ventes {currencies}.",
+    "k_currency": "{scheme} prend les ventes {currencies}.",
+    "k_currency_usd": "Non, les dollars ne posent pas de problème : {scheme} prend les ventes {currencies}.",
     "k_currency_unknown": "Je n’ai pas de règle sûre sur la devise pour {scheme} : un conseiller peut vous répondre.",
     "k_conditions": "Pour {scheme}, il faut {items}.",
     "k_conditions_unknown": "Je n’ai pas de conditions sûres pour {scheme} : un conseiller peut vous répondre.",
-    "k_source": "Source : {title}.",
+    "k_source": "Notre source est : {title}.",
     "k_to_confirm": "Certains de ces points restent à confirmer avec nous.",
-    "k_ratio_period": "{period} : jusqu’à {ratio_words}la garantie que nous accordions",
+    "k_ratio_period": "{date_periode} : jusqu’à {ratio_garantie}",
     "k_ratio_unknown": "{period} : pas de chiffre public sûr",
     "k_ratio_intro": (
         "L’aide de l’{scheme_article} se calculait sur notre garantie. {periods}. Sans dépasser ce que vous demandiez."
@@ -50,10 +51,10 @@ TEMPLATES.update({
         "Le plafond de {scheme} dépend de la catégorie de risque du pays, que nous devons vous confirmer : "
         "{ceilings}, d’après des résumés publics. Je ne peux pas vous donner seul la catégorie d’un pays."
     ),
-    "k_ceiling_buyer": "Le {scheme} pouvait couvrir jusqu’à {ceiling} par client{caveat}.",
+    "k_ceiling_buyer": "Le {scheme} couvrait au plus {montant_plafond} par client{caveat}.",
     "k_ceiling_example": " (exemple publié en mars 2021, à confirmer)",
     "k_state_share": "{periods}. Vous n’aviez rien à demander.",
-    "k_share_period": "{period}, l’État prenait {share} de nos pertes",
+    "k_share_period": "{date_periode}, l’État payait {share} de la perte",
     "k_relais_closed": "Non : Cap Relais a pris fin le {end_date}, et il n’y avait rien à demander de votre côté.",
     "k_after_end": "Non : {scheme} a pris fin le {end_date}. Une vente de {when} n’était pas concernée.",
     "k_open_fx": (
@@ -144,7 +145,7 @@ def _history(name: str, scheme) -> Optional[str]:
         return join(*parts)
     if scheme.fact("reactivated_on") is not None:
         return fill("k_reactivated", scheme=name, first_period=scheme.fact("first_period") or "crise de 2008",
-                    month=_month(scheme.fact("reactivated_on")))
+                    date_mois=_month(scheme.fact("reactivated_on")))
     if scheme.fact("agreed_on") is not None:
         return join(fill("k_agreed", month=_month(scheme.fact("agreed_on"))),
                     fill("relais_closed", end_date=day(scheme.closure.last_open_day)))
@@ -186,8 +187,8 @@ def _currency(name: str, scheme, as_of: date, text: str) -> str:
     if not currencies:
         return fill("k_currency_unknown", scheme=name)
     asked_usd = any(w in (text or "").lower() for w in ("dollar", "usd"))
-    answer = "Non, les dollars ne posent pas de problème : " if asked_usd and "USD" in currencies else ""
-    return fill("k_currency", answer=answer, scheme=name if answer else _article(name),
+    usd = asked_usd and "USD" in currencies
+    return fill("k_currency_usd" if usd else "k_currency", scheme=name if usd else _article(name),
                 currencies=" ou ".join(_CURRENCY_WORDS[c] for c in currencies))
 
 
@@ -206,7 +207,8 @@ def _ceiling(name: str, scheme, as_of: date) -> Optional[str]:
             if ratio is None:
                 periods.append(fill("k_ratio_unknown", period=_period(entry)))
             else:
-                periods.append(fill("k_ratio_period", period=_period(entry), ratio_words=ratio_words(ratio)))
+                periods.append(fill("k_ratio_period", date_periode=_period(entry),
+                                    ratio_garantie=ratio_words(ratio) + "la garantie que nous accordions"))
         return fill("k_ratio_intro", scheme_article="État", periods=". ".join(periods))
     entry = _entry_for(scheme, as_of)
     table = entry.value("ceiling_by_country_category")
@@ -222,11 +224,11 @@ def _ceiling(name: str, scheme, as_of: date) -> Optional[str]:
     if ceiling is None:
         return None
     caveat = TEMPLATES["k_ceiling_example"] if entry.value("ceiling_is_example") else ""
-    return fill("k_ceiling_buyer", scheme=name, ceiling=money(ceiling), caveat=caveat)
+    return fill("k_ceiling_buyer", scheme=name, montant_plafond=money(ceiling), caveat=caveat)
 
 
 def _state_share(scheme) -> Optional[str]:
-    periods = [fill("k_share_period", period=_period(e), share=percent(e.value("state_share")))
+    periods = [fill("k_share_period", date_periode=_period(e), share=percent(e.value("state_share")))
                for e in scheme.entries if e.value("state_share") is not None]
     if not periods:
         return None

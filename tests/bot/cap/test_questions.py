@@ -62,7 +62,7 @@ def test_conditions_come_from_the_rule_data_with_their_source():
     reply = knowledge_reply("les conditions en général ?", ["CAP Francexport"], TODAY)
     text = _plain(reply.text)
     assert "360 jours" in text and "20 %" in text and "dollars" in text and "confirmer" in text
-    assert any(d.startswith("Source") for d in reply.detail)
+    assert any(d.startswith("Notre source est") for d in reply.detail)
 
 
 def test_currency_answer_for_dollars():
