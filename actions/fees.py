@@ -9,9 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, identity, say
+from bot.fee_questions import FeeQuestion, lines_with_amount, read_fee_question
 from bot.guarantee_intent import fold
 from bot.store import queries
 from bot.wording import fees as wording
+from bot.wording.reply import Reply
 
 Period = Tuple[date, date]
 
@@ -63,6 +65,28 @@ def _fees(session, policyholder_id: int, period: Optional[Period]):
     return terms, queries.last_statement(session, policyholder_id)
 
 
+def _fee_answer(session, policyholder_id: int, question: FeeQuestion) -> Tuple[Optional[Reply], Any]:
+    """A line by its amount, the statement before the last one, the fees of a claim, with what was read (for the
+    audit); (None, None): the usual answer."""
+    if question.kind == "previous":
+        latest = queries.last_statement(session, policyholder_id)
+        before = queries.last_statement(session, policyholder_id, before=latest.statement_date) if latest else None
+        return wording.previous_statement(before), before
+    lines = queries.all_fee_lines(session, policyholder_id)
+    if question.kind == "claim":
+        mine = [l for l in lines if l.claim_ref == question.claim_ref]
+        return wording.claim_fees(question.claim_ref, mine), mine
+    if question.kind == "amount":
+        found = lines_with_amount(lines, question.amount)
+        if found:
+            return wording.fee_lines_by_amount(found, question.amount), found
+        for statement in sorted({(l.statement_date, l.statement_ref) for l in lines}, reverse=True):
+            if sum(l.amount for l in lines if (l.statement_date, l.statement_ref) == statement) == question.amount:
+                view = queries.last_statement(session, policyholder_id, before=statement[0] + timedelta(days=1))
+                return wording.last_statement(view), view
+    return None, None
+
+
 class ActionFees(Action):
     def name(self) -> Text:
         return "action_fees"
@@ -75,7 +99,16 @@ class ActionFees(Action):
         if who is None:
             say(dispatcher, wording.general())
             return []
-        period = period_from_text(tracker.latest_message.get("text"), date.today())
+        text = tracker.latest_message.get("text")
+        question = read_fee_question(text, claim_focus=tracker.get_slot("claim_ref"))
+        if question.kind != "statement":
+            answer = await audited_call(dispatcher, who, _fee_answer, question)
+            if answer is None:  # the store is unavailable: already said
+                return []
+            if answer[0] is not None:
+                say(dispatcher, answer[0])
+                return []
+        period = period_from_text(text, date.today())
         found = await audited_call(dispatcher, who, _fees, period)
         if found is not None:
             terms, view = found

@@ -88,6 +88,8 @@ def describe(result: Any) -> Iterator[Row]:
         yield ("encours", result.as_of.isoformat() if result.as_of else "current", "read")
     elif isinstance(result, v.FeeBreakdown):
         yield ("fees", result.statement_ref or f"{result.start.isoformat()}..{result.end.isoformat()}", "read")
+    elif isinstance(result, v.FeeLineView):
+        yield ("fees", result.statement_ref, "read")
     elif isinstance(result, v.ContractTerms):
         yield ("contract", result.number, "read")
 

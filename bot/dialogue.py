@@ -112,7 +112,7 @@ def wants_to_declare(text: Optional[str]) -> bool:
 
 
 _MACHINE = re.compile(
-    r"\b(?:robot|bot|chatbot|machine|programme|logiciel|algorithme|ordinateur|automat\w*|ia|i\.a\.?|"
+    r"\b(?:robot|bot|chatbot|machine|programme|logiciel|algorithme|algo|ordinateur|automat\w*|ia|i\.a\.?|"
     r"intelligence artificielle|chat ?gpt|virtuel(?:le)?)\b"
     r"|\b(?:vrai(?:e)?|veritable|reel(?:le)?) (?:personne|humain|conseiller|gens)\b"
     r"|\b(?:humain|personne|quelqu'un)\b.{0,30}\b(?:derriere|lit|lis|repond|ecrit|en face)\b"

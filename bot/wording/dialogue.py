@@ -24,8 +24,8 @@ TEMPLATES = {
     "insolvency_us": "Déclarez-nous aussi vos factures impayées sur ce client : nous vous aidons ensuite.",
     # a person
     "machine": (
-        "Je suis un assistant automatique, pas une personne. Je réponds aux questions simples sur vos dossiers. "
-        "Un conseiller est là si vous préférez."
+        "Je suis un assistant automatique, pas une personne. Je vous donne les informations de vos dossiers. "
+        "Ce sont nos gestionnaires qui décident de votre indemnisation. Un conseiller est là si vous préférez."
     ),
     "person_offer": "Voulez-vous que je transmette votre demande à un conseiller ?",
     # a visitor who is not signed in confirms the wish before a request reaches the claims team

@@ -16,6 +16,8 @@ from bot.wording.reply import Reply
 TEMPLATES = {
     "period": "Vos frais du {date_debut} au {date_fin} : {total} au total.",
     "statement": "Votre dernier relevé, {ref} du {date}, porte sur la période du {date_debut} au {date_fin} : {total}.",
+    "statement.previous": "Le relevé d’avant, {ref} du {date}, porte sur la période du {date_debut} au {date_fin} : "
+                          "{total}.",
     "none_period": "Je ne vois aucun frais sur cette période.",
     "none_statement": "Vous n’avez pas encore reçu de relevé de frais.",
     # one sentence per kind: total, then how it is computed
@@ -110,11 +112,11 @@ def fee_breakdown(view: FeeBreakdown) -> Reply:
     return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])
 
 
-def last_statement(view: Optional[FeeBreakdown]) -> Reply:
+def last_statement(view: Optional[FeeBreakdown], *, head_key: str = "statement") -> Reply:
     """The latest statement (relevé de frais), line by line with how each amount was computed."""
     if view is None or not view.lines:
         return Reply(_t("none_statement"), [HUMAN_BUTTON])
-    head = _t("statement", ref=view.statement_ref or "", date=day(view.statement_date or view.end),
+    head = _t(head_key, ref=view.statement_ref or "", date=day(view.statement_date or view.end),
               date_debut=day(view.start), date_fin=day(view.end), total=money(view.total))
     return Reply("\n".join([head] + _body(view)), [HUMAN_BUTTON])
 
@@ -155,3 +157,53 @@ def my_fees(terms, view: Optional[FeeBreakdown], *, period: bool = False) -> Rep
         return body  # the premium line already gives the contract's rate
     head = _t("contract.premium_rate", taux=percent(terms.premium_rate))
     return Reply(head + "\n" + body.text, body.buttons)
+
+
+# --- one line by its amount, the statement before, the fees of one claim ---------------------------
+
+TEMPLATES.update({
+    "amount.head": "Sur votre relevé {ref} du {date} :",
+    "amount.claim": "Ces frais portent sur le dossier {claims}.",
+    "amount.none": "Je ne trouve pas de frais de {montant} sur vos relevés.",
+    "claim.head": "Sur le dossier {ref}, nous vous avons facturé {total} de frais.",
+    "claim.none": "Nous ne vous avons facturé aucun frais sur le dossier {ref}.",
+    "previous.none": "Je ne trouve pas de relevé plus ancien.",
+})
+
+
+def _explained(lines: Sequence[FeeLineView]) -> List[str]:
+    parts: List[str] = []
+    groups = _group(lines)
+    for kind, kind_lines in groups.items():
+        parts.extend(_kind_sentences(kind, kind_lines))
+    if "collection_flat" in groups or "collection_pct" in groups:
+        parts.append(_t("term.recouvrement"))
+    return parts
+
+
+def fee_lines_by_amount(lines: Sequence[FeeLineView], amount: Decimal) -> Reply:
+    """« Les 150 €, c’est quoi ? »: the statement, what the line is and how it was computed, its claim."""
+    if not lines:
+        return Reply(_t("amount.none", montant=money(amount)), [HUMAN_BUTTON])
+    first = lines[0]
+    parts = [_t("amount.head", ref=first.statement_ref, date=day(first.statement_date))] + _explained(lines)
+    claims = sorted({l.claim_ref for l in lines if l.claim_ref})
+    if claims:
+        parts.insert(2, _t("amount.claim", claims=", ".join(claims)))
+    return Reply("\n".join(parts), [HUMAN_BUTTON])
+
+
+def claim_fees(claim_ref: str, lines: Sequence[FeeLineView]) -> Reply:
+    """The fees billed on one claim (collection fees), with how each was computed."""
+    if not lines:
+        return Reply(_t("claim.none", ref=claim_ref), [HUMAN_BUTTON])
+    total = sum((l.amount for l in lines), Decimal("0"))
+    return Reply("\n".join([_t("claim.head", ref=claim_ref, total=money(total))] + _explained(lines)),
+                 [HUMAN_BUTTON])
+
+
+def previous_statement(view: Optional[FeeBreakdown]) -> Reply:
+    """The statement before the last one (« le relevé d’avant »)."""
+    if view is None or not view.lines:
+        return Reply(_t("previous.none"), [HUMAN_BUTTON])
+    return last_statement(view, head_key="statement.previous")

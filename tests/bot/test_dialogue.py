@@ -30,7 +30,8 @@ def test_wish_to_declare(text, expected):
 
 
 @pytest.mark.parametrize("text", ["vous êtes un robot ?", "c'est une IA qui répond ?", "vous etes humain ?",
-                                  "y a quelqu'un derrière qui lit ?", "t'es un bot ou pas", "je parle à une machine ?"])
+                                  "y a quelqu'un derrière qui lit ?", "t'es un bot ou pas", "je parle à une machine ?",
+                                  "je cause avec un algo là, non ?"])
 def test_machine_question(text):
     assert dialogue.asks_if_machine(text)
     assert not dialogue.wants_a_person(text)

@@ -45,7 +45,7 @@ from bot.store.queries.claims import claim_by_ref, list_claims  # noqa: F401
 from bot.store.queries.buyer_limits import (  # noqa: F401
     encours, guarantee_on_buyer, limits, record_limit_increase_request,
 )
-from bot.store.queries.fees import fee_breakdown, last_statement  # noqa: F401
+from bot.store.queries.fees import all_fee_lines, fee_breakdown, last_statement  # noqa: F401
 from bot.store.queries.contracts import contract_terms  # noqa: F401
 from bot.store.queries.declarations import declare_unpaid, next_claim_ref, next_step_after_declaration  # noqa: F401
 from bot.store.queries.records import audit, hash_sender, record_complaint, record_csat  # noqa: F401

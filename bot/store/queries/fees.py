@@ -54,12 +54,18 @@ def fee_breakdown(session: Session, policyholder_id: int, start: date, end: date
     return FeeBreakdown(start=start, end=end, lines=lines, totals=totals, total=total)
 
 
-def last_statement(session: Session, policyholder_id: int) -> Optional[FeeBreakdown]:
-    """The lines of the latest statement (relevé de frais), or None when nothing was billed yet."""
+def last_statement(session: Session, policyholder_id: int, *, before: Optional[date] = None) -> Optional[FeeBreakdown]:
+    """The lines of the latest statement (relevé de frais), or None when nothing was billed yet.
+
+    ``before``: the latest statement dated strictly before that day (the one before a statement: « le relevé
+    d’avant »), or None when there is none."""
     ph = checked_ph(policyholder_id)
+    conditions = [FeeLine.policyholder_id == ph]
+    if before is not None:
+        conditions.append(FeeLine.statement_date < before)
     latest = session.execute(
         select(FeeLine.statement_date, FeeLine.statement_ref)
-        .where(FeeLine.policyholder_id == ph)
+        .where(*conditions)
         .order_by(FeeLine.statement_date.desc(), FeeLine.statement_ref.desc())
         .limit(1)
     ).first()
@@ -69,3 +75,8 @@ def last_statement(session: Session, policyholder_id: int) -> Optional[FeeBreakd
     totals, total = _totals(lines)
     return FeeBreakdown(start=min(l.period_start for l in lines), end=max(l.period_end for l in lines),
                         lines=lines, totals=totals, total=total, statement_ref=latest[1], statement_date=latest[0])
+
+
+def all_fee_lines(session: Session, policyholder_id: int) -> Tuple[FeeLineView, ...]:
+    """Every fee line of the policyholder, oldest period first (to find a line by its amount or its claim)."""
+    return _fee_lines(session, checked_ph(policyholder_id))
