@@ -71,6 +71,10 @@ class ActionClaimProcess(Action):
         return "action_claim_process"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain)  # « et les 2 300 récupérés ? »
+        if followup is not None:
+            return followup
         who = identity(tracker)
         terms = None
         if who is not None:

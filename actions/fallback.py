@@ -46,6 +46,10 @@ class ActionFallback(Action):
         if dialogue.is_thanks(text) and len(text.split()) <= 6:
             dispatcher.utter_message(response="utter_you_are_welcome")
             return []
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain)  # « et garcia ? » after a claim
+        if followup is not None:
+            return followup
         if consecutive_fallbacks(tracker) >= 2:
             say(dispatcher, core.fallback_human())
         else:

@@ -96,7 +96,13 @@ class ActionAdvanceIndemnification(Action):
             say(dispatcher, wording.advance_general())
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
-        ref = _ref_from(tracker) or tracker.get_slot("claim_ref")
+        ref = _ref_from(tracker)
+        if ref is None:
+            from actions.claims import resolve_focused
+            found = await resolve_focused(dispatcher, who, tracker)
+            if found is None:
+                return []
+            ref = found[0].one.ref if found[0].one is not None else None
         data = await audited_call(dispatcher, who, advance_data, ref, requested=("claim", ref) if ref else None)
         if data is None:  # the store apologised
             return []
@@ -104,11 +110,10 @@ class ActionAdvanceIndemnification(Action):
         if claim is None:
             say(dispatcher, wording.advance_claim_not_found(ref) if ref else wording.advance_contract(terms, open_refs))
             return []
+        from bot.wording import focus as focus_wording
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
-        say(dispatcher, wording.advance_claim_intro(claim.ref, est.advance, closed=not claim.is_open))
-        if claim.is_open:
-            say(dispatcher, wording.estimate_reply(est))
-        return [SlotSet("claim_ref", claim.ref)]
+        say(dispatcher, focus_wording.advance_for_claim(claim, est, terms))
+        return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
 
 
 def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Optional[str]):
@@ -144,7 +149,8 @@ class ActionClaimPayout(Action):
         return "action_claim_payout"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        from actions.claims import all_claims, focused_claims
+        from actions.claims import claim_answer, resolve_focused
+        from bot.claim_focus import question_kind
         from bot.parsing import parse_amount
         from bot.wording import focus as focus_wording
 
@@ -160,6 +166,9 @@ class ActionClaimPayout(Action):
         if not amounts and ref is None and not re.search(r"\b(?:pourquoi|pk|pq|pkoi)\b", text.lower()):
             from bot.claim_filters import amounts_in_text
             amounts = amounts_in_text(text)
+        if not amounts and question_kind(text) in ("if_fails", "advance", "recovered", "ending", "in_time"):
+            # « si ça échoue, vous payez quand ? »: a fact about the claim, not the amount
+            return await claim_answer(dispatcher, tracker, domain) or []
         buyer = next(tracker.get_latest_entity_values("buyer"), None)
         why = bool(re.search(r"\b(?:pourquoi|pk|pq|pkoi|seulement)\b", text.lower()))
         if why and ref is None and not amounts and latest_focus(tracker) != "claim":
@@ -173,13 +182,17 @@ class ActionClaimPayout(Action):
                 say(dispatcher, guarantee_wording.guarantee(lookup))
                 return [SlotSet("buyer", lookup.limit.buyer_name)]
         if ref is None and not amounts:
-            items = await audited_call(dispatcher, who, all_claims)
-            if items is None:
+            found = await resolve_focused(dispatcher, who, tracker)
+            if found is None:
                 return []
-            found_ref, chosen, found_buyer, _ = focused_claims(tracker, items)
-            ref = found_ref or (chosen[0].ref if len(chosen) == 1 else None)
-            if ref is None and not chosen:
-                ref = tracker.get_slot("claim_ref")
+            resolution, _ = found
+            if resolution.ambiguous:
+                say(dispatcher, focus_wording.which_buyer(list(resolution.ambiguous)))
+                return []
+            if resolution.one is None and resolution.claims:
+                say(dispatcher, focus_wording.claims(list(resolution.claims), resolution.buyer))
+                return [SlotSet("buyer", resolution.buyer)] if resolution.buyer else []
+            ref = resolution.one.ref if resolution.one is not None else None
         if amounts and buyer is None:
             buyer = tracker.get_slot("buyer")
         data = await audited_call(dispatcher, who, payout_data, None if amounts else ref, buyer,

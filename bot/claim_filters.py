@@ -133,6 +133,9 @@ semaine mois annee jour jours couvert couverts couverte declare declarer declara
 """.split())
 
 
+COMMON = _COMMON
+
+
 def buyer_in_words(text: Optional[str], buyer_names: Sequence[str]) -> Optional[str]:
     """The one buyer of ``buyer_names`` that a single word of the text names ("le dossier medisupply"), if exactly one."""
     found = set()
