@@ -182,14 +182,16 @@ def read_filter(text: Optional[str]) -> claim_filters.ClaimFilter:
     return flt
 
 
-def _pick(items: Sequence, text: str, flt, focus: Focus, kind: Optional[str]) -> List:
-    chosen = list(items)
-    if not flt.empty:
-        chosen = claim_filters.apply(chosen, flt)
+def _pick(items: Sequence, text: str, flt, focus: Optional[Focus] = None, kind: Optional[str] = None, *,
+          strict: bool = False) -> List:
+    """``items`` narrowed by the filter, the country, « l'autre », « comment s'est-il fini » and a superlative.
+    ``strict``: a country that matches nothing gives nothing (a list); else it is ignored (one claim)."""
+    chosen = claim_filters.apply(items, flt) if not flt.empty else list(items)
     country = country_filter(text)
     if country:
-        chosen = [i for i in chosen if (i.buyer_country or "").upper() == country] or chosen
-    if claim_filters.asks_other(text) and focus.claim_ref:
+        kept = [i for i in chosen if (i.buyer_country or "").upper() == country]
+        chosen = kept if (kept or strict) else chosen
+    if focus is not None and focus.claim_ref and claim_filters.asks_other(text):
         chosen = [i for i in chosen if i.ref != focus.claim_ref] or chosen
     if kind == "ending" and len(chosen) > 1:
         chosen = [i for i in chosen if not i.is_open] or chosen
@@ -200,13 +202,24 @@ def _pick(items: Sequence, text: str, flt, focus: Focus, kind: Optional[str]) ->
     return chosen
 
 
+def _buyer_in_focus(focus: Focus, items: Sequence) -> Optional[str]:
+    if not focus.buyer:
+        return None
+    outcome, found = claim_filters.match_buyer(focus.buyer, [i.buyer_name for i in items])
+    return found[0] if outcome == "match" else None
+
+
+def _read(text: Optional[str], items: Sequence, entity: Optional[str]):
+    """(items as a list, folded text, filter, buyer outcome, buyer names) of a message."""
+    items = list(items)
+    outcome, found = buyer_named(text, [i.buyer_name for i in items], entity)
+    return items, fold(text), read_filter(text), outcome, found
+
+
 def resolve_one(text: Optional[str], items: Sequence, focus: Focus, entity: Optional[str] = None) -> Resolution:
     """The claim(s) a question about ONE claim is about (status, amount, payout, ending...)."""
-    items = list(items)
-    s = fold(text)
+    items, s, flt, outcome, found = _read(text, items, entity)
     kind = question_kind(text)
-    flt = read_filter(text)
-    outcome, found = buyer_named(text, [i.buyer_name for i in items], entity)
     if outcome == "ambiguous":
         return Resolution(ambiguous=tuple(found), scope="none")
     if outcome == "match":
@@ -231,10 +244,7 @@ def resolve_one(text: Optional[str], items: Sequence, focus: Focus, entity: Opti
         if chosen:
             return Resolution(tuple(chosen), scope="list", filtered=not flt.empty)
     focus_claim = by_ref.get(focus.claim_ref or "")
-    focus_buyer = None
-    if focus.buyer:
-        outcome, found = claim_filters.match_buyer(focus.buyer, [i.buyer_name for i in items])
-        focus_buyer = found[0] if outcome == "match" else None
+    focus_buyer = _buyer_in_focus(focus, items)
     if focus_claim is not None and focus_buyer and focus.latest == "buyer" and focus_claim.buyer_name != focus_buyer:
         focus_claim = None  # the latest answer moved to another buyer
     if focus_claim is not None and not into_list:
@@ -257,27 +267,16 @@ def resolve_list(text: Optional[str], items: Sequence, focus: Focus, entity: Opt
     """The claims a list request is about (« ceux sur Laiterie Girard », « et ceux sur l'Espagne ? »,
     « lesquels sont refusés », « combien de dossiers chez Martin Logistique »): always from all the
     person's claims, narrowed by a buyer (named, or « sur eux » for the buyer in focus) and the filters."""
-    items = list(items)
-    s = fold(text)
-    flt = read_filter(text)
-    outcome, found = buyer_named(text, [i.buyer_name for i in items], entity)
+    items, s, flt, outcome, found = _read(text, items, entity)
     if outcome == "ambiguous":
         return Resolution(ambiguous=tuple(found), scope="none")
     buyer = found[0] if outcome == "match" else None
-    if buyer is None and claim_filters.points_at_focus(s) and focus.buyer:
-        outcome, found = claim_filters.match_buyer(focus.buyer, [i.buyer_name for i in items])
-        buyer = found[0] if outcome == "match" else None
+    if buyer is None and claim_filters.points_at_focus(s):
+        buyer = _buyer_in_focus(focus, items)
     country = country_filter(s)
     if buyer is None and flt.empty and not country and not superlative(s):
         return Resolution(scope="none")
-    mine = [i for i in items if buyer is None or i.buyer_name == buyer]
-    chosen = claim_filters.apply(mine, flt)
-    if country:
-        chosen = [i for i in chosen if (i.buyer_country or "").upper() == country]
-    sup = superlative(s)
-    if sup and chosen:
-        ordered = sorted(chosen, key=lambda i: (i.declared_on, i.ref))
-        chosen = [ordered[0] if sup == "oldest" else ordered[-1]]
+    chosen = _pick([i for i in items if buyer is None or i.buyer_name == buyer], s, flt, strict=True)
     notes = ("country:" + country,) if country else ()
     return Resolution(tuple(chosen), buyer, scope="buyer" if buyer else "all", filtered=True, notes=notes)
 
