@@ -106,7 +106,7 @@ async def answer_fact(dispatcher: CollectingDispatcher, who, tracker: Tracker, r
         if reply is None:
             return []
         say(dispatcher, reply)
-        return []
+        return [SlotSet("claim_ref", ref)]
     data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
     if data is None:
         return []
