@@ -27,7 +27,7 @@ YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
 POINTS_AT_CLAIM = re.compile(r"\bce dossier|\bce sinistre|\bdessus\b|\bcelui-(?:ci|la)\b|\bce dossier-la\b|\bcelui la\b"
                              r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b"
                              r"|\bleur\b|\bchez lui\b")
-OTHER = re.compile(r"\bl'autre\b|\bl autre\b|\bun autre\b|\bles autres\b")
+OTHER = re.compile(r"\b(?:l'autre|l autre|un autre|les autres)\b(?! (?:jour|fois|semaine|soir|matin))")
 
 
 def fold(text: Optional[str]) -> str:

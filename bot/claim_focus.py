@@ -23,8 +23,12 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 from bot import claim_filters
 from bot.claim_filters import fold
 
-NEWEST = re.compile(r"\b(?:plus recents?|plus recentes?|dernier|derniere|plus nouveau|plus jeune)\b")
-OLDEST = re.compile(r"\b(?:plus (?:vieux|vieil|vieille|ancien|ancienne)|premier|premiere)\b")
+# « le dernier », never « la semaine dernière »; « le premier », never « la première fois »
+NEWEST = re.compile(r"\b(?:plus recente?s?|plus nouveau|plus jeune"
+                    r"|(?<!semaine )(?<!annee )(?<!mois )(?<!fois )(?<!jour )derniere?s?"
+                    r"(?! (?:fois|semaine|mois|annee|jour|minute|moment)))\b")
+OLDEST = re.compile(r"\b(?:plus (?:vieux|vieil|vieille|ancien|ancienne)"
+                    r"|(?<!en )premiere?(?! (?:fois|lieu|temps|chose|question|semaine|jour)))\b")
 # words that pick inside the list just shown (never a new list)
 INTO_LIST = re.compile(r"\bdes (?:deux|trois|quatre|cinq|six|\d)\b|\bparmi\b|\blequel\b|\blaquelle\b"
                        r"|\bcel(?:ui|le) (?:qui|en|refuse|paye|indemnise|clos|ferme|ouvert)\b")

@@ -120,3 +120,13 @@ def test_shown_refs_reads_the_claim_buttons_of_a_recent_answer():
     events = [{"event": "user"}, {"event": "bot", "data": {"buttons": buttons}}, {"event": "user"}]
     assert claim_focus.shown_refs(events) == LOGISTIQUE
     assert claim_focus.shown_refs(events + [{"event": "user"}] * 5) == ()
+
+
+@pytest.mark.parametrize("text, which", [
+    ("la semaine dernière on leur a livré du bois", None),
+    ("c'est la première fois que ça arrive", None),
+    ("mon dernier sinistre il en est où ?", "newest"),
+    ("le premier de la liste", "oldest"),
+])
+def test_time_words_are_not_superlatives(text, which):
+    assert claim_focus.superlative(text) == which
