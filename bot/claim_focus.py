@@ -52,7 +52,7 @@ KINDS = (
     ("in_time", re.compile(r"\b(?:dans|ds) les temps\b|\bdans le(?:s)? delais?\b|\bhors delai|\ben retard\b|\btrop tard\b"
                            r"|\ba temps\b|\bdeclare (?:assez )?tot\b")),
 )
-_PAY = re.compile(r"\b(?:pai|pay|vers|touch|indemnis|rembours|recev|recoi|verr)\w*")
+_PAY = re.compile(r"\b(?:pai|pay|vers|touch|indemni|rembours|recev|recoi|verr)\w*")
 
 
 def question_kind(text: Optional[str]) -> Optional[str]:
