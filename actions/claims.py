@@ -80,7 +80,8 @@ def focus_of(tracker: Tracker) -> claim_focus.Focus:
     """The conversation's focus: claim and buyer slots, the claims of the last list shown, the latest set."""
     from actions.indemnity import latest_focus
     return claim_focus.Focus(claim_ref=tracker.get_slot("claim_ref"), buyer=tracker.get_slot("buyer"),
-                             shown=claim_focus.shown_refs(tracker.events), latest=latest_focus(tracker))
+                             shown=claim_focus.shown_refs(tracker.events),
+                             latest=latest_focus(tracker, before_message=True))
 
 
 def claim_events(ref: str, buyer: str) -> List[Dict]:
@@ -334,7 +335,8 @@ async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, dom
         return None
     from actions.indemnity import latest_focus
     kind = claim_focus.question_kind(text)
-    about_claims = bool(CLAIM_WORDS.search(folded)) or latest_focus(tracker) == "claim" or bool(
+    # the words say it, or the answer just before was about a claim (not the buyer this message names)
+    about_claims = bool(CLAIM_WORDS.search(folded)) or latest_focus(tracker, before_message=True) == "claim" or bool(
         claim_focus.shown_refs(tracker.events))
     if not about_claims or not (kind in FACT_KINDS or (len(folded.split()) <= 8 and not facts_only)):
         return None

@@ -128,10 +128,15 @@ def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Option
     return terms, claim, limit
 
 
-def latest_focus(tracker: Tracker) -> Optional[str]:
-    """"claim" or "buyer": which focus slot an answer set last (None when neither)."""
+def latest_focus(tracker: Tracker, *, before_message: bool = False) -> Optional[str]:
+    """"claim" or "buyer": which focus slot an answer set last (None when neither).
+    ``before_message``: not counting the slots the latest message itself filled (its entities)."""
     names = set()
-    for event in reversed(tracker.events):
+    events = list(tracker.events)
+    if before_message:
+        last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+        events = events[:last_user]
+    for event in reversed(events):
         kind = event.get("event")
         if kind == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
             names.add(event["name"])

@@ -127,3 +127,18 @@ def test_a_buyer_follow_up_the_nlu_did_not_understand_is_answered(seeded_store):
     messages, _ = _run(ActionFallback, "et celui sur lopez", "nlu_fallback", pid=2,
                        shown=("SIN-2026-000207", "SIN-2026-000228"))
     assert "SIN-2026-000207" in texts(messages)
+
+
+def test_a_claim_follow_up_read_as_a_complaint_is_answered_even_when_it_names_the_buyer(seeded_store):
+    """The buyer named in the message fills the buyer slot: the answer before it was still about the claim."""
+    from actions.conversation import ActionLogComplaint
+    from tests.actions.support import make_tracker
+    text = "et vous avez récupéré quelque chose auprès de dupuis depuis ?"
+    tracker = make_tracker(text, "complain", pid=1, slots={"claim_ref": "SIN-2021-000123", "buyer": "dupuis"},
+                           entities=[{"entity": "buyer", "value": "dupuis"}])
+    tracker.events[:0] = [{"event": "action", "name": "action_claim_payout"},
+                          {"event": "slot", "name": "claim_ref", "value": "SIN-2021-000123"},
+                          {"event": "action", "name": "action_listen"}]
+    tracker.events.append({"event": "slot", "name": "buyer", "value": "dupuis"})
+    messages, _ = run_action(ActionLogComplaint(), tracker)
+    assert "2 300" in texts(messages).replace("\u202f", " ") and "réclamation" not in texts(messages)
