@@ -321,12 +321,14 @@ LIMIT_WORDS = re.compile(r"\b(?:agrement|garanti\w*|couvert\w*|couverture|limite
 
 
 async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], *,
-                         facts_only: bool = False) -> Optional[List[Dict]]:
+                         facts_only: bool = False, lists_only: bool = False) -> Optional[List[Dict]]:
     """A follow-up on the person's claims that the NLU gave to another intent (« et garcia ? »,
     « et celui sur lopez », « c'est quoi les 2 300 récupérés ? », « ceux sur laiterie girard ? »):
     answered as a claim question when the words or the conversation make it clear, else None (the
     calling action answers as usual). ``facts_only``: only a fact asked about a claim (what was
-    recovered, how it ended...), never a short message naming a buyer."""
+    recovered, how it ended...), never a short message naming a buyer. ``lists_only``: only a request for
+    claims said as such (« ceux sur X », « les dossiers de X »): « celui de la distribution » after an
+    agrément is about the agrément."""
     if identity(tracker) is None:
         return None
     text = tracker.latest_message.get("text") or ""
@@ -342,4 +344,6 @@ async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, dom
         return None
     if re.match(r"(?:et )?(?:ceux|celles|lesquels|les dossiers|mes dossiers)\b", folded):
         return await ActionListClaims().run(dispatcher, tracker, domain)
+    if lists_only and not re.search(r"\b(?:dossiers?|sinistres?)\b", folded):
+        return None
     return await claim_answer(dispatcher, tracker, domain, only_if_found=True)

@@ -29,7 +29,7 @@ class ActionGuarantee(Action):
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
         from actions.claims import claim_followup
-        followup = await claim_followup(dispatcher, tracker, domain)  # « ceux sur Laiterie Girard ? » after a list
+        followup = await claim_followup(dispatcher, tracker, domain, lists_only=True)  # « ceux sur Girard ? »
         if followup is not None:
             return followup
         ph = who.policyholder_id

@@ -171,7 +171,7 @@ class ActionClaimPayout(Action):
         if not amounts and ref is None and not re.search(r"\b(?:pourquoi|pk|pq|pkoi)\b", text.lower()):
             from bot.claim_filters import amounts_in_text
             amounts = amounts_in_text(text)
-        if not amounts and question_kind(text) in ("if_fails", "advance", "recovered", "ending", "in_time"):
+        if not amounts and question_kind(text) in ("if_fails", "advance", "recovered", "ending", "in_time", "amount"):
             # « si ça échoue, vous payez quand ? »: a fact about the claim, not the amount
             return await claim_answer(dispatcher, tracker, domain) or []
         buyer = next(tracker.get_latest_entity_values("buyer"), None)
@@ -216,10 +216,8 @@ class ActionClaimPayout(Action):
         if claim is None:
             say(dispatcher, focus_wording.payout(None, None, terms))
             return []
-        if claim.stage == "refused":
-            from bot.wording.reply import Reply
-            note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
-            say(dispatcher, Reply(focus_wording.refusal_reason(note)))
+        if claim.stage == "refused":  # nothing to pay: which claim, when and why we refused it
+            say(dispatcher, focus_wording.ending(claim))
             return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
         paid = claim.amount_indemnified if claim.amount_indemnified else None

@@ -35,6 +35,8 @@ INTO_LIST = re.compile(r"\bdes (?:deux|trois|quatre|cinq|six|\d)\b|\bparmi\b|\bl
 # words that point at the one claim in focus (« ce dossier », « celui-là », « dessus »): filters are not read
 PAID_CLAIMS = re.compile(r"\bindemnise|\b(?:cel(?:ui|le)s?|ceux|dossiers?|sinistres?|qui (?:a|ont) ete|lesquels|deja)"
                          r" (?:\w+ )?(?:paye|payes|payee|payees|regle|regles)\b")
+CLOSED_CLAIMS = re.compile(r"\bclos\b|\bclotur|\b(?:cel(?:ui|le)s?|ceux|dossiers?|sinistres?|qui (?:est|sont)|lesquels"
+                           r"|deja)\s+(?:\w+\s+)?(?:fermes?|terminee?s?|finie?s?)\b")
 THIS_CLAIM = re.compile(r"\bce (?:dossier|sinistre)\b|\bdessus\b|\bcel(?:ui|le)[- ](?:ci|la)\b|\bce dossier[- ]la\b")
 
 _WHEN = r"\b(?:quand|quelle date|a quelle date|combien de temps|dans combien|delai)\b"
@@ -44,7 +46,8 @@ KINDS = (
     ("advance", re.compile(r"\ben avance\b|\bavance(?:e|s)?\b.{0,30}\b(?:pai|pay|indemn|vers)|\banticip"
                            r"|\bavant la fin (?:du|de ce|de la|de cette) (?:delai|carence|periode|attente)"
                            r"|\b(?:pai|pay|vers|indemnis)\w* (?:plus tot|avant)\b")),
-    ("recovered", re.compile(r"\brecuper\w*|\brecouvr\w* (?:quelque chose|combien|rien)\b")),
+    ("recovered", re.compile(r"\brecuper\w*|\brecouvr\w* (?:quelque chose|combien|rien)\b"
+                             r"|\bd?'?autres? (?:versement|verssement|paiement|virement|reglement)s?\b")),
     ("ending", re.compile(r"\b(?:s'est|c'est|ca s'est|il s'est|ca a) (?:termine|fini|finie|conclu|solde|passe|regle|"
                           r"clos|clotur\w*)\b|\b(?:termine|fini|finie|fini|conclu|clos)\w* comment\b"
                           r"|\bcomment (?:ca|cela|il|le dossier) (?:s'est|a) (?:termine|fini|fini|conclu|passe)"
@@ -52,6 +55,12 @@ KINDS = (
     ("in_time", re.compile(r"\b(?:dans|ds) les temps\b|\bdans le(?:s)? delais?\b|\bhors delai|\ben retard\b|\btrop tard\b"
                            r"|\ba temps\b|\bdeclare (?:assez )?tot\b")),
 )
+# « il se termine quand ce délai ? », « la carence finit quand ? »: when the waiting period ends
+WAITING_END = re.compile(r"\b(?:termin|fini|finit|fin|acheve|expire)\w*\b.{0,30}\b(?:delai|carence|attente)\b.{0,20}"
+                         r"\bquand\b|\b(?:delai|carence)\b.{0,30}\b(?:termin|fini|finit|fin|acheve|expire)\w*\b.{0,20}"
+                         r"\b(?:quand|quel jour|quelle date)\b|\bquand\b.{0,30}\bfin (?:du|de la) (?:delai|carence)\b"
+                         r"|\b(?:carence|celui en carence)\b.{0,30}\b(?:termin|fini|finit)\w* quand\b"
+                         r"|\b(?:termin|fini|finit|acheve|expire)\w* quand\b.{0,20}\b(?:delai|carence)\b")
 _PAY = re.compile(r"\b(?:pai|pay|vers|touch|indemni|rembours|recev|recoi|verr)\w*")
 
 
@@ -61,8 +70,10 @@ def question_kind(text: Optional[str]) -> Optional[str]:
     buyer), ``ending`` (how a claim ended), ``in_time`` (declared in time?), ``payout`` (how much you
     pay / paid), ``amount`` (how much was it), or None (where it stands)."""
     s = fold(text)
-    if re.search(_FAILS, s) and re.search(_WHEN, s):
+    if re.search(_FAILS, s) and re.search(_WHEN, s) or WAITING_END.search(s):
         return "if_fails"
+    if re.search(r"\b(?:combien|montant|quelle somme)\b.{0,40}\bdeclar|\bdeclar\w* (?:combien|quel montant)", s):
+        return "amount"
     for kind, pattern in KINDS:
         if pattern.search(s):
             return kind
@@ -180,6 +191,8 @@ def read_filter(text: Optional[str]) -> claim_filters.ClaimFilter:
     (« il s'est terminé comment ? » asks about a claim, it does not filter closed ones)."""
     s = KINDS[2][1].sub(" ", fold(text))
     flt = claim_filters.read_filter(s)
+    if "closed" in flt.stages and not CLOSED_CLAIMS.search(s):
+        flt = replace(flt, stages=flt.stages - {"closed"})
     if "indemnified" in flt.stages and not PAID_CLAIMS.search(s):
         # « on peut être payés en avance ? », « vous me paierez combien ? »: a payment, not a filter
         flt = replace(flt, stages=flt.stages - {"indemnified"})
@@ -275,7 +288,7 @@ def resolve_list(text: Optional[str], items: Sequence, focus: Focus, entity: Opt
     if outcome == "ambiguous":
         return Resolution(ambiguous=tuple(found), scope="none")
     buyer = found[0] if outcome == "match" else None
-    if buyer is None and claim_filters.points_at_focus(s):
+    if buyer is None and (claim_filters.points_at_focus(s) or re.search(r"\b(?:ils|elles) (?:en )?ont\b", s)):
         buyer = _buyer_in_focus(focus, items)
     country = country_filter(s)
     if buyer is None and flt.empty and not country and not superlative(s):

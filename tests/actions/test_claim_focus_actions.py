@@ -142,3 +142,20 @@ def test_a_claim_follow_up_read_as_a_complaint_is_answered_even_when_it_names_th
     tracker.events.append({"event": "slot", "name": "buyer", "value": "dupuis"})
     messages, _ = run_action(ActionLogComplaint(), tracker)
     assert "2 300" in texts(messages).replace("\u202f", " ") and "réclamation" not in texts(messages)
+
+
+def test_payout_action_answers_the_declared_amount_and_names_a_refused_claim(seeded_store):
+    from actions.indemnity import ActionClaimPayout
+    messages, _ = _run(ActionClaimPayout, "combien j'avais déclaré exactement dessus ?", "ask_claim_payout", pid=2,
+                       slots={"claim_ref": "SIN-2024-000227"})
+    assert "8 358,16" in texts(messages).replace("\u202f", " ")
+    messages, _ = _run(ActionClaimPayout, "vous me payez combien sur entrepôts bernard, le refusé ?",
+                       "ask_claim_payout", pid=2)
+    assert "SIN-2024-000227" in texts(messages) and "refusé" in texts(messages)
+
+
+def test_an_agrement_follow_up_is_not_taken_for_a_claim_question(seeded_store):
+    from actions.guarantee import ActionGuarantee
+    messages, _ = _run(ActionGuarantee, "celui de la distribution", "ask_guarantee", pid=2,
+                       slots={"claim_ref": "SIN-2026-000224"})
+    assert "Martin Distribution" in texts(messages) and "SIN-2026-000229" not in texts(messages)

@@ -130,3 +130,16 @@ def test_shown_refs_reads_the_claim_buttons_of_a_recent_answer():
 ])
 def test_time_words_are_not_superlatives(text, which):
     assert claim_focus.superlative(text) == which
+
+
+@pytest.mark.parametrize("text, kind, stages", [
+    ("combien j'avais déclaré sur ce dossier ?", "amount", set()),
+    ("la carence se termine quand pour lui ?", "if_fails", {"waiting_period"}),
+    ("il finit quand ce délai ?", "if_fails", set()),
+    ("il y a eu d'autres versements depuis ?", "recovered", set()),
+    ("mes dossiers clos", None, {"closed"}),
+    ("ceux qui sont terminés", None, {"closed"}),
+])
+def test_when_words_are_questions_and_when_they_filter(text, kind, stages):
+    assert claim_focus.question_kind(text) == kind
+    assert set(claim_focus.read_filter(text).stages) == stages
