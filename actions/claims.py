@@ -103,7 +103,7 @@ async def answer_fact(dispatcher: CollectingDispatcher, who, tracker: Tracker, r
     if kind is None or (kind in ("payout", "amount") and ASKS_STATUS.search(text)):
         return None
     if kind == "payout":
-        reply = await payout_reply(dispatcher, who, ref)
+        reply = await payout_reply(dispatcher, who, ref, with_stage=True)
         if reply is None:
             return []
         say(dispatcher, reply)
@@ -340,7 +340,7 @@ async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, dom
     # the words say it, or the answer just before was about a claim (not the buyer this message names)
     about_claims = bool(CLAIM_WORDS.search(folded)) or latest_focus(tracker, before_message=True) == "claim" or bool(
         claim_focus.shown_refs(tracker.events))
-    if not about_claims or not (kind in FACT_KINDS or (len(folded.split()) <= 8 and not facts_only)):
+    if not about_claims or not (kind in FACT_KINDS or (not facts_only and (kind or len(folded.split()) <= 8))):
         return None
     if re.match(r"(?:et )?(?:ceux|celles|lesquels|les dossiers|mes dossiers)\b", folded):
         return await ActionListClaims().run(dispatcher, tracker, domain)

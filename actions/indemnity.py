@@ -226,8 +226,9 @@ class ActionClaimPayout(Action):
         return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
 
 
-async def payout_reply(dispatcher, who, ref: str):
-    """The "how much will you pay" answer for one claim (used after a status answer asking both)."""
+async def payout_reply(dispatcher, who, ref: str, *, with_stage: bool = False):
+    """The "how much will you pay" answer for one claim (after a status answer asking both; ``with_stage``:
+    alone, so it says the claim's stage too)."""
     from bot.wording import focus as focus_wording
 
     data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
@@ -235,7 +236,8 @@ async def payout_reply(dispatcher, who, ref: str):
         return None
     terms, claim, limit = data
     est = estimate(inputs_for(claim, terms, limit), as_of=_today())
-    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None, stage=None)
+    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None,
+                                stage=claim.stage if with_stage else None)
 
 
 PAYOUT_QUESTION = re.compile(r"\b(?:pai|pay|vers|touch|rembours)\w*\b.{0,30}\b(?:dessus|ce dossier|celui)\b"

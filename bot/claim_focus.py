@@ -41,7 +41,8 @@ THIS_CLAIM = re.compile(r"\bce (?:dossier|sinistre)\b|\bdessus\b|\bcel(?:ui|le)[
 
 _WHEN = r"\b(?:quand|quelle date|a quelle date|combien de temps|dans combien|delai)\b"
 _FAILS = (r"\b(?:echou\w*|echec|rate|n'aboutit pas|n'aboutissait pas|aboutit pas|marche pas|fonctionne pas"
-          r"|ne (?:paie|paye|regle|rembourse) (?:jamais|pas|rien)|paie jamais|paye jamais|rien recupere)\b")
+          r"|ne (?:paie|paye|regle|rembourse) (?:jamais|pas|rien)|(?:paie|paye|paient|payent|regle|reglent)"
+          r" (?:jamais|pas|rien)|rien recupere)\b")
 KINDS = (
     ("advance", re.compile(r"\ben avance\b|\bavance(?:e|s)?\b.{0,30}\b(?:pai|pay|indemn|vers)|\banticip"
                            r"|\bavant la fin (?:du|de ce|de la|de cette) (?:delai|carence|periode|attente)"

@@ -159,3 +159,11 @@ def test_an_agrement_follow_up_is_not_taken_for_a_claim_question(seeded_store):
     messages, _ = _run(ActionGuarantee, "celui de la distribution", "ask_guarantee", pid=2,
                        slots={"claim_ref": "SIN-2026-000224"})
     assert "Martin Distribution" in texts(messages) and "SIN-2026-000229" not in texts(messages)
+
+
+def test_a_payout_question_on_a_named_claim_the_nlu_missed_gets_the_amount_and_the_stage(seeded_store):
+    from actions.fallback import ActionFallback
+    messages, _ = _run(ActionFallback, "rebonjour, pour le dossier chez giraud vous me versez combien au final et quand ?",
+                       "nlu_fallback", pid=1)
+    answer = texts(messages)
+    assert "SIN-2026-000101" in answer and "délai de carence" in answer and "compris" not in answer

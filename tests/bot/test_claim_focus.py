@@ -36,6 +36,7 @@ def refs(resolution):
 @pytest.mark.parametrize("text, kind", [
     ("si le recouvrement échoue vous payez quand ?", "if_fails"),
     ("et s'il ne paie jamais, c'est pour quand le paiement ?", "if_fails"),
+    ("bon et s'ils règlent pas du tout, vous me versez quand ?", "if_fails"),
     ("je serai payé combien s'il ne paie jamais ?", "payout"),
     ("on peut être payés avant la fin du délai ?", "advance"),
     ("une avance sur l'indemnité c'est possible ?", "advance"),
