@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, auth_status, identity, say
-from bot import claim_filters
+from bot import claim_filters, claim_focus
 from bot.store import queries
 from bot.store.refs import number_without_year, parse_ref, resolve_number
 from bot.wording import claims as wording
@@ -48,49 +48,6 @@ def buyer_query(tracker: Tracker) -> Tuple[Optional[str], bool]:
     return None, False
 
 
-def resolve_buyer(tracker: Tracker, items) -> Tuple[str, List[str]]:
-    """Which buyer of the person's claims the message names: ("match"|"ambiguous"|"none", names).
-
-    The NLU entity first, then the words after "sur / pour / chez / de", then a name anywhere."""
-    query, _ = buyer_query(tracker)
-    outcome, found, _ = claim_filters.buyer_named(tracker.latest_message.get("text"), [i.buyer_name for i in items],
-                                                  [query] if query else [])
-    return outcome, found
-
-
-def focused_claims(tracker: Tracker, items) -> Tuple[Optional[str], List[Any], Optional[str], List[str]]:
-    """(reference, claims, buyer, ambiguous buyers) the message is about, from the words and the focus."""
-    text = tracker.latest_message.get("text") or ""
-    number = number_without_year(text)
-    if number:
-        ref = resolve_number(number, [i.ref for i in items])
-        if ref:
-            return ref, [], None, []
-    outcome, found = resolve_buyer(tracker, items)
-    if outcome == "ambiguous":
-        return None, [], None, found
-    buyer = found[0] if outcome == "match" else None
-    flt = claim_filters.read_filter(text)
-    focus_ref = tracker.get_slot("claim_ref")
-    if buyer is None and (claim_filters.points_at_focus(text) or claim_filters.asks_other(text) or not flt.empty):
-        slot_buyer = tracker.get_slot("buyer")
-        if slot_buyer:
-            outcome, found = claim_filters.match_buyer(slot_buyer, [i.buyer_name for i in items])
-            buyer = found[0] if outcome == "match" else None
-        if buyer is None and focus_ref:
-            buyer = next((i.buyer_name for i in items if i.ref == focus_ref), None)
-    if buyer is None:
-        return None, [], None, []
-    chosen = claim_filters.for_buyer(items, flt, buyer)
-    if claim_filters.asks_other(text) and focus_ref:
-        chosen = [i for i in chosen if i.ref != focus_ref] or chosen
-    if len(chosen) > 1:
-        open_ones = [i for i in chosen if i.is_open]
-        if len(open_ones) == 1 and flt.empty and not claim_filters.asks_other(text):
-            chosen = open_ones
-    return None, chosen, buyer, []
-
-
 ASKS_AMOUNT = re.compile(r"combien\b.*\b(?:pay|vers|touch|indemnis|rembours|recevoir)|\b(?:pay|vers)\w* combien")
 
 
@@ -119,6 +76,74 @@ async def _agrement_named(dispatcher, who, tracker: Tracker):
     return None
 
 
+def focus_of(tracker: Tracker) -> claim_focus.Focus:
+    """The conversation's focus: claim and buyer slots, the claims of the last list shown, the latest set."""
+    from actions.indemnity import latest_focus
+    return claim_focus.Focus(claim_ref=tracker.get_slot("claim_ref"), buyer=tracker.get_slot("buyer"),
+                             shown=claim_focus.shown_refs(tracker.events),
+                             latest=latest_focus(tracker, before_message=True))
+
+
+def claim_events(ref: str, buyer: str) -> List[Dict]:
+    return [SlotSet("claim_ref", ref), SlotSet("buyer", buyer)]
+
+
+ASKS_STATUS = re.compile(r"\bou en est|\ben est ou\b|\bil en est\b|\bou ca en est|\bstatut|\bavancement|\bou il en est")
+
+
+async def answer_fact(dispatcher: CollectingDispatcher, who, tracker: Tracker, ref: str,
+                      kind: Optional[str]) -> Optional[List[Dict]]:
+    """One fact asked about the claim ``ref`` (bot.claim_focus.question_kind): what was recovered, how it
+    ended, when we pay if collection fails, whether it was declared in time, paid in advance, how much it
+    was. None when the kind is a plain status question (the caller answers with the status)."""
+    from actions.indemnity import _today, inputs_for, payout_data, payout_reply
+    from bot.indemnity import estimate
+
+    text = claim_filters.fold(tracker.latest_message.get("text"))
+    if kind is None or (kind in ("payout", "amount") and ASKS_STATUS.search(text)):
+        return None
+    if kind == "payout":
+        reply = await payout_reply(dispatcher, who, ref, with_stage=True)
+        if reply is None:
+            return []
+        say(dispatcher, reply)
+        return [SlotSet("claim_ref", ref)]
+    data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
+    if data is None:
+        return []
+    terms, claim, limit = data
+    if claim is None:
+        say(dispatcher, wording.claim_not_found(ref))
+        return [SlotSet("claim_ref", None)]
+    est = estimate(inputs_for(claim, terms, limit), as_of=_today()) if terms is not None else None
+    replies = {
+        "amount": lambda: focus_wording.amount_of(claim),
+        "recovered": lambda: focus_wording.recovered(claim),
+        "ending": lambda: focus_wording.ending(claim),
+        "if_fails": lambda: focus_wording.if_fails(claim, est, terms),
+        "in_time": lambda: focus_wording.in_time(claim, terms),
+        "advance": lambda: focus_wording.advance_for_claim(claim, est, terms),
+    }
+    say(dispatcher, replies[kind]())
+    return claim_events(claim.ref, claim.buyer_name)
+
+
+async def resolve_focused(dispatcher: CollectingDispatcher, who, tracker: Tracker):
+    """(resolution, items) for a claim question without a reference; None when the store failed."""
+    items = await audited_call(dispatcher, who, all_claims)
+    if items is None:
+        return None
+    text = tracker.latest_message.get("text") or ""
+    number = number_without_year(text)
+    if number:
+        ref = resolve_number(number, [i.ref for i in items])
+        chosen = [i for i in items if i.ref == ref]
+        if chosen:
+            return claim_focus.Resolution(tuple(chosen), scope="ref"), items
+    query, _ = buyer_query(tracker)
+    return claim_focus.resolve_one(text, items, focus_of(tracker), query), items
+
+
 class ActionClaimStatus(Action):
     def name(self) -> Text:
         return "action_claim_status"
@@ -127,85 +152,100 @@ class ActionClaimStatus(Action):
         from actions.cap import cap_followup
         if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
             return cap
-        who = identity(tracker)
-        if who is None:
-            say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+        events = await claim_answer(dispatcher, tracker, domain)
+        return events if events is not None else []
+
+
+async def claim_answer(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], *,
+                       only_if_found: bool = False) -> Optional[List[Dict]]:
+    """The answer to a question about one claim (status, or the fact asked). ``only_if_found``: say
+    nothing and return None unless the message named a reference or a buyer of the person's claims, or
+    followed up on the claim in focus (used by actions that got a claim follow-up under another intent)."""
+    who = identity(tracker)
+    if who is None:
+        if only_if_found:
+            return None
+        say(dispatcher, core.sign_in_needed(auth_status(tracker)))
+        return []
+    text = tracker.latest_message.get("text") or ""
+    kind = claim_focus.question_kind(text)
+    parsed = _ref_from(tracker)
+    ref = parsed.ref if parsed.valid else None
+    if ref is None and asks_limit_increase(tracker) and not only_if_found:
+        from actions.guarantee import ActionGuarantee
+        return await ActionGuarantee().run(dispatcher, tracker, domain)
+    resolution = None
+    if ref is None:
+        found = await resolve_focused(dispatcher, who, tracker)
+        if found is None:
             return []
-        parsed = _ref_from(tracker)
-        ref = parsed.ref if parsed.valid else None
-        if ref is None and asks_limit_increase(tracker):
-            from actions.guarantee import ActionGuarantee
-            return await ActionGuarantee().run(dispatcher, tracker, domain)
-        if ref is None:
-            items = await audited_call(dispatcher, who, all_claims)
-            if items is None:
-                return []
-            found_ref, chosen, buyer, ambiguous = focused_claims(tracker, items)
-            if ambiguous:
-                say(dispatcher, focus_wording.which_buyer(ambiguous))
-                return []
-            if found_ref:
-                ref = found_ref
-            elif len(chosen) == 1:
-                ref = chosen[0].ref
-            elif chosen:
-                say(dispatcher, focus_wording.claims(chosen, buyer))
-                return [SlotSet("buyer", buyer)]
-            elif buyer:
-                text = claim_filters.fold(tracker.latest_message.get("text"))
-                if any(w in text for w in ("refus", "pourquoi", "raison", "motif", "supprim")):
-                    # no such claim: the question is about the agrément on that buyer (refused, cancelled...)
-                    lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, buyer)
-                    if lookup is not None and lookup.outcome == "match":
-                        from bot.wording import guarantee as guarantee_wording
-                        say(dispatcher, guarantee_wording.guarantee(lookup))
-                        return [SlotSet("buyer", buyer)]
-                say(dispatcher, focus_wording.claims([], buyer))
-                return [SlotSet("buyer", buyer)]
-            elif parsed.malformed:
-                say(dispatcher, wording.malformed_ref(parsed))
-                return []
-            elif _about_a_decision(tracker) and not claim_filters.points_at_focus(tracker.latest_message.get("text")):
-                # a buyer without claims and a "why refused?": the agrément's decision and reason
-                lookup = await _agrement_named(dispatcher, who, tracker)
-                if lookup is not None:
+        resolution, _ = found
+        if only_if_found and resolution.scope not in ("buyer", "ref", "list") and not (
+                resolution.scope == "focus" and kind):
+            return None
+        if resolution.ambiguous:
+            say(dispatcher, focus_wording.which_buyer(list(resolution.ambiguous)))
+            return []
+        if resolution.one is not None:
+            ref = resolution.one.ref
+        elif resolution.claims:
+            say(dispatcher, focus_wording.claims(list(resolution.claims), resolution.buyer))
+            return [SlotSet("buyer", resolution.buyer)] if resolution.buyer else []
+        elif resolution.buyer:
+            if _about_a_decision(tracker):
+                # no such claim: the question is about the agrément on that buyer (refused, cancelled...)
+                lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, resolution.buyer)
+                if lookup is not None and lookup.outcome == "match":
                     from bot.wording import guarantee as guarantee_wording
                     say(dispatcher, guarantee_wording.guarantee(lookup))
-                    return [SlotSet("buyer", lookup.limit.buyer_name)]
-            else:
-                ref = tracker.get_slot("claim_ref") if claim_filters.points_at_focus(
-                    tracker.latest_message.get("text")) else None
-        ref = parse_ref(ref).ref if ref else None
-        result = await audited_call(dispatcher, who, _status_or_choices, ref,
-                                    requested=("claim", ref) if ref else None)
-        if result is None:
+                    return [SlotSet("buyer", resolution.buyer)]
+            say(dispatcher, focus_wording.claims([], resolution.buyer))
+            return [SlotSet("buyer", resolution.buyer)]
+        elif parsed.malformed:
+            say(dispatcher, wording.malformed_ref(parsed))
             return []
-        view, page = result
-        if ref:
-            if view is None:
-                say(dispatcher, wording.claim_not_found(ref))
-                return [SlotSet("claim_ref", None)]
-            say(dispatcher, wording.claim_status(view))
-            if view.is_open and ASKS_AMOUNT.search(claim_filters.fold(tracker.latest_message.get("text"))):
-                # "il en est où, vous m'avez payé combien ?": both questions answered. Messages with a place to cut
-                # (« …, et combien… ») are answered as two questions by the split step before this
-                # (rasa_ext/patches/multi_question.py); this covers one clause that asks both.
-                from actions.indemnity import payout_reply
-                reply = await payout_reply(dispatcher, who, view.ref)
-                if reply is not None:
-                    say(dispatcher, reply)
-            if view.stage == "refused":
-                note = next((e.note_code for e in reversed(view.history) if e.stage == "refused"), None)
-                say(dispatcher, Reply(focus_wording.refusal_reason(note)))
-            return [SlotSet("claim_ref", view.ref), SlotSet("buyer", view.buyer_name)]
-        if page.total == 1:
-            only = await audited_call(dispatcher, who, queries.claim_by_ref, page.items[0].ref)
-            if only is not None:
-                say(dispatcher, wording.claim_status(only))
-                return [SlotSet("claim_ref", only.ref), SlotSet("buyer", only.buyer_name)]
-            return []
-        say(dispatcher, wording.which_claim(page))
+        elif _about_a_decision(tracker) and not claim_filters.points_at_focus(text):
+            # a buyer without claims and a "why refused?": the agrément's decision and reason
+            lookup = await _agrement_named(dispatcher, who, tracker)
+            if lookup is not None:
+                from bot.wording import guarantee as guarantee_wording
+                say(dispatcher, guarantee_wording.guarantee(lookup))
+                return [SlotSet("buyer", lookup.limit.buyer_name)]
+    ref = parse_ref(ref).ref if ref else None
+    if ref:
+        events = await answer_fact(dispatcher, who, tracker, ref, kind)
+        if events is not None:
+            return events
+    result = await audited_call(dispatcher, who, _status_or_choices, ref,
+                                requested=("claim", ref) if ref else None)
+    if result is None:
         return []
+    view, page = result
+    if ref:
+        if view is None:
+            say(dispatcher, wording.claim_not_found(ref))
+            return [SlotSet("claim_ref", None)]
+        say(dispatcher, wording.claim_status(view))
+        if view.is_open and ASKS_AMOUNT.search(claim_filters.fold(text)):
+            # "il en est où, vous m'avez payé combien ?": both questions answered. Messages with a place to cut
+            # (« …, et combien… ») are answered as two questions by the split step before this
+            # (rasa_ext/patches/multi_question.py); this covers one clause that asks both.
+            from actions.indemnity import payout_reply
+            reply = await payout_reply(dispatcher, who, view.ref)
+            if reply is not None:
+                say(dispatcher, reply)
+        if view.stage == "refused":
+            note = next((e.note_code for e in reversed(view.history) if e.stage == "refused"), None)
+            say(dispatcher, Reply(focus_wording.refusal_reason(note)))
+        return claim_events(view.ref, view.buyer_name)
+    if page.total == 1:
+        only = await audited_call(dispatcher, who, queries.claim_by_ref, page.items[0].ref)
+        if only is not None:
+            say(dispatcher, wording.claim_status(only))
+            return claim_events(only.ref, only.buyer_name)
+        return []
+    say(dispatcher, wording.which_claim(page))
+    return []
 
 
 def list_request(tracker: Tracker) -> Tuple[str, int]:
@@ -243,26 +283,36 @@ class ActionListClaims(Action):
             return []
         from_button = next(tracker.get_latest_entity_values("status"), None) is not None
         text = tracker.latest_message.get("text") or ""
-        flt = claim_filters.read_filter(text)
+        folded = claim_filters.fold(text)
+        if not from_button and (claim_focus.superlative(text) or claim_focus.INTO_LIST.search(folded)
+                                or claim_focus.question_kind(text) in FACT_KINDS):
+            # « le plus récent c'est lequel ? », « celui qui a été payé » : one claim of the list shown
+            events = await claim_answer(dispatcher, tracker, domain)
+            return events or []
         if not from_button:
             items = await audited_call(dispatcher, who, all_claims)
             if items is None:
                 return []
-            outcome, found = resolve_buyer(tracker, items)
-            if outcome == "ambiguous":
-                say(dispatcher, focus_wording.which_buyer(found))
+            query, _ = buyer_query(tracker)
+            res = claim_focus.resolve_list(text, items, focus_of(tracker), query)
+            if res.ambiguous:
+                say(dispatcher, focus_wording.which_buyer(list(res.ambiguous)))
                 return []
-            buyer = found[0] if outcome == "match" else None
-            if buyer is None and claim_filters.points_at_focus(text) and tracker.get_slot("buyer"):
-                outcome, found = claim_filters.match_buyer(tracker.get_slot("buyer"), [i.buyer_name for i in items])
-                buyer = found[0] if outcome == "match" else None
-            if buyer is not None or not flt.empty:
+            what = claim_focus.asks_total(text)
+            if what:
+                chosen = list(res.claims) if res.scope != "none" else list(items)
+                if what == "indemnified":
+                    chosen = [i for i in chosen if i.amount_indemnified]
+                say(dispatcher, focus_wording.total(chosen, what, res.buyer))
+                return [SlotSet("buyer", res.buyer)] if res.buyer else []
+            if res.scope != "none":
+                chosen = list(res.claims)
                 status, _ = list_request(tracker)
-                chosen = claim_filters.for_buyer(items, flt, buyer) if buyer else claim_filters.apply(items, flt)
-                if status == "open" and not flt.stages and any(w in text.lower() for w in ("en cours", "ouvert")):
+                if status == "open" and not claim_focus.read_filter(text).stages and any(
+                        w in folded for w in ("en cours", "ouvert")):
                     chosen = [i for i in chosen if i.is_open]
-                say(dispatcher, focus_wording.claims(chosen, buyer))
-                events = [SlotSet("buyer", buyer)] if buyer else []
+                say(dispatcher, focus_wording.claims(chosen, res.buyer))
+                events = [SlotSet("buyer", res.buyer)] if res.buyer else []
                 if len(chosen) == 1:
                     events.append(SlotSet("claim_ref", chosen[0].ref))
                 return events
@@ -271,3 +321,37 @@ class ActionListClaims(Action):
         if page is not None:
             say(dispatcher, wording.claims_list(page))
         return []
+
+
+FACT_KINDS = ("if_fails", "advance", "recovered", "ending", "in_time")
+CLAIM_WORDS = re.compile(r"\b(?:dossiers?|sinistres?|celui|celle|ceux|celles|lesquels|lequel)\b")
+LIMIT_WORDS = re.compile(r"\b(?:agrement|garanti\w*|couvert\w*|couverture|limite|encours|plafond|cap\+?)\b")
+
+
+async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], *,
+                         facts_only: bool = False, lists_only: bool = False) -> Optional[List[Dict]]:
+    """A follow-up on the person's claims that the NLU gave to another intent (« et garcia ? »,
+    « et celui sur lopez », « c'est quoi les 2 300 récupérés ? », « ceux sur laiterie girard ? »):
+    answered as a claim question when the words or the conversation make it clear, else None (the
+    calling action answers as usual). ``facts_only``: only a fact asked about a claim (what was
+    recovered, how it ended...), never a short message naming a buyer. ``lists_only``: only a request for
+    claims said as such (« ceux sur X », « les dossiers de X »): « celui de la distribution » after an
+    agrément is about the agrément."""
+    if identity(tracker) is None:
+        return None
+    text = tracker.latest_message.get("text") or ""
+    folded = claim_filters.fold(text)
+    if LIMIT_WORDS.search(folded):
+        return None
+    from actions.indemnity import latest_focus
+    kind = claim_focus.question_kind(text)
+    # the words say it, or the answer just before was about a claim (not the buyer this message names)
+    about_claims = bool(CLAIM_WORDS.search(folded)) or latest_focus(tracker, before_message=True) == "claim" or bool(
+        claim_focus.shown_refs(tracker.events))
+    if not about_claims or not (kind in FACT_KINDS or (not facts_only and (kind or len(folded.split()) <= 8))):
+        return None
+    if re.match(r"(?:et )?(?:ceux|celles|lesquels|les dossiers|mes dossiers)\b", folded):
+        return await ActionListClaims().run(dispatcher, tracker, domain)
+    if lists_only and not re.search(r"\b(?:dossiers?|sinistres?)\b", folded):
+        return None
+    return await claim_answer(dispatcher, tracker, domain, only_if_found=True)

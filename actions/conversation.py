@@ -50,6 +50,10 @@ class ActionLogComplaint(Action):
             pending = after_summary(tracker)
             if pending:  # « bon, envoyez-la » to a summarised declaration
                 return pending
+            from actions.claims import claim_followup
+            followup = await claim_followup(dispatcher, tracker, domain)  # « vous avez récupéré quelque chose ? »
+            if followup is not None:
+                return followup
             from bot.wording.topics import suggestions_for
             ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
                        if r.get("name") != "complain"]
@@ -71,6 +75,10 @@ class ActionClaimProcess(Action):
         return "action_claim_process"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain)  # « et les 2 300 récupérés ? »
+        if followup is not None:
+            return followup
         who = identity(tracker)
         terms = None
         if who is not None:

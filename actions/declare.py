@@ -281,4 +281,6 @@ class ActionSubmitDeclaration(_Named, Action):
         if result is None:  # the store apologised; keep the answers so the person can retry
             return []
         _say_all(dispatcher, wording.result(result))
+        if result.ok and result.claim is not None:  # the new claim is now the one in focus
+            return _reset() + [SlotSet("claim_ref", result.claim.ref), SlotSet("buyer", result.claim.buyer_name)]
         return _reset()

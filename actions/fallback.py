@@ -52,6 +52,10 @@ class ActionFallback(Action):
         if dialogue.is_thanks(text) and len(text.split()) <= 6:
             dispatcher.utter_message(response="utter_you_are_welcome")
             return []
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain)  # « et garcia ? » after a claim
+        if followup is not None:
+            return followup
         about_buyer = await _about_a_buyer(dispatcher, tracker, domain)
         if about_buyer is not None:
             return about_buyer

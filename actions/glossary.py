@@ -23,6 +23,10 @@ class ActionGlossary(Action):
         return "action_glossary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain, facts_only=True)  # « les 2 300 récupérés ? »
+        if followup is not None:
+            return followup
         keys = glossary.find_terms(tracker.latest_message.get("text"), tracker.get_latest_entity_values("term"))
         who = identity(tracker)
         folded = glossary.fold(tracker.latest_message.get("text"))

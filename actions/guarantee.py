@@ -31,6 +31,10 @@ class ActionGuarantee(Action):
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
+        from actions.claims import claim_followup
+        followup = await claim_followup(dispatcher, tracker, domain, lists_only=True)  # « ceux sur Girard ? »
+        if followup is not None:
+            return followup
         ph = who.policyholder_id
         ask = guarantee_intent.read(
             tracker.latest_message.get("text"),

@@ -96,7 +96,13 @@ class ActionAdvanceIndemnification(Action):
             say(dispatcher, wording.advance_general())
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []
-        ref = _ref_from(tracker) or tracker.get_slot("claim_ref")
+        ref = _ref_from(tracker)
+        if ref is None:
+            from actions.claims import resolve_focused
+            found = await resolve_focused(dispatcher, who, tracker)
+            if found is None:
+                return []
+            ref = found[0].one.ref if found[0].one is not None else None
         data = await audited_call(dispatcher, who, advance_data, ref, requested=("claim", ref) if ref else None)
         if data is None:  # the store apologised
             return []
@@ -104,11 +110,10 @@ class ActionAdvanceIndemnification(Action):
         if claim is None:
             say(dispatcher, wording.advance_claim_not_found(ref) if ref else wording.advance_contract(terms, open_refs))
             return []
+        from bot.wording import focus as focus_wording
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
-        say(dispatcher, wording.advance_claim_intro(claim.ref, est.advance, closed=not claim.is_open))
-        if claim.is_open:
-            say(dispatcher, wording.estimate_reply(est))
-        return [SlotSet("claim_ref", claim.ref)]
+        say(dispatcher, focus_wording.advance_for_claim(claim, est, terms))
+        return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
 
 
 def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Optional[str]):
@@ -123,10 +128,15 @@ def payout_data(session, policyholder_id: int, ref: Optional[str], buyer: Option
     return terms, claim, limit
 
 
-def latest_focus(tracker: Tracker) -> Optional[str]:
-    """"claim" or "buyer": which focus slot an answer set last (None when neither)."""
+def latest_focus(tracker: Tracker, *, before_message: bool = False) -> Optional[str]:
+    """"claim" or "buyer": which focus slot an answer set last (None when neither).
+    ``before_message``: not counting the slots the latest message itself filled (its entities)."""
     names = set()
-    for event in reversed(tracker.events):
+    events = list(tracker.events)
+    if before_message:
+        last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+        events = events[:last_user]
+    for event in reversed(events):
         kind = event.get("event")
         if kind == "slot" and event.get("name") in ("claim_ref", "buyer") and event.get("value"):
             names.add(event["name"])
@@ -144,7 +154,8 @@ class ActionClaimPayout(Action):
         return "action_claim_payout"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        from actions.claims import all_claims, focused_claims
+        from actions.claims import claim_answer, resolve_focused
+        from bot.claim_focus import question_kind
         from bot.parsing import parse_amount
         from bot.wording import focus as focus_wording
 
@@ -160,6 +171,9 @@ class ActionClaimPayout(Action):
         if not amounts and ref is None and not re.search(r"\b(?:pourquoi|pk|pq|pkoi)\b", text.lower()):
             from bot.claim_filters import amounts_in_text
             amounts = amounts_in_text(text)
+        if not amounts and question_kind(text) in ("if_fails", "advance", "recovered", "ending", "in_time", "amount"):
+            # « si ça échoue, vous payez quand ? »: a fact about the claim, not the amount
+            return await claim_answer(dispatcher, tracker, domain) or []
         buyer = next(tracker.get_latest_entity_values("buyer"), None)
         why = bool(re.search(r"\b(?:pourquoi|pk|pq|pkoi|seulement)\b", text.lower()))
         if why and ref is None and not amounts and latest_focus(tracker) != "claim":
@@ -173,13 +187,17 @@ class ActionClaimPayout(Action):
                 say(dispatcher, guarantee_wording.guarantee(lookup))
                 return [SlotSet("buyer", lookup.limit.buyer_name)]
         if ref is None and not amounts:
-            items = await audited_call(dispatcher, who, all_claims)
-            if items is None:
+            found = await resolve_focused(dispatcher, who, tracker)
+            if found is None:
                 return []
-            found_ref, chosen, found_buyer, _ = focused_claims(tracker, items)
-            ref = found_ref or (chosen[0].ref if len(chosen) == 1 else None)
-            if ref is None and not chosen:
-                ref = tracker.get_slot("claim_ref")
+            resolution, _ = found
+            if resolution.ambiguous:
+                say(dispatcher, focus_wording.which_buyer(list(resolution.ambiguous)))
+                return []
+            if resolution.one is None and resolution.claims:
+                say(dispatcher, focus_wording.claims(list(resolution.claims), resolution.buyer))
+                return [SlotSet("buyer", resolution.buyer)] if resolution.buyer else []
+            ref = resolution.one.ref if resolution.one is not None else None
         if amounts and buyer is None:
             buyer = tracker.get_slot("buyer")
         data = await audited_call(dispatcher, who, payout_data, None if amounts else ref, buyer,
@@ -198,10 +216,8 @@ class ActionClaimPayout(Action):
         if claim is None:
             say(dispatcher, focus_wording.payout(None, None, terms))
             return []
-        if claim.stage == "refused":
-            from bot.wording.reply import Reply
-            note = next((e.note_code for e in reversed(claim.history) if e.stage == "refused"), None)
-            say(dispatcher, Reply(focus_wording.refusal_reason(note)))
+        if claim.stage == "refused":  # nothing to pay: which claim, when and why we refused it
+            say(dispatcher, focus_wording.ending(claim))
             return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
         est = estimate(inputs_for(claim, terms, limit), as_of=_today())
         paid = claim.amount_indemnified if claim.amount_indemnified else None
@@ -210,8 +226,9 @@ class ActionClaimPayout(Action):
         return [SlotSet("claim_ref", claim.ref), SlotSet("buyer", claim.buyer_name)]
 
 
-async def payout_reply(dispatcher, who, ref: str):
-    """The "how much will you pay" answer for one claim (used after a status answer asking both)."""
+async def payout_reply(dispatcher, who, ref: str, *, with_stage: bool = False):
+    """The "how much will you pay" answer for one claim (after a status answer asking both; ``with_stage``:
+    alone, so it says the claim's stage too)."""
     from bot.wording import focus as focus_wording
 
     data = await audited_call(dispatcher, who, payout_data, ref, None, requested=("claim", ref))
@@ -219,7 +236,8 @@ async def payout_reply(dispatcher, who, ref: str):
         return None
     terms, claim, limit = data
     est = estimate(inputs_for(claim, terms, limit), as_of=_today())
-    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None, stage=None)
+    return focus_wording.payout(claim.ref, est, terms, paid=claim.amount_indemnified or None,
+                                stage=claim.stage if with_stage else None)
 
 
 PAYOUT_QUESTION = re.compile(r"\b(?:pai|pay|vers|touch|rembours)\w*\b.{0,30}\b(?:dessus|ce dossier|celui)\b"

@@ -27,7 +27,7 @@ YEAR = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,-])")
 POINTS_AT_CLAIM = re.compile(r"\bce dossier|\bce sinistre|\bdessus\b|\bcelui-(?:ci|la)\b|\bce dossier-la\b|\bcelui la\b"
                              r"|\bpour lui\b|\bsur lui\b|\bsur eux\b|\bchez eux\b|\beux\b|\bcelui\b|\bcelle\b"
                              r"|\bleur\b|\bchez lui\b")
-OTHER = re.compile(r"\bl'autre\b|\bl autre\b|\bun autre\b|\bles autres\b")
+OTHER = re.compile(r"\b(?:l'autre|l autre|un autre|les autres)\b(?! (?:jour|fois|semaine|soir|matin))")
 MAX_TEXT = 500  # characters of a message searched for a buyer's name
 
 
@@ -152,6 +152,9 @@ def amounts_in_text(text: Optional[str]) -> List:
 # words that name no buyer on their own, on top of the matcher's everyday words (bot/store/ordinary_words.txt)
 _COMMON = names.ORDINARY | frozenset("espagne france allemagne italie belgique suisse est-ce couverts".split())
 IN_WORDS = 0.9  # a run of words names a buyer when at least this close (a word of the name typed as it is)
+
+
+COMMON = _COMMON
 
 
 def buyer_in_words(text: Optional[str], buyer_names: Sequence[str]) -> Optional[str]:

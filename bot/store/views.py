@@ -84,6 +84,9 @@ class ClaimSummary:
     amount_declared: Decimal
     next_step_code: Optional[str]
     next_step_date: Optional[date]
+    buyer_country: Optional[str] = None
+    amount_indemnified: Decimal = Decimal(0)
+    amount_recovered: Decimal = Decimal(0)
 
     @property
     def is_open(self) -> bool:

@@ -277,14 +277,16 @@ def test_advance_signed_in_without_ref_lists_the_open_claims(store):
 
 def test_advance_signed_in_for_one_claim_gives_status_and_dates(store):
     from actions.indemnity import ActionAdvanceIndemnification
+    from bot.wording.format import day
     waiting = next(c for c in _open_claims(store, 1) if c.stage == "waiting_period")
     messages, events = _run(ActionAdvanceIndemnification(), _tracker(
         f"indemnisation avancée pour {waiting.ref} ?", "ask_advance_indemnification",
         entities=[{"entity": "claim_ref", "value": waiting.ref}]))
     text = _texts(messages)
     assert waiting.ref in text and "payé plus tôt" in text and "délai de carence" in text
-    assert "150 jours" in text and "12 850,40 €" in text and "40 000 €" in text  # limit before the reduction
-    assert _slots(events) == {"claim_ref": waiting.ref}
+    # the short answer to the question asked (issue 16): the date the waiting period ends, not the whole estimate
+    assert day(waiting.next_step_date) in text and "inquiète" not in text
+    assert _slots(events) == {"claim_ref": waiting.ref, "buyer": waiting.buyer_name}
 
 
 def test_insolvency_claim_status_and_estimate_give_the_same_date(store):

@@ -73,7 +73,8 @@ def _list_statements(stages: Optional[Sequence[str]]):
     page = (
         # the total comes with the page (window function): one round trip in the usual case
         select(Claim.ref, Buyer.name, Claim.cause, Claim.stage, Claim.declared_on, Claim.amount_declared,
-               Claim.next_step_code, Claim.next_step_date, func.count().over().label("total"))
+               Claim.next_step_code, Claim.next_step_date, func.count().over().label("total"),
+               Buyer.country, Claim.amount_indemnified, Claim.amount_recovered)
         .join(Buyer, Buyer.id == Claim.buyer_id)
         .where(*conditions)
         .order_by(Claim.declared_on.desc(), Claim.id.desc())
@@ -173,7 +174,8 @@ def list_claims(session: Session, policyholder_id: int, status: str = "open", pa
             rows = fetch(page) if total else []
     items = tuple(
         ClaimSummary(ref=r[0], buyer_name=r[1], cause=r[2], stage=r[3], declared_on=r[4],
-                     amount_declared=cents(r[5]), next_step_code=r[6], next_step_date=r[7])
+                     amount_declared=cents(r[5]), next_step_code=r[6], next_step_date=r[7], buyer_country=r[9],
+                     amount_indemnified=cents(r[10] or 0), amount_recovered=cents(r[11] or 0))
         for r in rows
     )
     return ClaimPage(items=items, total=total, page=page, page_size=page_size, status=status)
