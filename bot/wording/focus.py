@@ -268,11 +268,11 @@ def in_time(claim, terms) -> Reply:
 TEMPLATES.update({
     "advance_may_apply": (
         "C’est possible : votre contrat prévoit l’indemnisation avancée, et le dossier {ref} est complet. "
-        "Si la perte est assez sûre, vous pourriez être payé plus tôt, avant la fin du délai de carence{fin}."
+        "Si la perte est assez sûre, vous pourriez être payé plus tôt, avant la fin du délai de carence."
     ),
     "advance_unknown": (
         "Votre contrat prévoit l’indemnisation avancée : vous pourriez être payé plus tôt, avant la fin du délai "
-        "de carence{fin}. Il faut que le dossier {ref} soit complet et la perte assez sûre."
+        "de carence. Il faut que le dossier {ref} soit complet et la perte assez sûre."
     ),
     "advance_not_offered": (
         "Non : votre contrat ne prévoit pas l’indemnisation avancée. Pour le dossier {ref}, le paiement suit "
@@ -282,7 +282,7 @@ TEMPLATES.update({
         "Pour le dossier {ref}, votre client est en procédure collective : le paiement suit l’admission de votre "
         "créance. Un paiement plus tôt dépend de votre contrat : un conseiller peut vérifier."
     ),
-    "advance_end": ", le {date}",
+    "advance_end": "Ce délai finit le {date}.",
     "advance_then": " : fin du délai de carence le {date}, puis paiement vers le {paiement}",
     "advance_check": "Votre gestionnaire décide ; un conseiller peut vérifier votre cas.",
 })
@@ -305,7 +305,7 @@ def advance_for_claim(claim, est, terms) -> Reply:
         suite = TEMPLATES["advance_then"].format(date=day(loss), paiement=day(pay)) if (loss and pay) else ""
         return Reply(tidy(TEMPLATES["advance_not_offered"].format(ref=claim.ref, suite=suite)), [HUMAN_BUTTON])
     key = "advance_may_apply" if est is not None and est.advance == "may_apply" else "advance_unknown"
-    return Reply(tidy(TEMPLATES[key].format(ref=claim.ref, fin=fin) + " " + TEMPLATES["advance_check"]),
+    return Reply(tidy(" ".join(p for p in (TEMPLATES[key].format(ref=claim.ref), fin, TEMPLATES["advance_check"]) if p)),
                  [HUMAN_BUTTON])
 
 

@@ -113,6 +113,13 @@ def case_last_statement(session, a, b, bd):
     assert len(st.lines) == expected
 
 
+def case_all_fee_lines(session, a, b, bd):
+    lines = q.all_fee_lines(session, a)
+    expected = session.execute(select(func.count()).select_from(FeeLine).where(FeeLine.policyholder_id == a)).scalar()
+    assert len(lines) == expected
+    assert not {l.claim_ref for l in lines if l.claim_ref} & set(bd["refs"])
+
+
 def case_contract_terms(session, a, b, bd):
     assert q.contract_terms(session, a, AS_OF).number != bd["contract"]
 
