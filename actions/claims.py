@@ -136,6 +136,10 @@ class ActionClaimStatus(Action):
         return "action_claim_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.help import process_answer
+        answered = await process_answer(dispatcher, tracker)  # « le redressement ça change quoi pour ce dossier ? »
+        if answered is not None:
+            return answered
         who = identity(tracker)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
@@ -247,6 +251,9 @@ class ActionListClaims(Action):
             return []
         from_button = next(tracker.get_latest_entity_values("status"), None) is not None
         text = tracker.latest_message.get("text") or ""
+        from actions.guarantee import ActionGuarantee, about_limits
+        if not from_button and about_limits(tracker):
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
         flt = claim_filters.read_filter(text)
         if not from_button:
             items = await audited_call(dispatcher, who, all_claims)

@@ -71,6 +71,10 @@ class ActionClaimProcess(Action):
         return "action_claim_process"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.help import process_answer
+        answered = await process_answer(dispatcher, tracker)  # one process question: its own short answer
+        if answered is not None:
+            return answered
         who = identity(tracker)
         terms = None
         if who is not None:
@@ -88,6 +92,10 @@ class ActionAffirmNoContext(Action):
         pending = after_summary(tracker)  # "oui" to a declaration summarised just before a side question
         if pending:
             return pending
+        from actions.guarantee import answer_pending
+        review = await answer_pending(dispatcher, tracker, yes=True)  # "oui" to a limit review just proposed
+        if review is not None:
+            return review
         say(dispatcher, wording.affirm_no_context())
         return []
 
@@ -97,6 +105,10 @@ class ActionDenyNoContext(Action):
         return "action_deny_no_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.guarantee import answer_pending
+        review = await answer_pending(dispatcher, tracker, yes=False)  # "non" to a limit review just proposed
+        if review is not None:
+            return review
         say(dispatcher, wording.deny_no_context())
         return []
 
