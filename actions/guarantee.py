@@ -239,6 +239,17 @@ def about_limits(tracker: Tracker) -> bool:
         after_limits and bool(re.search(r"^(?:et )?(?:lesquels|lesquelles|ceux|celles|quels|quelles)\b", folded)))
 
 
+def country_follow_up(tracker: Tracker) -> bool:
+    """« et en Suisse ? » right after an answer on the contract's territory: the same question, another country."""
+    text = tracker.latest_message.get("text") or ""
+    folded = guarantee_intent.fold(text)
+    if text.startswith("/") or len(folded.split()) > 6 or re.search(r"\bcap\b|francexport|relais|\betat\b", folded):
+        return False
+    if _last_bot_action(tracker) != "action_guarantee" or identity(tracker) is None:
+        return False
+    return guarantee_intent.read(text, countries=tracker.get_latest_entity_values("country")).country is not None
+
+
 def asks_cover(text: Optional[str]) -> bool:
     """« …je suis encore couverte ? »: a question on cover, not a wish to declare."""
     folded = guarantee_intent.fold(text)

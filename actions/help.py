@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import audited_call, identity, say
-from bot import claim_filters, process_intent
+from bot import claim_filters, glossary, process_intent
 from bot.guarantee_intent import fold
 from bot.handoff.hours import load_calendar
 from bot.store import queries
@@ -54,6 +54,9 @@ async def process_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         for reply in process_wording.prepare(who is not None):
             say(dispatcher, reply)
         return []
+    if process_intent.asks_definition(text) and glossary.find_terms(text):  # « c quoi un débiteur ? »
+        from actions.glossary import ActionGlossary
+        return await ActionGlossary().run(dispatcher, tracker, {})
     if process_intent.due_date_ahead(text):
         terms = await audited_call(dispatcher, who, queries.contract_terms) if who is not None else None
         say(dispatcher, process_wording.not_yet_due(terms))

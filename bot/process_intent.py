@@ -2,6 +2,7 @@
 
 - :func:`asks_what_to_prepare`: what to have at hand to declare an unpaid invoice;
 - :func:`asks_about_insolvency`: what receivership or liquidation changes (the mandataire, the BODACC);
+- :func:`asks_definition`: what a word means (the glossary answers it, whatever topic it landed in);
 - :func:`due_date_ahead`: « je peux déjà déclarer ? » about an invoice whose due date is still to come.
 """
 from __future__ import annotations
@@ -43,6 +44,16 @@ def asks_about_insolvency(text: Optional[str]) -> bool:
     """« le redressement ça change quoi pour ce dossier ? », « en liquidation, vous payez quand même ? »."""
     s = fold(text)
     return mentions_insolvency(text) and is_question(text) and bool(_WHAT_CHANGES.search(s))
+
+
+_DEFINITION = re.compile(r"^(?:et |mais |bon |ok )*(?:c'?est quoi|c quoi|c koi|ca veut dire quoi|que veut dire|"
+                         r"qu'est[- ]ce que?|definition)\b|\bca veut dire quoi\b|\bc'?est quoi (?:un|une|le|la|l')\b")
+
+
+def asks_definition(text: Optional[str]) -> bool:
+    """« c quoi un débiteur ? », « subrogation ça veut dire quoi »: what a word means."""
+    s = fold(text)
+    return bool(_DEFINITION.search(s)) and not re.search(r"\b(?:mon|ma|mes|notre|nos|leur|leurs)\b", s)
 
 
 _NOT_DUE = re.compile(r"\bpas encore (?:echue?s?|arrivee?s? a echeance)\b|\bavant (?:l'|son |sa |leur )?echeance\b")

@@ -179,3 +179,18 @@ def test_glossary_word_not_understood_gets_its_definition(store):
     from actions.fallback import ActionFallback
     messages, _ = run_action(ActionFallback(), _tracker("subrogation ?? j'ai vu ce mot sur un courrier", "nlu_fallback"))
     assert "à votre place" in texts(messages)
+
+
+def test_definition_asked_in_the_declaration_topic(store):
+    from actions.declare import ActionDeclareStart
+    messages, _ = run_action(ActionDeclareStart(), _tracker("c quoi un débiteur ? et un acheteur c pareil ?",
+                                                            "declare_unpaid", signed=False))
+    assert "votre client" in texts(messages) and "déclarer une facture impayée tout de suite" not in texts(messages)
+
+
+def test_another_country_right_after_a_territory_answer(store):
+    from actions.cap import ActionCap
+    messages, _ = run_action(ActionCap(), _tracker("et en suisse ?", "ask_cap", before=["action_guarantee"],
+                                                   entities=[("country", "Suisse")]))
+    text = texts(messages)
+    assert "Suisse" in text and "ne fait pas partie" in text

@@ -76,3 +76,11 @@ def test_process_questions():
     assert due_date_ahead("échéance le 20 décembre, je peux la déclarer ?", today)
     assert not due_date_ahead("échéance il y a deux semaines, je peux déclarer ?", today)
     assert not due_date_ahead("l'échéance est dans 3 semaines", today)  # no question on declaring
+
+
+def test_a_definition_is_told_from_a_figure():
+    from bot.process_intent import asks_definition
+    assert asks_definition("c quoi un débiteur ? et un acheteur c pareil ?")
+    assert asks_definition("subrogation ça veut dire quoi")
+    assert not asks_definition("c quoi mon agrément sur martin")
+    assert not asks_definition("quel est le délai pour déclarer")
