@@ -49,12 +49,19 @@ async def _lookup(dispatcher, who, tracker: Tracker, ask: guarantee_intent.Ask):
     """(lookup, failed): the agrément the message is about — named, read from the words, or the buyer being
     discussed — or (None, False) when it names none; ``failed`` when the store apologised."""
     text = tracker.latest_message.get("text")
-    for query in _buyer_queries(tracker, ask):
+    names = _buyer_queries(tracker, ask)
+    if text and not text.startswith("/") and len(text.split()) <= 4 and text not in names:
+        names.append(text)  # « martin distrib »: the whole short message names the buyer
+    ambiguous = None
+    for query in names:
         lookup = await audited_call(dispatcher, who, queries.guarantee_on_buyer, query)
         if lookup is None:
             return None, True
-        if lookup.outcome != "none":
+        if lookup.outcome == "match":
             return lookup, False
+        ambiguous = ambiguous or (lookup if lookup.outcome == "ambiguous" else None)
+    if ambiguous is not None:
+        return ambiguous, False
     views = None
     if not (text or "").startswith("/"):
         views = await audited_call(dispatcher, who, queries.limits)
@@ -149,7 +156,11 @@ class ActionGuarantee(Action):
         )
         if ask.kind == "increase":
             return await self._increase(dispatcher, tracker, who, ask)
-        if ask.kind in ("headroom", "deliveries", "reason", "buyer", "encours") or ask.guess:
+        if ask.kind in ("overview", "buyer") and guarantee_intent.asks_payout(text) \
+                and not _LIMIT_WORDS.search(guarantee_intent.fold(text)):
+            from actions.indemnity import ActionClaimPayout  # « vous me payez combien sur les 36 000 ? »
+            return await ActionClaimPayout().run(dispatcher, tracker, {})
+        if ask.kind != "scope":
             lookup, failed = await _lookup(dispatcher, who, tracker, ask)
             if failed:
                 return []

@@ -135,6 +135,15 @@ def requested_amount(text: str, amounts: Iterable[object] = ()) -> Optional[Deci
     return None
 
 
+PAYOUT_RE = re.compile(r"\b(?:pay|paie|rembours|vers|indemnis|touch)\w*\b.{0,15}\bcombien\b"
+                       r"|\bcombien\b.{0,30}\b(?:pay|paie|rembours|vers|indemnis|touch)\w*")
+
+
+def asks_payout(text: Optional[str]) -> bool:
+    """« vous me payez combien sur les 36 000 ? »: how much we would pay, not an agrément."""
+    return bool(PAYOUT_RE.search(fold(text)))
+
+
 def is_clear_request(text: Optional[str]) -> bool:
     """« faites une demande pour 140 000 », « pouvez-vous remonter X à 70 000 ? »: a request, not a question
     on whether one may ask (« on peut demander plus ? »)."""
@@ -186,7 +195,9 @@ def read(text: Optional[str], buyers: Iterable[object] = (), amounts: Iterable[o
     amount = requested_amount(text or "", amounts) if typed else None
     if amount is not None and amount <= 0:
         amount = None
-    if not REASON_RE.search(folded) and (
+    asked_before = bool(re.search(r"\bdemandee?s\b|\b(?:avais|avait|aviez|avions|ai|a|ont|avez|etait) demande", folded)
+                        or re.search(r"demandée?s?\b", text or "", re.IGNORECASE))
+    if not REASON_RE.search(folded) and not asked_before and (
             (amount is not None and (INCREASE_RE.search(folded) or re.search(r"\bdemand\w*", folded)))
             or (amount is None and REVIEW_RE.search(folded))):
         if amount is not None or not buyer or re.search(r"\bdemand\w*|\brevoir\b|\breexamin\w*", folded):

@@ -194,3 +194,16 @@ def test_another_country_right_after_a_territory_answer(store):
                                                    entities=[("country", "Suisse")]))
     text = texts(messages)
     assert "Suisse" in text and "ne fait pas partie" in text
+
+
+def test_a_buyer_named_in_words_is_found_whatever_the_question(store):
+    messages, events = _guarantee("ok et primeurs robert on était à 20 000, c'est passé à combien ?", pid=2)
+    assert "8\u202f000\u00a0€" in texts(messages) and _slot(events, "buyer") == "Primeurs Robert"
+    short, _ = _guarantee("martin distrib", pid=2, entities=[("buyer", "martin")])
+    assert "Martin Distribution" in texts(short) and "25\u202f000\u00a0€" in texts(short)
+
+
+def test_a_payout_question_routed_to_the_agrements_gets_the_payout(store):
+    messages, _ = _guarantee("si ils coulent vous me payez combien sur les 36 000 de factures ?", pid=2,
+                             slots={"buyer": "Martin Distribution SARL"})
+    assert "agréments" not in texts(messages).split(".")[0]

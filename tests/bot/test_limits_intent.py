@@ -84,3 +84,8 @@ def test_a_definition_is_told_from_a_figure():
     assert asks_definition("subrogation ça veut dire quoi")
     assert not asks_definition("c quoi mon agrément sur martin")
     assert not asks_definition("quel est le délai pour déclarer")
+
+
+def test_what_was_asked_before_is_not_a_new_request():
+    assert read("notre agrément sur eux c'est toujours 200 000 sur 600 000 demandés ?").kind != "increase"
+    assert read("j'avais demande 5000 et vous m'avez mis 3000").kind != "increase"
