@@ -138,6 +138,10 @@ class ActionGuarantee(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         who = identity(tracker)
+        if who is None and re.search(r"\bcout\w*|\bcoute\w*|\bprix\b|\btarif\w*|\bcombien ca\b",
+                                     guarantee_intent.fold(tracker.latest_message.get("text"))):
+            from actions.fees import ActionFees  # « ça coûte combien ce genre de garantie ? »: what a contract charges
+            return await ActionFees().run(dispatcher, tracker, domain)
         if who is None:
             say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return []

@@ -57,6 +57,10 @@ async def process_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     if process_intent.asks_definition(text) and glossary.find_terms(text):  # « c quoi un débiteur ? »
         from actions.glossary import ActionGlossary
         return await ActionGlossary().run(dispatcher, tracker, {})
+    if process_intent.asks_if_too_late(text):
+        terms = await audited_call(dispatcher, who, queries.contract_terms) if who is not None else None
+        say(dispatcher, process_wording.too_late(terms, signed_in=who is not None))
+        return []
     if process_intent.due_date_ahead(text):
         terms = await audited_call(dispatcher, who, queries.contract_terms) if who is not None else None
         say(dispatcher, process_wording.not_yet_due(terms))

@@ -3,6 +3,7 @@
 - :func:`asks_what_to_prepare`: what to have at hand to declare an unpaid invoice;
 - :func:`asks_about_insolvency`: what receivership or liquidation changes (the mandataire, the BODACC);
 - :func:`asks_definition`: what a word means (the glossary answers it, whatever topic it landed in);
+- :func:`asks_if_too_late`: whether an invoice long past due can still be declared;
 - :func:`due_date_ahead`: « je peux déjà déclarer ? » about an invoice whose due date is still to come.
 """
 from __future__ import annotations
@@ -58,6 +59,15 @@ def asks_definition(text: Optional[str]) -> bool:
 
 _NOT_DUE = re.compile(r"\bpas encore (?:echue?s?|arrivee?s? a echeance)\b|\bavant (?:l'|son |sa |leur )?echeance\b")
 _AHEAD = re.compile(r"\bdans (?:\d+|un|une|deux|trois|quatre|quinze|quelques) (?:jours?|semaines?|mois)\b")
+
+
+_TOO_LATE = re.compile(r"\btrop tard\b|\bhors delai\b|\ben retard pour (?:la )?declar\w*|\bdepasse (?:le )?delai\b"
+                       r"|\b(?:encore|toujours) (?:le temps de )?(?:la |les )?declar\w*")
+
+
+def asks_if_too_late(text: Optional[str]) -> bool:
+    """« l'échéance c'était il y a deux mois, c'est trop tard ? »: whether a declaration is still possible."""
+    return is_question(text) and bool(_TOO_LATE.search(fold(text)))
 
 
 def due_date_ahead(text: Optional[str], today: Optional[date] = None) -> bool:

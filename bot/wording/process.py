@@ -84,6 +84,13 @@ TEMPLATES = {
         "Pas encore : une facture se déclare après son échéance, si elle reste impayée, "
         "dans le délai fixé par votre contrat."
     ),
+    # the declaration form says the same of a late declaration (bot/wording/declare.py)
+    "too_late_contract": "Votre contrat vous donne {days} jours après l’échéance pour déclarer un impayé.",
+    "too_late_generic": "Le délai pour déclarer est fixé par votre contrat. Il se compte depuis l’échéance de la facture.",
+    "too_late_after": (
+        "Après ce délai, vous pouvez tout de même nous la déclarer : nous vous dirons si nous pouvons l’accepter."
+    ),
+    "too_late_sign_in": "Connectez-vous en haut de la page pour voir le délai de votre contrat.",
     # L622-24 Code de commerce: creditors declare to the mandataire within 2 months of the BODACC notice
     "insolvency_steps": (
         "Quand votre client est en redressement ou en liquidation, déclarez ce qu’il vous doit au mandataire "
@@ -152,3 +159,13 @@ def insolvency(claim_ref: Optional[str] = None, *, asks_cover: bool = False) -> 
     if claim_ref:
         first.append(TEMPLATES["insolvency_claim"].format(ref=claim_ref))
     return [Reply(" ".join(first + [TEMPLATES["insolvency_steps"]]), [HUMAN_BUTTON])]
+
+
+def too_late(terms: Optional[object] = None, *, signed_in: bool = False) -> Reply:
+    """« c'est trop tard pour déclarer ? »: the contract's delay, and what happens after it."""
+    days = getattr(terms, "dms_deadline_days", None)
+    parts = [TEMPLATES["too_late_contract"].format(days=days) if days else TEMPLATES["too_late_generic"],
+             TEMPLATES["too_late_after"]]
+    if not signed_in:
+        parts.append(TEMPLATES["too_late_sign_in"])
+    return Reply(" ".join(parts), [HUMAN_BUTTON])

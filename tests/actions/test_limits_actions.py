@@ -207,3 +207,17 @@ def test_a_payout_question_routed_to_the_agrements_gets_the_payout(store):
     messages, _ = _guarantee("si ils coulent vous me payez combien sur les 36 000 de factures ?", pid=2,
                              slots={"buyer": "Martin Distribution SARL"})
     assert "agréments" not in texts(messages).split(".")[0]
+
+
+@pytest.mark.parametrize("signed,expected", [(True, "30 jours"), (False, "fixé par votre contrat")])
+def test_is_it_too_late_to_declare(store, signed, expected):
+    from actions.claims import ActionClaimStatus
+    messages, _ = run_action(ActionClaimStatus(), _tracker("l'échéance c'était il y a deux mois, c'est trop tard ?",
+                                                           "ask_claim_status", signed=signed))
+    text = texts(messages).replace("\u00a0", " ")
+    assert expected in text and "accepter" in text
+
+
+def test_a_visitor_asking_what_a_guarantee_costs_gets_the_fees_in_general(store):
+    messages, _ = _guarantee("ça coûte combien ce genre de garantie ?", signed=False)
+    assert "prime" in texts(messages).lower() and "Pour voir vos dossiers" not in texts(messages)

@@ -89,3 +89,10 @@ def test_a_definition_is_told_from_a_figure():
 def test_what_was_asked_before_is_not_a_new_request():
     assert read("notre agrément sur eux c'est toujours 200 000 sur 600 000 demandés ?").kind != "increase"
     assert read("j'avais demande 5000 et vous m'avez mis 3000").kind != "increase"
+
+
+def test_too_late_question():
+    from bot.process_intent import asks_if_too_late
+    assert asks_if_too_late("l'échéance c'était il y a deux mois, c'est trop tard ?")
+    assert asks_if_too_late("je peux encore la déclarer ?")
+    assert not asks_if_too_late("je suis en retard")
