@@ -50,7 +50,9 @@ async def _lookup(dispatcher, who, tracker: Tracker, ask: guarantee_intent.Ask):
     discussed — or (None, False) when it names none; ``failed`` when the store apologised."""
     text = tracker.latest_message.get("text")
     names = _buyer_queries(tracker, ask)
-    if text and not text.startswith("/") and len(text.split()) <= 4 and text not in names:
+    if text and not text.startswith("/") and len(text.split()) <= 4 and text not in names \
+            and not re.search(r"\bmes\b|\bmon\b|\bnos\b|\bnotre\b|agrement|limite|encours|garanti|couvert|\?",
+                              guarantee_intent.fold(text)):
         names.append(text)  # « martin distrib »: the whole short message names the buyer
     ambiguous = None
     for query in names:
