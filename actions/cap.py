@@ -159,6 +159,9 @@ class ActionCap(Action):
         return "action_cap"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.guarantee import ActionGuarantee, country_follow_up
+        if country_follow_up(tracker):  # « et en Suisse ? » after « on est couverts en Allemagne ? »
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
         text, entities, today = _text(tracker), _entities(tracker), _today()
         in_form = (tracker.active_loop or {}).get("name") == "cap_form"
         after = dialogue.after_decision(tracker.events)

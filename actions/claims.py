@@ -152,6 +152,10 @@ class ActionClaimStatus(Action):
         from actions.cap import cap_followup
         if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
             return cap
+        from actions.help import process_answer
+        answered = await process_answer(dispatcher, tracker)  # « le redressement ça change quoi pour ce dossier ? »
+        if answered is not None:
+            return answered
         events = await claim_answer(dispatcher, tracker, domain)
         return events if events is not None else []
 

@@ -75,6 +75,10 @@ class ActionClaimProcess(Action):
         return "action_claim_process"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.help import process_answer
+        answered = await process_answer(dispatcher, tracker)  # one process question: its own short answer
+        if answered is not None:
+            return answered
         from actions.claims import claim_followup
         followup = await claim_followup(dispatcher, tracker, domain)  # « et les 2 300 récupérés ? »
         if followup is not None:
@@ -96,6 +100,10 @@ class ActionAffirmNoContext(Action):
         pending = after_summary(tracker)  # "oui" to a declaration summarised just before a side question
         if pending:
             return pending
+        from actions.guarantee import answer_pending
+        review = await answer_pending(dispatcher, tracker, yes=True)  # "oui" to a limit review just proposed
+        if review is not None:
+            return review
         say(dispatcher, wording.affirm_no_context())
         return []
 
@@ -105,6 +113,10 @@ class ActionDenyNoContext(Action):
         return "action_deny_no_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.guarantee import answer_pending
+        review = await answer_pending(dispatcher, tracker, yes=False)  # "non" to a limit review just proposed
+        if review is not None:
+            return review
         from actions.cap import cap_followup
         if (cap := await cap_followup(dispatcher, tracker, domain)) is not None:  # the CAP talk goes on
             return cap

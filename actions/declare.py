@@ -201,6 +201,14 @@ class ActionDeclareStart(_Named, Action):
         if on_the_phone(tracker):  # amounts, dates and invoice numbers are not taken by voice: a person does it
             say(dispatcher, voice_wording.declare_phone())
             return [SlotSet("declaration_allowed", False)]
+        if dialogue.is_question(raw) and not dialogue.mentions_insolvency(raw) and not clear_wish_to_declare(tracker):
+            from actions.guarantee import ActionGuarantee, asks_cover
+            from actions.help import process_answer
+            answered = await process_answer(dispatcher, tracker)  # « je peux déjà déclarer ? l'échéance est dans 3 semaines »
+            if answered is not None:
+                return answered + [SlotSet("declaration_allowed", False)]
+            if identity(tracker) is not None and asks_cover(raw):  # « …je suis encore couverte ? »
+                return await ActionGuarantee().run(dispatcher, tracker, domain) + [SlotSet("declaration_allowed", False)]
         if dialogue.mentions_insolvency(raw) and not dialogue.is_button(raw):
             _say_all(dispatcher, dialogue_wording.insolvency())
         if identity(tracker) is None:

@@ -42,6 +42,17 @@ class ActionFallback(Action):
         if pending:
             return pending
         text = tracker.latest_message.get("text") or ""
+        from actions.guarantee import ActionGuarantee, about_limits
+        from actions.help import process_answer
+        answered = await process_answer(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        if about_limits(tracker):  # « et le mien sur l'hôtel du port c'est combien ? »
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
+        from bot import glossary
+        if glossary.find_terms(text) and len(text.split()) <= 12 and "?" in text:  # « subrogation ?? »
+            from actions.glossary import ActionGlossary
+            return await ActionGlossary().run(dispatcher, tracker, domain)
         if dialogue.mentions_insolvency(text):  # a buyer in insolvency proceedings: what to do first
             for reply in dialogue_wording.insolvency():
                 say(dispatcher, reply)

@@ -32,12 +32,9 @@ class ActionGlossary(Action):
         folded = glossary.fold(tracker.latest_message.get("text"))
         asks_figure = re.search(r"combien|chiffre|montant|repet|total|mon encours|notre encours", folded)
         if who is not None and keys == ["encours"] and asks_figure:
-            # the figure, not the definition: the encours garanti of this policyholder
-            from bot.wording import guarantee as guarantee_wording
-            view = await audited_call(dispatcher, who, queries.encours)
-            if view is not None:
-                say(dispatcher, guarantee_wording.encours(view))
-            return []
+            # the figure, not the definition: the encours garanti (of the buyer discussed, when it is one)
+            from actions.guarantee import ActionGuarantee
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
         if who is not None and re.search(r"\bcombien\b", folded) and re.search(r"\bcelui\b|\bce dossier|\bdessus\b", folded):
             # "celui qui est en délai de carence, c'est pour combien ?": a claim, not a definition
             from actions.indemnity import ActionClaimPayout

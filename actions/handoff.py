@@ -14,6 +14,7 @@ Business rules (hours, holidays, phone numbers, summary) live in :mod:`bot.hando
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
@@ -99,6 +100,10 @@ class ActionHandoff(Action):
         if dialogue.asks_if_machine(raw):  # an honest answer, not a ticket
             say(dispatcher, dialogue_wording.machine())
             return [SlotSet("handoff_outcome", "offered")]
+        if dialogue.is_question(raw) and re.search(r"\bhoraires?\b|\bheures? d'ouverture\b|\ba quelle heure\b|"
+                                                   r"\bouverts?\b|\bjoignables?\b", dialogue.fold(raw)):
+            from actions.help import ActionOpeningHours  # the hours asked, no hand-over offered
+            return await ActionOpeningHours().run(dispatcher, tracker, domain)
         if not dialogue.is_button(raw) and not dialogue.wants_a_person(raw):  # inferred: ask first
             say(dispatcher, dialogue_wording.person_offer())
             return [SlotSet("handoff_outcome", "offered")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Collection, List, Optional, Sequence
 
 from bot.store.views import (
@@ -98,7 +99,6 @@ TEMPLATES = {
     "limits.none": "Vous n’avez encore aucun agrément chez nous.",
     "limits.count_one": "Vous avez un agrément.",
     "limits.count_many": "Vous avez {nombre} agréments.",
-    "limits.line": "Pour {acheteur} : {montant}, {statut}.",
     "encours.total": (
         "Votre encours garanti total est de {montant_garanti}, pour {montant_encours} de factures en cours chez vos clients."
     ),
@@ -147,6 +147,65 @@ TEMPLATES = {
     "contract.none": "Je ne trouve pas de contrat à votre nom. Un conseiller peut vous aider.",
 }
 
+# One buyer at a time: headroom, deliveries after a change, the reason of a decision, a review asked.
+# Rule (shared/DOMAIN.md, "Limite de crédit / agrément"): a reduction or a cancellation applies to future
+# deliveries; what was delivered before stays covered by the former agrément. When the dates of each
+# invoice decide, we say so and offer a person.
+TEMPLATES.update({
+    "headroom.left": (
+        "Votre agrément sur {acheteur} est de {montant}. Vous avez {encours} de factures en cours : "
+        "il vous reste {reste} de marge."
+    ),
+    "headroom.full": (
+        "Votre agrément sur {acheteur} est de {montant} et vous avez déjà {encours} de factures en cours : "
+        "l’agrément est atteint."
+    ),
+    "headroom.fits": "Avec {nouveau} de plus, vous restez dans la limite : cette livraison serait couverte.",
+    "headroom.over": (
+        "Avec {nouveau} de plus, vous passez {depassement} au-dessus de l’agrément. Cette part n’est pas couverte."
+    ),
+    "headroom.more": "Vous pouvez demander un agrément plus élevé : dites-moi le montant, je transmets la demande.",
+    "deliver.cancelled_after": (
+        "Non : depuis le {date}, vos nouvelles livraisons à {acheteur} ne sont plus couvertes. "
+        "Nous avons mis fin à l’agrément ce jour-là."
+    ),
+    "deliver.reduced_after": (
+        "Depuis le {date}, vos nouvelles livraisons à {acheteur} sont couvertes dans la limite du nouvel agrément, "
+        "{montant}, et non plus de {montant_avant}."
+    ),
+    "deliver.before": (
+        "Les livraisons faites avant le {date} restent couvertes, dans la limite de l’ancien agrément, {montant_avant}."
+    ),
+    "deliver.amount_after_cancelled": "Une livraison de {nouveau} faite depuis n’est donc pas couverte.",
+    "deliver.amount_before": "Une livraison de {nouveau} faite avant cette date reste donc couverte, dans cette limite.",
+    "deliver.refused": (
+        "Non : le {date}, nous avons refusé l’agrément sur {acheteur}. Vos livraisons à ce client ne sont pas couvertes."
+    ),
+    "deliver.depends": "Le détail dépend de la date de livraison de chaque facture : un conseiller peut le vérifier avec vous.",
+    "encours.buyer": (
+        "Chez {acheteur}, vous avez {encours} de factures en cours. Nous en couvrons {garanti}, "
+        "dans la limite de votre agrément de {montant}."
+    ),
+    "reason.granted": "Votre agrément sur {acheteur} est de {montant} : nous l’avons accordé en entier.",
+    "reason.review": "Vous pouvez demander un nouvel examen. Dites-moi le montant voulu, je transmets la demande.",
+    "increase.confirm": (
+        "Voulez-vous que je transmette une demande d’agrément de {montant} sur {acheteur} ? "
+        "Un gestionnaire l’étudiera. D’ici là, votre agrément ne change pas."
+    ),
+    "increase.how": (
+        "Pour un agrément plus élevé sur {acheteur}, un gestionnaire étudie une nouvelle demande. "
+        "Dites-moi le montant souhaité : je la transmets."
+    ),
+    "increase.how_former": (
+        "Pour revoir cette décision, un gestionnaire étudie une nouvelle demande. Vous aviez demandé {montant}."
+    ),
+    "increase.which_buyer": "Pour quel client voulez-vous demander un agrément de {montant} ?",
+    "increase.which_buyer_no_amount": (
+        "Pour quel client voulez-vous un agrément plus élevé, et de quel montant ? Un gestionnaire étudiera la demande."
+    ),
+    "increase.dropped": "D’accord, je ne transmets rien. Votre agrément reste le même.",
+})
+
 # Button titles and short labels (not sentences, so not scored for reading ease).
 TEMPLATES.update({
     "scope.country_in": "Le pays que vous citez, {pays}, fait partie de cette zone.",
@@ -161,6 +220,10 @@ TEMPLATES.update({
 
 LABELS = {
     "button.all_limits": "Voir tous mes agréments",
+    "button.send_request": "Oui, transmettre la demande",
+    "limits.line": "{acheteur} : {montant}, {statut}.",
+    "limits.line_none": "{acheteur} : {statut}.",
+    "button.no": "Non, merci",
     "status.granted": "accordé",
     "status.partial": "accordé en partie",
     "status.reduced": "réduit le {date}",
@@ -285,9 +348,15 @@ def limits_overview(views: Sequence[LimitView]) -> Reply:
     if not views:
         return Reply(_t("limits.none"), [HUMAN_BUTTON])
     head = _t("limits.count_one") if len(views) == 1 else _t("limits.count_many", nombre=len(views))
-    lines = [head, _t("term.agrement")]
+    lines = [head]
+    dated = len(views) <= 4  # a long list keeps one short line per buyer (the dates are in each buyer's detail)
     for v in views:
-        lines.append(_t("limits.line", acheteur=v.buyer_name, montant=money(v.amount), statut=_status(v)))
+        status = _status(v) if dated else LABELS[f"status.{v.status}"].split(" le ")[0]
+        if v.amount or v.status not in ("refused", "cancelled"):
+            lines.append(LABELS["limits.line"].format(acheteur=v.buyer_name, montant=money(v.amount), statut=status))
+        else:
+            lines.append(LABELS["limits.line_none"].format(acheteur=v.buyer_name, statut=status))
+    lines.append(_t("term.agrement"))
     buttons = [Button(v.buyer_name, guarantee_payload(v.buyer_name)) for v in views[:10]]
     return Reply(tidy("\n".join(lines)), buttons + [HUMAN_BUTTON])
 
@@ -360,3 +429,108 @@ def territory(terms, country: Optional[str], in_scope: Optional[bool]) -> Reply:
         key = {True: "scope.country_in", False: "scope.country_out"}.get(in_scope, "scope.country_unknown")
         parts.append(_t(key, pays=country_name(country)))
     return Reply(" ".join(parts), [HUMAN_BUTTON])
+
+
+def _money_values(limit: LimitView) -> dict:
+    return dict(acheteur=limit.buyer_name, montant=money(limit.amount), date=day(limit.decided_on),
+                montant_avant=money(limit.previous_amount or limit.requested_amount))
+
+
+def _as_of(limit: LimitView) -> List[str]:
+    return [_t("encours.as_of", date=day(limit.outstanding_as_of))] if limit.outstanding_as_of else []
+
+
+def headroom(limit: LimitView, amount: Optional[Decimal] = None) -> Reply:
+    """What is left under the agrément on one buyer and, for a new delivery of ``amount``, whether it fits."""
+    if limit.status in ("reduced", "cancelled", "refused") or not limit.amount:
+        return deliveries(limit, "after", amount)
+    values = _money_values(limit)
+    left = limit.amount - limit.outstanding
+    if left > 0:
+        parts = [_t("headroom.left", encours=money(limit.outstanding), reste=money(left), **values)]
+    else:
+        parts = [_t("headroom.full", encours=money(limit.outstanding), **values)]
+    if amount is not None:
+        over = amount - max(left, Decimal(0))
+        parts.append(_t("headroom.over", nouveau=money(amount), depassement=money(over)) if over > 0
+                     else _t("headroom.fits", nouveau=money(amount)))
+    parts += _as_of(limit)
+    if amount is not None and amount > left or left <= 0:
+        parts.append(_t("headroom.more"))
+    return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
+
+
+def deliveries(limit: LimitView, when: Optional[str] = None, amount: Optional[Decimal] = None) -> Reply:
+    """Whether deliveries to one buyer are covered: after a reduction or a cancellation, those made before
+    the change stay covered by the former agrément, the later ones only up to the new one (none if cancelled)."""
+    values = _money_values(limit)
+    if limit.status == "refused":
+        return Reply(tidy(_t("deliver.refused", **values) + "\n" + _t("reason.review")), [HUMAN_BUTTON])
+    if limit.status not in ("reduced", "cancelled"):
+        return headroom(limit, amount)
+    cancelled = limit.status == "cancelled" or not limit.amount
+    after = _t("deliver.cancelled_after" if cancelled else "deliver.reduced_after", **values)
+    before = _t("deliver.before", **values)
+    parts = [before, after] if when == "before" else [after, before]
+    if amount is not None and when == "after" and cancelled:
+        parts.insert(1, _t("deliver.amount_after_cancelled", nouveau=money(amount)))
+    elif amount is not None and when == "before":
+        parts.insert(1, _t("deliver.amount_before", nouveau=money(amount)))
+    if limit.outstanding:
+        parts.append(_t("encours.changed_cancelled" if cancelled else "encours.changed_reduced",
+                        montant_encours=money(limit.outstanding), **values).split(". ")[0] + ".")
+    parts.append(_t("deliver.depends"))
+    return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
+
+
+def buyer_encours(limit: LimitView) -> Reply:
+    """The encours on one buyer: outstanding invoices and the part the agrément covers."""
+    values = _money_values(limit)
+    if limit.status in ("reduced", "cancelled") and limit.outstanding:
+        parts = _encours_after_change(limit, dict(values, montant_demande=money(limit.requested_amount)))
+        return Reply(tidy("\n".join([_t(f"limit.{limit.status}", montant_demande=money(limit.requested_amount),
+                                         **values)] + parts)), [HUMAN_BUTTON])
+    if not limit.outstanding:
+        return Reply(tidy(_t("encours.none") + "\n" + _t(f"limit.{limit.status}",
+                                                          montant_demande=money(limit.requested_amount), **values)),
+                     [HUMAN_BUTTON])
+    parts = [_t("encours.buyer", encours=money(limit.outstanding), garanti=money(limit.guaranteed), **values)]
+    return Reply(tidy("\n".join(parts + _as_of(limit))), [HUMAN_BUTTON])
+
+
+def reason(limit: LimitView) -> Reply:
+    """Why an agrément is what it is: the decision, its date and its stored reason, then how to ask again."""
+    values = dict(_money_values(limit), montant_demande=money(limit.requested_amount))
+    if limit.status == "granted":
+        return Reply(tidy(_t("reason.granted", **values)), [HUMAN_BUTTON])
+    parts = [_t(f"limit.{limit.status}", **values), _reason(limit.reason_code)]
+    if limit.status in ("reduced", "cancelled"):  # what stays covered, with the dates of the store
+        parts.append(_t("limit.future_only", **values))
+    parts.append(_t("reason.review"))
+    return Reply(tidy("\n".join(parts)), [HUMAN_BUTTON])
+
+
+def increase_confirm(buyer_name: str, amount: Decimal) -> Reply:
+    """A request inferred from a question (« on peut demander 15 000 ? »): asked before anything is recorded."""
+    return Reply(_t("increase.confirm", montant=money(amount), acheteur=buyer_name),
+                 [Button(LABELS["button.send_request"], "/affirm"), Button(LABELS["button.no"], "/deny")])
+
+
+def increase_how(limit: LimitView, former: Optional[Decimal] = None) -> Reply:
+    """How a higher agrément is asked for, on one buyer; after a refusal or a cut, the former request
+    (``former``) is offered again."""
+    if former is not None:
+        return Reply(tidy(_t("increase.how_former", montant=money(former)) + " "
+                          + _t("increase.confirm", montant=money(former), acheteur=limit.buyer_name)),
+                     [Button(LABELS["button.send_request"], "/affirm"), Button(LABELS["button.no"], "/deny")])
+    return Reply(tidy(_t("increase.how", acheteur=limit.buyer_name)), [HUMAN_BUTTON])
+
+
+def increase_which_buyer(amount: Optional[Decimal]) -> Reply:
+    if amount is None:
+        return Reply(_t("increase.which_buyer_no_amount"), [ALL_LIMITS_BUTTON, HUMAN_BUTTON])
+    return Reply(_t("increase.which_buyer", montant=money(amount)), [ALL_LIMITS_BUTTON, HUMAN_BUTTON])
+
+
+def increase_dropped() -> Reply:
+    return Reply(_t("increase.dropped"))

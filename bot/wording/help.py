@@ -17,6 +17,10 @@ TEMPLATES = {
         "Je ne peux pas le changer ici."
     ),
     "sign_in_done": "Vous êtes déjà connecté. Je peux vous parler de vos dossiers.",
+    "sign_in_later": (
+        "Très bien, merci à vous. Connectez-vous quand vous voulez avec « Se connecter », en haut de la page. "
+        "Bonne journée."
+    ),
     "hours": "Nos conseillers vous répondent {horaires}, sauf les jours fériés.",
     "hours_closed": "Nos conseillers ne sont pas disponibles en ce moment.",
     "hours_callback": "En dehors de ces heures, vous pouvez demander à être rappelé.",
@@ -64,6 +68,10 @@ def sign_in(signed_in: bool, lost: bool = False) -> Reply:
     if lost:
         parts.append(TEMPLATES["sign_in_lost"])
     return Reply(" ".join(parts), [HUMAN_BUTTON] if lost else [])
+
+
+def sign_in_later() -> Reply:
+    return Reply(TEMPLATES["sign_in_later"])
 
 
 def opening_hours(week) -> Reply:

@@ -70,6 +70,37 @@ TEMPLATES = {
     ),
     "payout_contract": "Une fois la perte reconnue, votre contrat prévoit un paiement dans les {days} jours.",
     "outro": "Voulez-vous que je vous aide à déclarer une facture ?",
+    # one process question at a time (bot/process_intent.py)
+    "prepare": (
+        "Pour déclarer une facture impayée, ayez sous la main : le nom de votre client ou son numéro SIREN, "
+        "le numéro de la facture, son montant et sa date d’échéance."
+    ),
+    "prepare_visitor": "Connectez-vous en haut de la page : je ferai ensuite la déclaration avec vous, ici.",
+    "not_yet_due_contract": (
+        "Pas encore : une facture se déclare après son échéance, si elle reste impayée. "
+        "Vous aurez alors {days} jours pour nous la déclarer."
+    ),
+    "not_yet_due_generic": (
+        "Pas encore : une facture se déclare après son échéance, si elle reste impayée, "
+        "dans le délai fixé par votre contrat."
+    ),
+    # the declaration form says the same of a late declaration (bot/wording/declare.py)
+    "too_late_contract": "Votre contrat vous donne {days} jours après l’échéance pour déclarer un impayé.",
+    "too_late_generic": "Le délai pour déclarer est fixé par votre contrat. Il se compte depuis l’échéance de la facture.",
+    "too_late_after": (
+        "Après ce délai, vous pouvez tout de même nous la déclarer : nous vous dirons si nous pouvons l’accepter."
+    ),
+    "too_late_sign_in": "Connectez-vous en haut de la page pour voir le délai de votre contrat.",
+    # L622-24 Code de commerce: creditors declare to the mandataire within 2 months of the BODACC notice
+    "insolvency_steps": (
+        "Quand votre client est en redressement ou en liquidation, déclarez ce qu’il vous doit au mandataire "
+        "judiciaire, dans les 2 mois après la publication du jugement au BODACC (Code de commerce, art. L622-24). "
+        "Déclarez-nous aussi vos factures impayées sur ce client."
+    ),
+    "insolvency_claim": "Votre dossier {ref} reste ouvert chez nous : inutile de nous le déclarer à nouveau.",
+    "insolvency_covered": (
+        "Oui, c’est un cas couvert : la procédure collective établit la perte, puis nous vous payons la part garantie."
+    ),
 }
 
 
@@ -102,3 +133,39 @@ def process(terms: Optional[object] = None) -> List[Reply]:
         replies.append(Reply(TEMPLATES["payout_contract"].format(days=terms.payout_delay_days)))
     replies.append(Reply(TEMPLATES["outro"], [Button("Déclarer un impayé", "/declare_unpaid"), HUMAN_BUTTON]))
     return replies
+
+
+def prepare(signed_in: bool) -> List[Reply]:
+    """What to have at hand to declare an unpaid invoice."""
+    replies = [Reply(TEMPLATES["prepare"])]
+    if not signed_in:
+        replies.append(Reply(TEMPLATES["prepare_visitor"]))
+    return replies
+
+
+def not_yet_due(terms: Optional[object] = None) -> Reply:
+    """« je peux déjà déclarer ? » before the due date: not yet, and the delay that will then run."""
+    days = getattr(terms, "dms_deadline_days", None)
+    if days:
+        return Reply(TEMPLATES["not_yet_due_contract"].format(days=days))
+    return Reply(TEMPLATES["not_yet_due_generic"])
+
+
+def insolvency(claim_ref: Optional[str] = None, *, asks_cover: bool = False) -> List[Reply]:
+    """What receivership or liquidation changes: the mandataire within 2 months of the BODACC notice, and us."""
+    first = []
+    if asks_cover:
+        first.append(TEMPLATES["insolvency_covered"])
+    if claim_ref:
+        first.append(TEMPLATES["insolvency_claim"].format(ref=claim_ref))
+    return [Reply(" ".join(first + [TEMPLATES["insolvency_steps"]]), [HUMAN_BUTTON])]
+
+
+def too_late(terms: Optional[object] = None, *, signed_in: bool = False) -> Reply:
+    """« c'est trop tard pour déclarer ? »: the contract's delay, and what happens after it."""
+    days = getattr(terms, "dms_deadline_days", None)
+    parts = [TEMPLATES["too_late_contract"].format(days=days) if days else TEMPLATES["too_late_generic"],
+             TEMPLATES["too_late_after"]]
+    if not signed_in:
+        parts.append(TEMPLATES["too_late_sign_in"])
+    return Reply(" ".join(parts), [HUMAN_BUTTON])
