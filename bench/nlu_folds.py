@@ -36,19 +36,30 @@ bench/results/nlu_folds.png. Each run adds its candidates and keeps the others.
     .venv/bin/python bench/nlu_folds.py --candidates a_default b5_fast
     .venv/bin/python bench/nlu_folds.py --candidates r1_chars --folds sms terse
     .venv/bin/python bench/nlu_folds.py --candidates b5_fast --folds plain   # the fourth fold
+    .venv/bin/python bench/nlu_folds.py --data-rev cc00322 --candidates r3_dropout --folds formal
+
+Every fold records the data it was trained and scored on (``data``: the git revision of data/nlu
+given by ``--data-rev``, or "worktree", and a fingerprint of its examples): candidates are only
+comparable on the same fingerprint, and the final table marks with ``*`` the folds measured on
+other data than this run's. ``--data-rev`` pins the data (other work edits data/nlu meanwhile) so
+that new candidates can be compared with folds measured earlier without retraining those.
 
 Trainings take the machine-wide lock (as bench/nlu.py); run it under `nice -n 19`.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
+import io
 import json
 import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -113,6 +124,24 @@ def _bench_nlu():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def fingerprint(td) -> str:
+    """A short hash of the (intent, text) pairs of the data, independent of file order."""
+    h = hashlib.sha1()
+    for line in sorted(f"{m.get('intent')}\t{m.get('text')}" for m in td.intent_examples):
+        h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()[:12]
+
+
+def data_at(rev: str, dest: Path) -> Path:
+    """data/nlu as it was at git revision ``rev``, extracted under ``dest``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "data/nlu"],
+                             check=True, capture_output=True).stdout
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest)
+    return dest / "data" / "nlu"
 
 
 def split(td) -> Dict[str, List[Any]]:
@@ -187,18 +216,23 @@ def plot(results: Dict[str, Any], out: Path) -> None:
 
 
 def save(path: Path, results: Dict[str, Any], measured: set) -> None:
-    """Write the results, keeping what other runs measured (other candidates or folds)."""
+    """Write the results, keeping what other runs measured (other candidates or folds).
+
+    Runs may overlap (one candidate per process): what is on disk wins for every candidate this
+    run did not measure, and adds the folds it did not measure to the ones it did."""
     if path.exists():
         on_disk = json.loads(path.read_text()).get("candidates", {})
         for name, entry in on_disk.items():
-            if name not in results["candidates"]:
+            if name not in measured or name not in results["candidates"]:
                 results["candidates"][name] = entry
-            elif name in measured:
+            else:
                 for g, f in entry.get("folds", {}).items():
                     results["candidates"][name]["folds"].setdefault(g, f)
                 results["candidates"][name]["summary"] = summary(
                     results["candidates"][name]["folds"])
-    path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    tmp.replace(path)
 
 
 def main() -> int:
@@ -208,6 +242,7 @@ def main() -> int:
     ap.add_argument("--folds", nargs="*", choices=GROUPS, default=list(DEFAULT_FOLDS),
                     help="held-out style groups to run (default: terse sms formal)")
     ap.add_argument("--data", default=str(ROOT / "data" / "nlu"))
+    ap.add_argument("--data-rev", help="use data/nlu as it was at this git revision (not --data)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--groups-only", action="store_true", help="print the split and exit")
     ap.add_argument("--no-lock", action="store_true")
@@ -220,13 +255,18 @@ def main() -> int:
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
-    td = load_data(args.data)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_folds_"))
+    data_path = data_at(args.data_rev, tmp / "data") if args.data_rev else Path(args.data)
+    td = load_data(str(data_path))
+    data_id = {"rev": args.data_rev or "worktree", "fingerprint": fingerprint(td)}
+    print("data:", data_id, flush=True)
     groups = split(td)
     table = group_table(groups)
     print("style groups:", {g: len(v) for g, v in groups.items()})
     for intent, row in table.items():
         print(f"  {intent:28} {row}")
     if args.groups_only:
+        shutil.rmtree(tmp, ignore_errors=True)
         return 0
 
     bench = _bench_nlu()
@@ -236,7 +276,7 @@ def main() -> int:
     path = out / "nlu_folds.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
     results: Dict[str, Any] = {
-        "data": {"examples": len(td.intent_examples), "intents": len(td.intents)},
+        "data": {"examples": len(td.intent_examples), "intents": len(td.intents), **data_id},
         "groups": {g: len(v) for g, v in groups.items()},
         "intents_by_group": table,
         "method": "train on three style groups, score the fourth; final parse "
@@ -244,7 +284,6 @@ def main() -> int:
         "candidates": previous.get("candidates", {}),
     }
     measured: set = set()
-    tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_folds_"))
     try:
         for name in args.candidates:
             config = ROOT / "bench" / "config_candidates" / f"{name}.yml"
@@ -265,6 +304,7 @@ def main() -> int:
                 trained = {m.get("intent") for m in train_examples}
                 r["test_intents_not_trained"] = sorted(
                     {m.get("intent") for m in groups[g]} - trained)
+                r["data"] = data_id
                 entry["folds"][g] = r
                 entry["summary"] = summary(entry["folds"])
                 measured.add(name)
@@ -283,11 +323,14 @@ def main() -> int:
         cells = []
         for g in GROUPS:
             f = r["folds"].get(g)
-            cells.append(f"{f['intent_accuracy']:.3f}/{f['intent_macro_f1']:.3f}" if f else "—")
+            other = f and f.get("data", {}).get("fingerprint") != data_id["fingerprint"]
+            cells.append(f"{f['intent_accuracy']:.3f}/{f['intent_macro_f1']:.3f}" + "*" * other
+                         if f else "—")
         s = r.get("summary", {})
         tail = (f"{s['mean_intent_accuracy']:.3f}/{s['mean_intent_macro_f1']:.3f}  "
                 f"{s['pooled_intent_accuracy']:.3f}" if s.get("folds_done") else "")
         print(f"{name:18} " + " ".join(f"{c:>13}" for c in cells) + "   " + tail)
+    print("* measured on other data than this run's (see each fold's \"data\")")
     print(f"results: {path}")
     return 0
 

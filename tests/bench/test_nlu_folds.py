@@ -70,3 +70,27 @@ def test_entity_error_kinds_count_boundaries_apart_from_misses():
                   "found as another type": 1}}
     assert entities.error_kinds(gold[4:], pred[4:]) == {
         "buyer": {"spurious (no gold entity there)": 1}}
+
+
+def test_data_fingerprint_ignores_order_but_not_content():
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    def td(*pairs):
+        return TrainingData([Message(data={"text": t, "intent": i}) for t, i in pairs])
+
+    a = td(("bonjour", "greet"), ("merci", "thank"))
+    assert folds.fingerprint(a) == folds.fingerprint(td(("merci", "thank"), ("bonjour", "greet")))
+    assert folds.fingerprint(a) != folds.fingerprint(td(("bonjour", "greet"), ("merci", "greet")))
+    assert folds.fingerprint(a) != folds.fingerprint(td(("bonjour", "greet"), ("merci !", "thank")))
+
+
+def test_data_at_a_revision_is_the_data_of_that_commit(tmp_path):
+    import subprocess
+
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    path = folds.data_at(head, tmp_path)
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", head, "data/nlu/"],
+                             check=True, capture_output=True, text=True).stdout.split()
+    assert sorted(p.name for p in path.iterdir()) == sorted(Path(t).name for t in tracked)
