@@ -177,6 +177,37 @@ def summary(folds: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     return out
 
 
+def markdown_table(results: Dict[str, Any]) -> str:
+    """Every candidate x fold measured, as a markdown table, with the mean over the folds that
+    every listed candidate has (a candidate missing one of them gets no mean)."""
+    cands = {c: r for c, r in results["candidates"].items() if r.get("folds")}
+    folds = [g for g in GROUPS if any(g in r["folds"] for r in cands.values())]
+    common = [g for g in folds if all(g in r["folds"] for r in cands.values())]
+    rows = ["| candidate | " + " | ".join(f"{g} (n={results['groups'].get(g, '?')})" for g in folds)
+            + f" | mean of {' + '.join(common) or '—'} |",
+            "| --- |" + " --- |" * (len(folds) + 1)]
+
+    def cell(fs: List[Dict[str, Any]]) -> str:
+        mean = {k: sum(f[k] for f in fs) / len(fs)
+                for k in ("intent_accuracy", "intent_macro_f1", "fallback_rate")}
+        t03 = sum(f["by_fallback_threshold"]["0.3"]["intent_accuracy"] for f in fs) / len(fs)
+        none = sum(f["by_fallback_threshold"]["none"]["intent_accuracy"] for f in fs) / len(fs)
+        return (f"{mean['intent_accuracy']:.3f} / {mean['intent_macro_f1']:.3f} / "
+                f"{100 * mean['fallback_rate']:.1f} % ({t03:.3f}, {none:.3f})")
+
+    for name, r in cands.items():
+        cells = [cell([r["folds"][g]]) if g in r["folds"] else "not measured" for g in folds]
+        cells.append(cell([r["folds"][g] for g in common]) if common else "—")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    prints = {f.get("data", {}).get("fingerprint") for r in cands.values()
+              for f in r["folds"].values()}
+    rows.append("")
+    rows.append("Each cell: intent accuracy / macro-F1 / fallback rate at the candidate's own threshold "
+                "(accuracy at threshold 0.3, with no fallback). Data: "
+                + ", ".join(sorted(str(p) for p in prints)) + ".")
+    return "\n".join(rows)
+
+
 def plot(results: Dict[str, Any], out: Path) -> None:
     import matplotlib
 
@@ -245,8 +276,13 @@ def main() -> int:
     ap.add_argument("--data-rev", help="use data/nlu as it was at this git revision (not --data)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--groups-only", action="store_true", help="print the split and exit")
+    ap.add_argument("--table", action="store_true",
+                    help="print the results on disk as a markdown table and exit (no training)")
     ap.add_argument("--no-lock", action="store_true")
     args = ap.parse_args()
+    if args.table:
+        print(markdown_table(json.loads((Path(args.out) / "nlu_folds.json").read_text())))
+        return 0
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("rasa", "tensorflow", "absl"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
