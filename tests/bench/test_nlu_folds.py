@@ -94,3 +94,19 @@ def test_data_at_a_revision_is_the_data_of_that_commit(tmp_path):
     tracked = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", head, "data/nlu/"],
                              check=True, capture_output=True, text=True).stdout.split()
     assert sorted(p.name for p in path.iterdir()) == sorted(Path(t).name for t in tracked)
+
+
+def test_markdown_table_means_only_over_folds_every_candidate_has():
+    def fold(acc):
+        scores = {"intent_accuracy": acc, "intent_macro_f1": acc, "fallback_rate": 0.0}
+        return {**scores, "by_fallback_threshold": {"0.3": scores, "none": scores},
+                "data": {"fingerprint": "abc"}}
+
+    results = {"groups": {"terse": 4, "sms": 2},
+               "candidates": {"a": {"folds": {"terse": fold(0.5), "sms": fold(1.0)}},
+                              "b": {"folds": {"terse": fold(0.25)}}}}
+    table = folds.markdown_table(results)
+    assert "mean of terse |" in table
+    row_a = next(line for line in table.splitlines() if line.startswith("| a |"))
+    assert row_a.endswith("| 0.500 / 0.500 / 0.0 % (0.500, 0.500) |")  # sms left out of the mean
+    assert "not measured" in next(line for line in table.splitlines() if line.startswith("| b |"))
