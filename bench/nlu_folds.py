@@ -36,19 +36,30 @@ bench/results/nlu_folds.png. Each run adds its candidates and keeps the others.
     .venv/bin/python bench/nlu_folds.py --candidates a_default b5_fast
     .venv/bin/python bench/nlu_folds.py --candidates r1_chars --folds sms terse
     .venv/bin/python bench/nlu_folds.py --candidates b5_fast --folds plain   # the fourth fold
+    .venv/bin/python bench/nlu_folds.py --data-rev cc00322 --candidates r3_dropout --folds formal
+
+Every fold records the data it was trained and scored on (``data``: the git revision of data/nlu
+given by ``--data-rev``, or "worktree", and a fingerprint of its examples): candidates are only
+comparable on the same fingerprint, and the final table marks with ``*`` the folds measured on
+other data than this run's. ``--data-rev`` pins the data (other work edits data/nlu meanwhile) so
+that new candidates can be compared with folds measured earlier without retraining those.
 
 Trainings take the machine-wide lock (as bench/nlu.py); run it under `nice -n 19`.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
+import io
 import json
 import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -115,6 +126,24 @@ def _bench_nlu():
     return module
 
 
+def fingerprint(td) -> str:
+    """A short hash of the (intent, text) pairs of the data, independent of file order."""
+    h = hashlib.sha1()
+    for line in sorted(f"{m.get('intent')}\t{m.get('text')}" for m in td.intent_examples):
+        h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()[:12]
+
+
+def data_at(rev: str, dest: Path) -> Path:
+    """data/nlu as it was at git revision ``rev``, extracted under ``dest``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "data/nlu"],
+                             check=True, capture_output=True).stdout
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest)
+    return dest / "data" / "nlu"
+
+
 def split(td) -> Dict[str, List[Any]]:
     groups: Dict[str, List[Any]] = {g: [] for g in GROUPS}
     for m in td.intent_examples:
@@ -146,6 +175,37 @@ def summary(folds: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     n = sum(f["n"] for f in done)
     out["pooled_intent_accuracy"] = sum(f["intent_accuracy"] * f["n"] for f in done) / n
     return out
+
+
+def markdown_table(results: Dict[str, Any]) -> str:
+    """Every candidate x fold measured, as a markdown table, with the mean over the folds that
+    every listed candidate has (a candidate missing one of them gets no mean)."""
+    cands = {c: r for c, r in results["candidates"].items() if r.get("folds")}
+    folds = [g for g in GROUPS if any(g in r["folds"] for r in cands.values())]
+    common = [g for g in folds if all(g in r["folds"] for r in cands.values())]
+    rows = ["| candidate | " + " | ".join(f"{g} (n={results['groups'].get(g, '?')})" for g in folds)
+            + f" | mean of {' + '.join(common) or '—'} |",
+            "| --- |" + " --- |" * (len(folds) + 1)]
+
+    def cell(fs: List[Dict[str, Any]]) -> str:
+        mean = {k: sum(f[k] for f in fs) / len(fs)
+                for k in ("intent_accuracy", "intent_macro_f1", "fallback_rate")}
+        t03 = sum(f["by_fallback_threshold"]["0.3"]["intent_accuracy"] for f in fs) / len(fs)
+        none = sum(f["by_fallback_threshold"]["none"]["intent_accuracy"] for f in fs) / len(fs)
+        return (f"{mean['intent_accuracy']:.3f} / {mean['intent_macro_f1']:.3f} / "
+                f"{100 * mean['fallback_rate']:.1f} % ({t03:.3f}, {none:.3f})")
+
+    for name, r in cands.items():
+        cells = [cell([r["folds"][g]]) if g in r["folds"] else "not measured" for g in folds]
+        cells.append(cell([r["folds"][g] for g in common]) if common else "—")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    prints = {f.get("data", {}).get("fingerprint") for r in cands.values()
+              for f in r["folds"].values()}
+    rows.append("")
+    rows.append("Each cell: intent accuracy / macro-F1 / fallback rate at the candidate's own threshold "
+                "(accuracy at threshold 0.3, with no fallback). Data: "
+                + ", ".join(sorted(str(p) for p in prints)) + ".")
+    return "\n".join(rows)
 
 
 def plot(results: Dict[str, Any], out: Path) -> None:
@@ -187,18 +247,23 @@ def plot(results: Dict[str, Any], out: Path) -> None:
 
 
 def save(path: Path, results: Dict[str, Any], measured: set) -> None:
-    """Write the results, keeping what other runs measured (other candidates or folds)."""
+    """Write the results, keeping what other runs measured (other candidates or folds).
+
+    Runs may overlap (one candidate per process): what is on disk wins for every candidate this
+    run did not measure, and adds the folds it did not measure to the ones it did."""
     if path.exists():
         on_disk = json.loads(path.read_text()).get("candidates", {})
         for name, entry in on_disk.items():
-            if name not in results["candidates"]:
+            if name not in measured or name not in results["candidates"]:
                 results["candidates"][name] = entry
-            elif name in measured:
+            else:
                 for g, f in entry.get("folds", {}).items():
                     results["candidates"][name]["folds"].setdefault(g, f)
                 results["candidates"][name]["summary"] = summary(
                     results["candidates"][name]["folds"])
-    path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    tmp.replace(path)
 
 
 def main() -> int:
@@ -208,10 +273,16 @@ def main() -> int:
     ap.add_argument("--folds", nargs="*", choices=GROUPS, default=list(DEFAULT_FOLDS),
                     help="held-out style groups to run (default: terse sms formal)")
     ap.add_argument("--data", default=str(ROOT / "data" / "nlu"))
+    ap.add_argument("--data-rev", help="use data/nlu as it was at this git revision (not --data)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--groups-only", action="store_true", help="print the split and exit")
+    ap.add_argument("--table", action="store_true",
+                    help="print the results on disk as a markdown table and exit (no training)")
     ap.add_argument("--no-lock", action="store_true")
     args = ap.parse_args()
+    if args.table:
+        print(markdown_table(json.loads((Path(args.out) / "nlu_folds.json").read_text())))
+        return 0
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("rasa", "tensorflow", "absl"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -220,13 +291,18 @@ def main() -> int:
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
-    td = load_data(args.data)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_folds_"))
+    data_path = data_at(args.data_rev, tmp / "data") if args.data_rev else Path(args.data)
+    td = load_data(str(data_path))
+    data_id = {"rev": args.data_rev or "worktree", "fingerprint": fingerprint(td)}
+    print("data:", data_id, flush=True)
     groups = split(td)
     table = group_table(groups)
     print("style groups:", {g: len(v) for g, v in groups.items()})
     for intent, row in table.items():
         print(f"  {intent:28} {row}")
     if args.groups_only:
+        shutil.rmtree(tmp, ignore_errors=True)
         return 0
 
     bench = _bench_nlu()
@@ -236,7 +312,7 @@ def main() -> int:
     path = out / "nlu_folds.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
     results: Dict[str, Any] = {
-        "data": {"examples": len(td.intent_examples), "intents": len(td.intents)},
+        "data": {"examples": len(td.intent_examples), "intents": len(td.intents), **data_id},
         "groups": {g: len(v) for g, v in groups.items()},
         "intents_by_group": table,
         "method": "train on three style groups, score the fourth; final parse "
@@ -244,7 +320,6 @@ def main() -> int:
         "candidates": previous.get("candidates", {}),
     }
     measured: set = set()
-    tmp = Path(tempfile.mkdtemp(prefix="bench_nlu_folds_"))
     try:
         for name in args.candidates:
             config = ROOT / "bench" / "config_candidates" / f"{name}.yml"
@@ -265,6 +340,7 @@ def main() -> int:
                 trained = {m.get("intent") for m in train_examples}
                 r["test_intents_not_trained"] = sorted(
                     {m.get("intent") for m in groups[g]} - trained)
+                r["data"] = data_id
                 entry["folds"][g] = r
                 entry["summary"] = summary(entry["folds"])
                 measured.add(name)
@@ -283,11 +359,14 @@ def main() -> int:
         cells = []
         for g in GROUPS:
             f = r["folds"].get(g)
-            cells.append(f"{f['intent_accuracy']:.3f}/{f['intent_macro_f1']:.3f}" if f else "—")
+            other = f and f.get("data", {}).get("fingerprint") != data_id["fingerprint"]
+            cells.append(f"{f['intent_accuracy']:.3f}/{f['intent_macro_f1']:.3f}" + "*" * other
+                         if f else "—")
         s = r.get("summary", {})
         tail = (f"{s['mean_intent_accuracy']:.3f}/{s['mean_intent_macro_f1']:.3f}  "
                 f"{s['pooled_intent_accuracy']:.3f}" if s.get("folds_done") else "")
         print(f"{name:18} " + " ".join(f"{c:>13}" for c in cells) + "   " + tail)
+    print("* measured on other data than this run's (see each fold's \"data\")")
     print(f"results: {path}")
     return 0
 

@@ -70,3 +70,43 @@ def test_entity_error_kinds_count_boundaries_apart_from_misses():
                   "found as another type": 1}}
     assert entities.error_kinds(gold[4:], pred[4:]) == {
         "buyer": {"spurious (no gold entity there)": 1}}
+
+
+def test_data_fingerprint_ignores_order_but_not_content():
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    def td(*pairs):
+        return TrainingData([Message(data={"text": t, "intent": i}) for t, i in pairs])
+
+    a = td(("bonjour", "greet"), ("merci", "thank"))
+    assert folds.fingerprint(a) == folds.fingerprint(td(("merci", "thank"), ("bonjour", "greet")))
+    assert folds.fingerprint(a) != folds.fingerprint(td(("bonjour", "greet"), ("merci", "greet")))
+    assert folds.fingerprint(a) != folds.fingerprint(td(("bonjour", "greet"), ("merci !", "thank")))
+
+
+def test_data_at_a_revision_is_the_data_of_that_commit(tmp_path):
+    import subprocess
+
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    path = folds.data_at(head, tmp_path)
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", head, "data/nlu/"],
+                             check=True, capture_output=True, text=True).stdout.split()
+    assert sorted(p.name for p in path.iterdir()) == sorted(Path(t).name for t in tracked)
+
+
+def test_markdown_table_means_only_over_folds_every_candidate_has():
+    def fold(acc):
+        scores = {"intent_accuracy": acc, "intent_macro_f1": acc, "fallback_rate": 0.0}
+        return {**scores, "by_fallback_threshold": {"0.3": scores, "none": scores},
+                "data": {"fingerprint": "abc"}}
+
+    results = {"groups": {"terse": 4, "sms": 2},
+               "candidates": {"a": {"folds": {"terse": fold(0.5), "sms": fold(1.0)}},
+                              "b": {"folds": {"terse": fold(0.25)}}}}
+    table = folds.markdown_table(results)
+    assert "mean of terse |" in table
+    row_a = next(line for line in table.splitlines() if line.startswith("| a |"))
+    assert row_a.endswith("| 0.500 / 0.500 / 0.0 % (0.500, 0.500) |")  # sms left out of the mean
+    assert "not measured" in next(line for line in table.splitlines() if line.startswith("| b |"))
