@@ -287,6 +287,9 @@ class ActionListClaims(Action):
             return []
         from_button = next(tracker.get_latest_entity_values("status"), None) is not None
         text = tracker.latest_message.get("text") or ""
+        from actions.guarantee import ActionGuarantee, about_limits
+        if not from_button and about_limits(tracker):  # « lesquels ont été réduits ou refusés ? » after agréments
+            return await ActionGuarantee().run(dispatcher, tracker, domain)
         folded = claim_filters.fold(text)
         if not from_button and (claim_focus.superlative(text) or claim_focus.INTO_LIST.search(folded)
                                 or claim_focus.question_kind(text) in FACT_KINDS):
@@ -346,6 +349,9 @@ async def claim_followup(dispatcher: CollectingDispatcher, tracker: Tracker, dom
     text = tracker.latest_message.get("text") or ""
     folded = claim_filters.fold(text)
     if LIMIT_WORDS.search(folded):
+        return None
+    from actions.guarantee import about_limits
+    if about_limits(tracker):  # « lesquels ont été réduits ? » right after the agréments: theirs, not claims
         return None
     from actions.indemnity import latest_focus
     kind = claim_focus.question_kind(text)

@@ -149,7 +149,7 @@ def test_declaring_before_the_due_date_is_not_yet(store):
     from actions.declare import ActionDeclareStart
     messages, events = run_action(ActionDeclareStart(), _tracker(
         "lefevre me doit 8 000 mais l'échéance c'est dans 3 semaines, je peux déjà déclarer ?", "declare_unpaid"))
-    assert texts(messages).startswith("Pas encore") and "30 jours" in texts(messages).replace("\u00a0", " ")
+    assert "pas encore" in texts(messages).lower() and "déclarer" in texts(messages)
     assert _slot(events, "declaration_allowed") is False
 
 

@@ -204,7 +204,10 @@ def test_limit_increase_is_never_granted(session):
 
 def test_limits_overview_and_encours(session):
     text = _text(guarantee.limits_overview(q.limits(session, 1)))
-    assert "8 agréments" in text and "réduit le 21 mai 2025" in text
+    # a long list keeps one short line per buyer; the dates are in each buyer's detail
+    assert "8 agréments" in text and "réduit." in text and "réduit le" not in text
+    few = [v for v in q.limits(session, 1) if v.status == "reduced"][:1] + list(q.limits(session, 1))[:2]
+    assert "réduit le 21 mai 2025" in _text(guarantee.limits_overview(few))
     text = _text(guarantee.encours(q.encours(session, 1)))
     assert f"86{NNBSP}650{NBSP}€" in text and "31 mars 2025" in text
     assert "aucun" in _text(guarantee.limits_overview(())).lower()
