@@ -108,7 +108,9 @@ class ValidateCallbackForm(FormValidationAction):
             if dialogue.asks_if_machine(text) or intent == "bot_challenge":
                 say(dispatcher, dialogue_wording.machine())
                 return [SlotSet("handoff_outcome", "callback")]  # a slot event: the form asks again
-            if intent in ("thank", "greet") and len(text.split()) <= 6:
+            thanks_or_hello = (intent == "thank" and dialogue.is_thanks(text)) or (
+                intent == "greet" and dialogue.is_greeting(text))
+            if thanks_or_hello and len(text.split()) <= 6:
                 say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
                 return [SlotSet("handoff_outcome", "callback")]
         return await super().run(dispatcher, tracker, domain)

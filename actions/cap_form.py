@@ -63,12 +63,13 @@ class ValidateCapForm(FormValidationAction):
         if asking and (reading.asks_if_machine(text) or intent == "bot_challenge"):
             say(dispatcher, dialogue_wording.machine())
             return [SlotSet("cap_mode", "eligibility")]  # a slot event: the form goes on and asks again
-        if asking and (intent == "thank" or reading.is_thanks(text)) and not any(c.isdigit() for c in text) \
+        if asking and reading.is_thanks(text) and not any(c.isdigit() for c in text) \
                 and len(text.split()) <= 6 and not reading.is_question(text):
             # "merci c'est clair": the person has what they wanted; the form lets go (nothing was asked for)
             say(dispatcher, dialogue_wording.form_goodbye())
             return [SlotSet(s, None) for s in ALL_SLOTS] + [SlotSet("cap_mode", "stopped"), ActiveLoop(None)]
-        if asking and intent == "greet" and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+        if asking and intent == "greet" and reading.is_greeting(text) and not any(c.isdigit() for c in text) \
+                and len(text.split()) <= 6:
             say(dispatcher, dialogue_wording.form_hello())
             return [SlotSet("cap_mode", "eligibility")]
         return await super().run(dispatcher, tracker, domain)

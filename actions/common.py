@@ -6,7 +6,7 @@ import functools
 import logging
 from typing import Any, Callable, Dict, Optional, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.auth import Identity, verify_identity
@@ -148,3 +148,28 @@ def answer_next(tracker: Tracker) -> list:
     text = tracker.latest_message.get("text") or ""
     action = QUESTION_ANSWERS.get(intent or "")
     return [FollowupAction(action)] if action and is_question(text) else []
+
+
+def action_named(name: str) -> Optional[Action]:
+    """An instance of this package's action called ``name`` (to answer inline, in the action that got the
+    message: a FollowupAction after an unexpected action has no rule and the core fallback would undo the turn)."""
+    import importlib
+    import pkgutil
+
+    import actions
+    for module in pkgutil.iter_modules(actions.__path__):  # the action server imports them all; a test may not
+        importlib.import_module(f"actions.{module.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for cls in subclasses(Action):
+        try:
+            action = cls()
+            if action.name() == name:
+                return action
+        except Exception:  # noqa: BLE001 (abstract helpers and mixins have no name)
+            continue
+    return None

@@ -160,3 +160,31 @@ class ActionRecordCsat(Action):
                              (who.channel if who else None) or "chat")
         say(dispatcher, wording.csat_thanks(score))
         return [SlotSet("csat_score", None)]
+
+
+class ActionGreet(Action):
+    """« bonjour » gets a greeting; « bonjour, healthline nous a été réduit ? » gets the answer to the question
+    (the greeting is not the point of the message); « bon, envoyez » read as a greeting right after a
+    declaration's summary sends it."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.common import QUESTION_ANSWERS, action_named
+        from actions.declare import after_summary
+        text = tracker.latest_message.get("text") or ""
+        for event in after_summary(tracker):
+            if isinstance(event, dict) and event.get("event") == "followup":
+                action = action_named(event.get("name"))
+                if action is not None:
+                    return await action.run(dispatcher, tracker, domain)
+        rest = dialogue.after_greeting(text)
+        if len(rest.split()) >= 3:
+            ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
+            for intent in [r for r in ranking if r not in ("greet", "nlu_fallback")][:2]:
+                action = action_named(QUESTION_ANSWERS.get(intent, ""))
+                if action is not None:
+                    return await action.run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_greet")
+        return []

@@ -100,7 +100,9 @@ class ValidateDeclareUnpaidForm(_Named, FormValidationAction):
             if dialogue.asks_if_machine(text) or intent == "bot_challenge":
                 say(dispatcher, dialogue_wording.machine())
                 return stays
-            if intent in ("thank", "greet") and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
+            thanks_or_hello = (intent == "thank" and dialogue.is_thanks(text)) or (
+                intent == "greet" and dialogue.is_greeting(text))
+            if thanks_or_hello and not any(c.isdigit() for c in text) and len(text.split()) <= 6:
                 say(dispatcher, dialogue_wording.form_welcome() if intent == "thank" else dialogue_wording.form_hello())
                 return stays
             restored = _drop_candidates(tracker, self._not_answers(tracker))

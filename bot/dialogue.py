@@ -22,7 +22,7 @@ from bot.text import fold as text_fold
 __all__ = [
     "fold", "user_text", "is_button", "is_cancel", "is_question", "is_hypothetical", "wants_to_declare",
     "asks_if_machine", "wants_a_person", "wants_to_complain", "mentions_insolvency", "is_thanks", "is_goodbye",
-    "looks_like_phone", "phone_in",
+    "looks_like_phone", "phone_in", "is_greeting", "after_greeting",
 ]
 
 
@@ -189,13 +189,29 @@ def mentions_insolvency(text: Optional[str]) -> bool:
     return bool(_INSOLVENCY.search(fold(user_text(text))))
 
 
-_THANKS = re.compile(r"\b(?:merci|mci|mrc|thanks|thx|super|parfait|top|nickel|genial|c'est clair|tres clair)\b")
+_THANKS = re.compile(r"\b(?:merci|mci|mrc|thanks|thx|super|parfait|top|nickel|genial|c'est clair|tres clair|"
+                     r"remercie\w*)\b")
+_HELLO = re.compile(r"^\W*(?:bonjour|bonsoir|salut|hello|coucou|bjr|slt|hey|allo|rebonjour|re-?bonjour)\b"
+                    r"(?:\W+(?:madame|monsieur|mme|m\.|a vous|a tous|tout le monde))?[\s,.!;:-]*")
 _BYE = re.compile(r"\b(?:au revoir|aurevoir|bonne (?:journee|soiree|fin de journee|nuit|semaine|continuation)|"
                   r"a\+|a plus|a bientot|bye|ciao|salut|a la prochaine|adieu|a demain)\b")
 
 
 def is_thanks(text: Optional[str]) -> bool:
     return bool(_THANKS.search(fold(user_text(text))))
+
+
+def is_greeting(text: Optional[str]) -> bool:
+    """« bonjour », « slt », « bonsoir madame »: the message starts with a greeting."""
+    return bool(_HELLO.match(fold(user_text(text))))
+
+
+def after_greeting(text: Optional[str]) -> str:
+    """What follows the greeting (« bonjour, healthline nous a été réduit ? » -> « healthline nous a été
+    réduit ? »), folded; "" when the message is only a greeting."""
+    s = fold(user_text(text))
+    m = _HELLO.match(s)
+    return s[m.end():].strip() if m else s
 
 
 def is_goodbye(text: Optional[str]) -> bool:
