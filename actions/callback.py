@@ -132,9 +132,12 @@ class ValidateCallbackForm(FormValidationAction):
         entity = next(tracker.get_latest_entity_values("callback_slot"), None)
         if entity:
             return {"callback_slot": entity}
-        if _intent(tracker) in DIGRESSIONS or not _text(tracker):
+        text = _text(tracker)
+        if text and parse_slot(text, base.now(), base.calendar()) is not None:
+            return {"callback_slot": text}  # « le premier créneau »: a choice, whatever intent the NLU read in it
+        if _intent(tracker) in DIGRESSIONS or not text:
             return {}
-        return {"callback_slot": _text(tracker)}
+        return {"callback_slot": text}
 
     def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:

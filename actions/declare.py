@@ -67,6 +67,7 @@ class _Named:
 
 
 _SUMMARY_ACTIONS = ("action_declaration_summary", "action_correct_or_cancel_declaration")
+_DECLARING_WORDS = re.compile(r"declar|impaye|factur|pas paye|paye pas|pas regle|regle pas|rembours|dms\b")
 _GO = re.compile(r"\b(?:oui|ouais|ok|d'accord|envoy\w*|transm\w*|valid\w*|go|allez[- ]y|c'est bon|confirm\w*)\b")
 
 
@@ -217,6 +218,12 @@ class ActionDeclareStart(_Named, Action):
                 say(dispatcher, core.sign_in_needed(auth_status(tracker)))
             return [SlotSet("declaration_allowed", False)]
         if not clear_wish_to_declare(tracker):
+            if len(raw.split()) <= 4 and not _DECLARING_WORDS.search(dialogue.fold(raw)):
+                # « Et Martin ? », « et lepicerie »: a buyer named after an answer, not a declaration
+                from actions.fallback import _about_a_buyer
+                about = await _about_a_buyer(dispatcher, tracker, domain)
+                if about is not None:
+                    return about + [SlotSet("declaration_allowed", False)]
             if dialogue.is_question(raw) and not dialogue.mentions_insolvency(raw):
                 say(dispatcher, dialogue_wording.declare_question())
             say(dispatcher, dialogue_wording.declare_offer())

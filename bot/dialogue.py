@@ -50,6 +50,7 @@ _CANCEL = re.compile(
     r"|\bje (?:reviens|repasse|reprendrai) plus tard\b|\b(?:a|pour) plus tard\b|\bplus tard\s*[.!]*\s*$"
     r"|\bpas maintenant\b|\bon arrete\b|\bj'arrete\b|\bon abandonne\b|\bj'abandonne\b|\bstop\b"
     r"|\bje n'ai pas (?:le|les|la|mes|ses) .{0,30}sous la main\b"
+    r"|^(?:non,? )?(?:finalement,? |en fait,? )?laisse[zr]?\b(?!-moi| moi| nous)"
 )
 
 
