@@ -108,8 +108,13 @@ class ActionFees(Action):
             if answer[0] is not None:
                 say(dispatcher, answer[0])
                 return []
-        period = period_from_text(text, date.today())
+        today = date.today()
+        period = period_from_text(text, today)
         found = await audited_call(dispatcher, who, _fees, period)
+        if found is not None and period is not None and not found[1].lines and period[0] <= today <= period[1]:
+            # « la prime de ce trimestre ? »: nothing billed yet for the period under way: the last statement
+            period = None
+            found = await audited_call(dispatcher, who, _fees, None)
         if found is not None:
             terms, view = found
             say(dispatcher, wording.my_fees(terms, view, period=period is not None))

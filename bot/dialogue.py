@@ -50,7 +50,7 @@ _CANCEL = re.compile(
     r"|\bje (?:reviens|repasse|reprendrai) plus tard\b|\b(?:a|pour) plus tard\b|\bplus tard\s*[.!]*\s*$"
     r"|\bpas maintenant\b|\bon arrete\b|\bj'arrete\b|\bon abandonne\b|\bj'abandonne\b|\bstop\b"
     r"|\bje n'ai pas (?:le|les|la|mes|ses) .{0,30}sous la main\b"
-    r"|^(?:non,? )?(?:finalement,? |en fait,? )?laisse[zr]?\b(?!-moi| moi| nous)"
+    r"|^(?:non,? )?(?:finalement,? |en fait,? )?(?:laisse[zr]?\b(?!-moi| moi| nous)|oublie[zr]\b)"
 )
 
 
@@ -69,10 +69,14 @@ _QUESTION_START = re.compile(
 )
 
 
+_QUESTION_ANYWHERE = re.compile(r"\b(?:c'est quoi|c koi|ckoi|ca veut dire quoi|qu'est[- ]ce que c'est|"
+                                r"c'est combien|c'est comment|c'est quand)\b")
+
+
 def is_question(text: Optional[str]) -> bool:
-    """A question (a question mark, or a question word at the start)."""
+    """A question (a question mark, a question word at the start, or « …, c'est quoi » anywhere)."""
     s = fold(user_text(text))
-    return bool(s) and ("?" in s or bool(_QUESTION_START.match(s)))
+    return bool(s) and ("?" in s or bool(_QUESTION_START.match(s)) or bool(_QUESTION_ANYWHERE.search(s)))
 
 
 _HYPOTHETICAL = re.compile(r"^(?:\w+ ){0,3}?(?:et si|si jamais|imaginons|supposons|admettons|en cas de|au cas ou)\b"

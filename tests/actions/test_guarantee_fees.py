@@ -221,6 +221,16 @@ def test_fees_of_a_period_without_lines(store):
     assert "aucun frais sur cette période" in text
 
 
+def test_fees_of_the_period_under_way_without_lines_show_the_last_statement(store):
+    text = _texts(_fees("la prime de ce trimestre s'élève à combien ?")[0])  # not billed yet: the last statement
+    assert "dernier relevé" in text and "aucun frais" not in text
+
+
+def test_a_fee_line_by_its_amount(store):
+    text = _texts(_fees("les 180 €, ils correspondent à quoi ?")[0])
+    assert "Frais d’enquête" in text and "90" in text
+
+
 def test_fees_new_client_has_no_statement_yet(store):
     text = _texts(_fees("ma dernière facture", pid=4, sender="conv-p")[0])
     assert "pas encore reçu de relevé" in text

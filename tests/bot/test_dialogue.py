@@ -79,3 +79,15 @@ TODAY = date(2026, 12, 4)
 ])
 def test_dates_in_words(text, expected):
     assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text, cancel, question", [
+    ("non finalement laissez, je vais d'abord regarder par moi-même", True, False),
+    ("Non, oubliez, je rappellerai moi-même demain.", True, False),
+    ("laissez-moi réfléchir", False, False),
+    ("au fait une prorogation c'est quoi, mon comptable m'en a parlé", False, True),
+    ("FA-2026-0977", False, False), ("2 540,80", False, False), ("martin logistique", False, False),
+])
+def test_changes_of_mind_and_questions_inside_a_form(text, cancel, question):
+    assert dialogue.is_cancel(text) is cancel
+    assert dialogue.is_question(text) is question
