@@ -78,7 +78,9 @@ _RULES = [
     # contact details and bank data
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), "[EMAIL]", None, True),
     (re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}\b"), "[IBAN]", _iban, True),
-    (re.compile(r"(?<![\d.,])\d{4}(?:[ -]\d{4}){2}[ -]\d{1,7}(?![\d.,])"), "[CARD]", None, True),
+    # groups of four digits: a card, or the digits of an IBAN the NLU cut out as an amount (every group, so no
+    # tail such as "7890 189" is left behind)
+    (re.compile(r"(?<![\d.,])\d{4}(?:[ -]\d{4}){2,7}(?:[ -]\d{1,7})?(?![\d.,])"), "[CARD]", None, True),
     (re.compile(r"(?<![\d.,])\d{13,19}(?![\d.,])"), "[CARD]", _luhn, True),
     (re.compile(r"(?<![\w+])(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"), "[PHONE]",
      None, True),
