@@ -150,9 +150,9 @@ def answer_next(tracker: Tracker) -> list:
     return [FollowupAction(action)] if action and is_question(text) else []
 
 
-def action_named(name: str) -> Optional[Action]:
-    """An instance of this package's action called ``name`` (to answer inline, in the action that got the
-    message: a FollowupAction after an unexpected action has no rule and the core fallback would undo the turn)."""
+@functools.lru_cache(maxsize=1)
+def _action_classes() -> Dict[str, type]:
+    """Every action class of this package by name, found once (walking the subclasses instantiates each one)."""
     import importlib
     import pkgutil
 
@@ -165,11 +165,17 @@ def action_named(name: str) -> Optional[Action]:
             yield sub
             yield from subclasses(sub)
 
+    found: Dict[str, type] = {}
     for cls in subclasses(Action):
         try:
-            action = cls()
-            if action.name() == name:
-                return action
+            found.setdefault(cls().name(), cls)
         except Exception:  # noqa: BLE001 (abstract helpers and mixins have no name)
             continue
-    return None
+    return found
+
+
+def action_named(name: str) -> Optional[Action]:
+    """A new instance of this package's action called ``name`` (to answer inline, in the action that got the
+    message: a FollowupAction after an unexpected action has no rule and the core fallback would undo the turn)."""
+    cls = _action_classes().get(name)
+    return cls() if cls is not None else None
